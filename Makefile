@@ -1,0 +1,87 @@
+# Makefile: compiles every program and library; called by ./Build.
+#
+#   make [O=dir] [SAN=1] all      programs into $(O)/bin
+#   make [O=dir] [SAN=1] units    unit test binaries into $(O)/test
+#   make fuzz                     libFuzzer targets (clang) into build/fuzz
+#   make install DESTDIR= PREFIX=
+O ?= build
+CC ?= cc
+PREFIX ?= /usr
+DESTDIR ?=
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(WARN) -Ilibsm -Isendmail
+ifeq ($(SAN),1)
+CFLAGS_ALL += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS_ALL = -fsanitize=address,undefined
+else
+CFLAGS_ALL += -O2
+LDFLAGS_ALL =
+endif
+LIBS = -lgdbm -lresolv
+
+LIBSM_SRC := $(sort $(wildcard libsm/*.c))
+CORE_SRC := $(sort $(filter-out sendmail/main.c,$(wildcard sendmail/*.c)))
+MAKEMAP_SRC := $(sort $(wildcard makemap/*.c))
+UNIT_SRC := $(sort $(wildcard test/unit/*.c))
+
+obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
+
+LIBSM_A := $(O)/lib/libsm.a
+CORE_A := $(O)/lib/libsendmail.a
+LINKS := mailq newaliases hoststat purgestat
+PROGS := $(O)/bin/sendmail $(O)/bin/makemap $(addprefix $(O)/bin/,$(LINKS))
+UNITS := $(patsubst test/unit/%.c,$(O)/test/%,$(filter-out test/unit/unit.c,$(UNIT_SRC)))
+
+.PHONY: all units fuzz install clean
+all: $(PROGS)
+units: $(UNITS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBSM_A): $(call obj,$(LIBSM_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(CORE_A): $(call obj,$(CORE_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(O)/bin/sendmail: $(call obj,sendmail/main.c) $(CORE_A) $(LIBSM_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(addprefix $(O)/bin/,$(LINKS)): $(O)/bin/sendmail
+	ln -sf sendmail $@
+
+$(O)/bin/makemap: $(call obj,$(MAKEMAP_SRC)) $(CORE_A) $(LIBSM_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/test/%: $(call obj,test/unit/%.c test/unit/unit.c) $(CORE_A) $(LIBSM_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Fuzz targets: clang's libFuzzer with ASan/UBSan, one binary per test/fuzz/*.c.
+FUZZ_SRC := $(sort $(wildcard test/fuzz/*.c))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilibsm -Isendmail -fsanitize=fuzzer,address,undefined
+fuzz: $(patsubst test/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+build/fuzz/%: test/fuzz/%.c $(LIBSM_SRC) $(CORE_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(O)/bin/sendmail $(DESTDIR)$(PREFIX)/sbin/sendmail
+	install -m 755 $(O)/bin/makemap $(DESTDIR)$(PREFIX)/sbin/makemap
+	for l in $(LINKS); do ln -sf ../sbin/sendmail $(DESTDIR)$(PREFIX)/bin/$$l; done
+	ln -sf ../sbin/sendmail $(DESTDIR)$(PREFIX)/lib/sendmail
+	install -d $(DESTDIR)$(PREFIX)/share/sendmail
+	cp -R cf $(DESTDIR)$(PREFIX)/share/sendmail/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

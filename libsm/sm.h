@@ -1,0 +1,125 @@
+/*
+ * sm.h: the support library shared by every program of the project.
+ *
+ * It owns: checked allocation (sm_malloc and friends exit on exhaustion with
+ * sendmail's EX_OSERR, so callers never see NULL), arenas for allocations that
+ * live as long as one envelope or session, growable byte buffers, bounded
+ * string copies, ASCII case folding, and a string-keyed hash table.
+ */
+#ifndef SM_H
+#define SM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* sysexits(3) values, spelled here so every program uses the same numbers. */
+enum {
+	EX_OK_ = 0,
+	EX_USAGE_ = 64,
+	EX_DATAERR_ = 65,
+	EX_NOINPUT_ = 66,
+	EX_NOUSER_ = 67,
+	EX_NOHOST_ = 68,
+	EX_UNAVAILABLE_ = 69,
+	EX_SOFTWARE_ = 70,
+	EX_OSERR_ = 71,
+	EX_OSFILE_ = 72,
+	EX_CANTCREAT_ = 73,
+	EX_IOERR_ = 74,
+	EX_TEMPFAIL_ = 75,
+	EX_PROTOCOL_ = 76,
+	EX_NOPERM_ = 77,
+	EX_CONFIG_ = 78,
+};
+
+/* ---- allocation ---- */
+void *sm_malloc(size_t n);
+void *sm_calloc(size_t n, size_t size);
+void *sm_realloc(void *p, size_t n);
+char *sm_strdup(const char *s);
+char *sm_strndup(const char *s, size_t n);
+void sm_free(void *p);
+
+/*
+ * An arena hands out memory that is released all at once.  Blocks are
+ * chained; sm_arena_reset keeps the first block for reuse so a loop that
+ * resets per item does not touch malloc in its steady state.
+ */
+struct sm_arena_block;
+struct sm_arena {
+	struct sm_arena_block *head;
+	size_t block_size;
+};
+void sm_arena_init(struct sm_arena *a, size_t block_size);
+void *sm_arena_alloc(struct sm_arena *a, size_t n);
+char *sm_arena_strdup(struct sm_arena *a, const char *s);
+char *sm_arena_strndup(struct sm_arena *a, const char *s, size_t n);
+void sm_arena_reset(struct sm_arena *a);
+void sm_arena_free(struct sm_arena *a);
+
+/* ---- growable buffer; always NUL-terminated after any call ---- */
+struct sm_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void sm_buf_init(struct sm_buf *b);
+void sm_buf_free(struct sm_buf *b);
+void sm_buf_reset(struct sm_buf *b);
+void sm_buf_reserve(struct sm_buf *b, size_t extra);
+void sm_buf_putc(struct sm_buf *b, int c);
+void sm_buf_put(struct sm_buf *b, const void *p, size_t n);
+void sm_buf_puts(struct sm_buf *b, const char *s);
+void sm_buf_printf(struct sm_buf *b, const char *fmt, ...) SM_PRINTF(2, 3);
+void sm_buf_vprintf(struct sm_buf *b, const char *fmt, va_list ap);
+char *sm_buf_steal(struct sm_buf *b);
+
+/* ---- strings ---- */
+size_t sm_strlcpy(char *dst, const char *src, size_t size);
+size_t sm_strlcat(char *dst, const char *src, size_t size);
+char *sm_asprintf(const char *fmt, ...) SM_PRINTF(1, 2);
+/* ASCII-only case folding: bytes >= 0x80 are left alone, as sendmail does. */
+static inline int sm_lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+static inline int sm_upper(int c)
+{
+	return (c >= 'a' && c <= 'z') ? c - ('a' - 'A') : c;
+}
+int sm_strcasecmp(const char *a, const char *b);
+int sm_strncasecmp(const char *a, const char *b, size_t n);
+void sm_lowercase(char *s);
+bool sm_isspace(int c);
+/* Strip leading and trailing white space in place; returns s advanced. */
+char *sm_trim(char *s);
+
+/* ---- hash table: string key -> pointer value ---- */
+struct sm_hash_entry {
+	char *key;
+	size_t keylen;
+	uint32_t hash;
+	void *value;
+};
+struct sm_hash {
+	struct sm_hash_entry *slots;
+	size_t nslots; /* power of two */
+	size_t count;
+	bool nocase;
+};
+void sm_hash_init(struct sm_hash *h, bool nocase);
+void sm_hash_free(struct sm_hash *h, void (*free_value)(void *));
+void *sm_hash_get(const struct sm_hash *h, const char *key);
+void *sm_hash_getn(const struct sm_hash *h, const char *key, size_t len);
+/* Inserts or replaces; returns the previous value or NULL. */
+void *sm_hash_put(struct sm_hash *h, const char *key, void *value);
+bool sm_hash_del(struct sm_hash *h, const char *key);
+/* Iteration in slot order: start with *pos = 0; returns NULL at the end. */
+struct sm_hash_entry *sm_hash_next(const struct sm_hash *h, size_t *pos);
+uint32_t sm_hash_bytes(const char *s, size_t n, bool nocase);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * err.c: formats and writes error messages (see err.h).
+ *
+ * Messages go to standard output, interleaved with the output of the mode
+ * that caused them, which is where sendmail writes them in test mode and
+ * while reading its configuration.
+ */
+#include "err.h"
+
+#include "safefile.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+int Errors;
+int ExitStat;
+
+static const char *CfFile;
+static int CfLine;
+static const char *ErrAddress;
+
+void err_set_cf_position(const char *file, int line)
+{
+	CfFile = file;
+	CfLine = line;
+}
+
+const char *err_set_address(const char *addr)
+{
+	const char *old = ErrAddress;
+	ErrAddress = addr;
+	return old;
+}
+
+/* Skips "NNN " and "N.N.N " prefixes. */
+static const char *skip_codes(const char *m)
+{
+	if (isdigit((unsigned char)m[0]) && isdigit((unsigned char)m[1]) &&
+	    isdigit((unsigned char)m[2]) && (m[3] == ' ' || m[3] == '-')) {
+		m += 4;
+		const char *p = m;
+		if (isdigit((unsigned char)*p)) {
+			while (isdigit((unsigned char)*p))
+				p++;
+			if (*p == '.') {
+				p++;
+				while (isdigit((unsigned char)*p))
+					p++;
+				if (*p == '.') {
+					p++;
+					while (isdigit((unsigned char)*p))
+						p++;
+					if (*p == ' ')
+						m = p + 1;
+				}
+			}
+		}
+	}
+	return m;
+}
+
+static void emit(const char *prefix_addr, const char *fmt, va_list ap)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_vprintf(&b, fmt, ap);
+	const char *m = skip_codes(b.data ? b.data : "");
+	fflush(stdout);
+	if (prefix_addr != NULL)
+		printf("%s... %s\n", prefix_addr, m);
+	else
+		printf("%s\n", m);
+	fflush(stdout);
+	sm_buf_free(&b);
+}
+
+void usrerr(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(ErrAddress, fmt, ap);
+	va_end(ap);
+	Errors++;
+	if (ExitStat == 0)
+		ExitStat = EX_DATAERR_;
+}
+
+static void vsyserr(int err, const char *fmt, va_list ap)
+{
+	struct sm_buf m, b;
+	sm_buf_init(&m);
+	sm_buf_init(&b);
+	sm_buf_vprintf(&m, fmt, ap);
+	if (err != 0)
+		sm_buf_printf(&m, ": %s", sm_errstring(err));
+	if (CfFile != NULL)
+		sm_buf_printf(&b, "%s: line %d: ", CfFile, CfLine);
+	sm_buf_puts(&b, skip_codes(m.data ? m.data : ""));
+	/* Operator bytes are shown 7-bit, as sendmail's messages show them. */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.data[i] >= 0x80)
+			b.data[i] = (char)((unsigned char)b.data[i] & 0x7f);
+	fflush(stdout);
+	printf("%s\n", b.data);
+	fflush(stdout);
+	sm_buf_free(&m);
+	sm_buf_free(&b);
+	Errors++;
+	if (ExitStat == 0)
+		ExitStat = err != 0 ? EX_OSERR_ : EX_SOFTWARE_;
+}
+
+void syserr(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsyserr(0, fmt, ap);
+	va_end(ap);
+}
+
+void syserr_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsyserr(err, fmt, ap);
+	va_end(ap);
+}
+
+void message(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(NULL, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,119 @@
+/*
+ * map_text.c: the "text" map class, lookups in a plain text file.
+ *
+ * Each line holds columns separated by the -z delimiter (or by white
+ * space); -k names the key column and -v the value column (both 0 unless
+ * given, so a bare text map answers with the key it found).  Lines starting
+ * with '#' are comments.  The file is read on every lookup, as sendmail
+ * does, so edits take effect at once.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "map.h"
+#include "safefile.h"
+#include "token.h"
+
+static bool text_parse(struct map *m, char *args)
+{
+	if (!map_parse_args(m, args))
+		return false;
+	m->keycolno = m->keycol ? atoi(m->keycol) : 0;
+	m->valcolno = m->valcol ? atoi(m->valcol) : 0;
+	return true;
+}
+
+static bool text_open(struct map *m, int mode)
+{
+	(void)mode;
+	if (m->file == NULL || m->file[0] != '/') {
+		syserr("text map \"%s\": file name required", m->name);
+		return false;
+	}
+	int e = safefile_check(m->file, SFF_REGONLY | SFF_MAPFILE | SFF_NOWWFILES, S_IRUSR, NULL);
+	if (e != 0) {
+		if (!(m->flags & MF_OPTIONAL))
+			syserr("text map \"%s\": unsafe map file %s%s%s", m->name, m->file,
+			       e == ENOENT ? ": " : "", e == ENOENT ? sm_errstring(e) : "");
+		return false;
+	}
+	return true;
+}
+
+/* Copies column col of line into out; false if the line has fewer columns. */
+static bool text_column(const char *line, int col, int delim, char *out, size_t size)
+{
+	const char *p = line;
+	for (int i = 0; i < col; i++) {
+		if (delim < 0) {
+			while (*p != '\0' && !isspace((unsigned char)*p))
+				p++;
+			while (isspace((unsigned char)*p))
+				p++;
+		} else {
+			p = strchr(p, delim);
+			if (p == NULL)
+				return false;
+			p++;
+		}
+		if (*p == '\0' && delim < 0)
+			return false;
+	}
+	const char *e = p;
+	if (delim < 0)
+		while (*e != '\0' && !isspace((unsigned char)*e))
+			e++;
+	else
+		while (*e != '\0' && *e != delim)
+			e++;
+	size_t n = (size_t)(e - p);
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+static char *text_lookup(struct map *m, const char *key, char **args, int *stat)
+{
+	char folded[MAXLINE];
+	map_fold_key(m, key, folded, sizeof folded);
+	FILE *f = fopen(m->file, "r");
+	if (f == NULL) {
+		*stat = EX_UNAVAILABLE_;
+		return NULL;
+	}
+	char line[MAXLINE];
+	char col[MAXLINE];
+	char *result = NULL;
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#')
+			continue;
+		if (!text_column(line, m->keycolno, m->coldelim_char, col, sizeof col))
+			continue;
+		if (!(m->flags & MF_NOFOLDCASE))
+			sm_lowercase(col);
+		if (strcmp(col, folded) != 0)
+			continue;
+		if (!text_column(line, m->valcolno, m->coldelim_char, col, sizeof col))
+			continue;
+		if (m->flags & MF_MATCHONLY)
+			result = map_rewrite(m, key, strlen(key), NULL);
+		else
+			result = map_rewrite(m, col, strlen(col), args);
+		break;
+	}
+	fclose(f);
+	if (result == NULL)
+		*stat = EX_NOTFOUND;
+	return result;
+}
+
+const struct map_class TextMapClass = {
+	"text", MCF_ALIASOK, text_parse, text_open, text_lookup, NULL, NULL,
+};

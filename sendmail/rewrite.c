@@ -1,0 +1,483 @@
+/*
+ * rewrite.c: applies rulesets to token vectors.
+ *
+ * For each rule in order: match the left hand side (leftmost, shortest
+ * first, with backtracking), build the new workspace from the right hand
+ * side, resolve $[ $] and $( $) lookups, then run the $> subroutine calls
+ * from the rightmost to the leftmost.  A rule applies again until it stops
+ * matching, unless its right hand side starts with $: (go on to the next
+ * rule) or $@ (return); a workspace starting with $# returns too.
+ *
+ * The hot path does no allocation: workspaces are per-recursion-level
+ * arrays of pointers, matched words are compared in place, and only text
+ * that did not exist before (macro values, map results) goes to the
+ * caller's arena.
+ */
+#include "rewrite.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "class.h"
+#include "err.h"
+#include "macro.h"
+#include "map.h"
+#include "meta.h"
+#include "rule.h"
+#include "token.h"
+
+bool RewriteTrace;
+int SpaceSub = ' ';
+bool RewriteDeferMode;
+
+/* One workspace per recursion level. */
+static char *Work[MAX_RULE_RECURSION + 2][MAXATOM + 1];
+static char *Scratch[MAX_RULE_RECURSION + 2][MAXATOM + 1];
+
+static void trace(const char *what, int rs, char **pvp)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_printf(&b, "%-16.16s %7s:", ruleset_display_name(rs), what);
+	tok_print_list(&b, pvp);
+	sm_buf_putc(&b, '\n');
+	fwrite(b.data, 1, b.len, stdout);
+	sm_buf_free(&b);
+}
+
+size_t tok_cat(char *const *v, int from, int to, char *dst, size_t size, int sep)
+{
+	size_t n = 0;
+	bool prev_atom = false;
+	if (size == 0)
+		return 0;
+	for (int i = from; i < to && v[i] != NULL; i++) {
+		bool atom = tok_is_atom(v[i]);
+		if (prev_atom && atom && sep != '\0' && n + 1 < size)
+			dst[n++] = (char)sep;
+		for (const char *p = v[i]; *p && n + 1 < size; p++)
+			dst[n++] = *p;
+		prev_atom = atom;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+static bool word_eq(const char *a, const char *b)
+{
+	return sm_strcasecmp(a, b) == 0;
+}
+
+/* Smallest class match of at least minlen tokens starting at pos, or 0. */
+static int class_span(int cls, char **av, int n, int pos, int minlen)
+{
+	char buf[MAXLINE];
+	for (int len = minlen; pos + len <= n; len++) {
+		size_t blen = tok_cat(av, pos, pos + len, buf, sizeof buf, '\0');
+		if (class_has(cls, buf, blen))
+			return len;
+	}
+	return 0;
+}
+
+/*
+ * Matches rule r against av[0..n).  On success fills start/len of every
+ * LHS item.
+ */
+static bool match(const struct rule *r, char **av, int n, int *start, int *len)
+{
+	int i = 0, pos = 0;
+	const struct lhs_item *lhs = r->lhs;
+
+	for (;;) {
+		if (i == r->nlhs) {
+			if (pos == n)
+				return true;
+			goto backtrack;
+		}
+		{
+			const struct lhs_item *it = &lhs[i];
+			start[i] = pos;
+			switch (it->kind) {
+			case LHS_WORD:
+				if (pos < n && word_eq(av[pos], it->word)) {
+					len[i] = 1;
+					break;
+				}
+				goto backtrack;
+			case LHS_ZERO:
+				if (pos == n) {
+					len[i] = 0;
+					break;
+				}
+				if (word_eq(av[pos], it->word)) {
+					len[i] = 1;
+					break;
+				}
+				goto backtrack;
+			case LHS_ZANY:
+				len[i] = 0;
+				break;
+			case LHS_ANY:
+			case LHS_ONE:
+				if (pos < n) {
+					len[i] = 1;
+					break;
+				}
+				goto backtrack;
+			case LHS_NCLASS:
+				if (pos < n && !class_has(it->cls, av[pos], strlen(av[pos]))) {
+					len[i] = 1;
+					break;
+				}
+				goto backtrack;
+			case LHS_CLASS: {
+				int l = pos < n ? class_span(it->cls, av, n, pos, 1) : 0;
+				if (l > 0) {
+					len[i] = l;
+					break;
+				}
+				goto backtrack;
+			}
+			}
+			pos += len[i];
+			i++;
+			continue;
+		}
+	backtrack:
+		for (;;) {
+			if (--i < 0)
+				return false;
+			const struct lhs_item *it = &lhs[i];
+			if (it->kind == LHS_ZANY || it->kind == LHS_ANY) {
+				if (start[i] + len[i] < n) {
+					len[i]++;
+					pos = start[i] + len[i];
+					i++;
+					break;
+				}
+			} else if (it->kind == LHS_CLASS) {
+				int l = class_span(it->cls, av, n, start[i], len[i] + 1);
+				if (l > 0) {
+					len[i] = l;
+					pos = start[i] + l;
+					i++;
+					break;
+				}
+			}
+		}
+	}
+}
+
+static int count(char **v)
+{
+	int n = 0;
+	while (v[n] != NULL)
+		n++;
+	return n;
+}
+
+static bool is_meta_token(const char *t, int code)
+{
+	return (unsigned char)t[0] == code && t[1] == '\0';
+}
+
+/* Tokenizes text into the arena and appends the tokens at out[*np]. */
+static bool push_scanned(const char *text, char **out, int *np, int maxatom,
+			 struct sm_arena *arena, bool *toolong)
+{
+	struct tokens *t = sm_malloc(sizeof *t);
+	int n = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
+	if (n < 0) {
+		sm_free(t);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		if (*np >= maxatom) {
+			*toolong = true;
+			break;
+		}
+		out[(*np)++] = sm_arena_strdup(arena, t->v[i]);
+	}
+	sm_free(t);
+	return true;
+}
+
+/*
+ * Resolves $[ host $] and $( map key $@ arg $: default $) in pv, in place.
+ */
+static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
+{
+	int status = EX_OK_;
+	char **out = Scratch[level];
+	int n = count(pv);
+
+	for (int i = 0; i < n; i++) {
+		int c = (unsigned char)pv[i][0];
+		if ((c != META_HOSTBEGIN && c != META_LOOKUPBEGIN) || pv[i][1] != '\0')
+			continue;
+		int endtok = c == META_HOSTBEGIN ? META_HOSTEND : META_LOOKUPEND;
+		int j = i + 1;
+		const char *mapname = "host";
+		if (c == META_LOOKUPBEGIN) {
+			if (j >= n)
+				break;
+			mapname = pv[j++];
+		}
+		/* segments: key, then $@ arguments; $: starts the default */
+		int seg_from[MAX_MAP_ARGS + 2], seg_to[MAX_MAP_ARGS + 2];
+		int nseg = 0, def_from = -1, def_to = -1;
+		int k = j;
+		seg_from[0] = j;
+		bool in_default = false;
+		for (; k < n && !is_meta_token(pv[k], endtok); k++) {
+			if (is_meta_token(pv[k], META_CANONHOST) && !in_default) {
+				if (nseg < MAX_MAP_ARGS) {
+					seg_to[nseg] = k;
+					nseg++;
+					seg_from[nseg] = k + 1;
+				}
+			} else if (is_meta_token(pv[k], META_CANONUSER) && !in_default) {
+				seg_to[nseg] = k;
+				in_default = true;
+				def_from = k + 1;
+			}
+		}
+		if (!in_default)
+			seg_to[nseg] = k;
+		else
+			def_to = k;
+		nseg++;
+
+		char keybuf[MAXLINE];
+		char argbufs[MAX_MAP_ARGS][MAXNAME + 1];
+		char *args[MAX_MAP_ARGS + 2];
+		tok_cat(pv, seg_from[0], seg_to[0], keybuf, sizeof keybuf, SpaceSub);
+		args[0] = keybuf;
+		int nargs = 1;
+		for (int s = 1; s < nseg && nargs <= MAX_MAP_ARGS && s - 1 < MAX_MAP_ARGS; s++) {
+			tok_cat(pv, seg_from[s], seg_to[s], argbufs[s - 1], sizeof argbufs[s - 1],
+				SpaceSub);
+			args[nargs++] = argbufs[s - 1];
+		}
+		args[nargs] = NULL;
+
+		int stat = EX_OK_;
+		char *value = NULL;
+		struct map *m = map_find(mapname);
+		if (m == NULL) {
+			syserr("554 5.3.0 rewrite: map %s not found", mapname);
+		} else {
+			value = map_lookup_value(m, keybuf, args, &stat);
+			if (stat == EX_TEMPFAIL_ && !(m->flags & MF_NODEFER)) {
+				status = EX_TEMPFAIL_;
+				if (value == NULL && m->tapp != NULL)
+					value = sm_asprintf("%s%s", keybuf, m->tapp);
+			}
+		}
+
+		int no = 0;
+		bool toolong = false;
+		if (value != NULL) {
+			if (!push_scanned(value, out, &no, maxatom, arena, &toolong)) {
+				sm_free(value);
+				return EX_DATAERR_;
+			}
+			sm_free(value);
+		} else if (def_from >= 0) {
+			for (int t = def_from; t < def_to && no < maxatom; t++)
+				out[no++] = pv[t];
+		} else {
+			for (int t = seg_from[0]; t < seg_to[0] && no < maxatom; t++)
+				out[no++] = pv[t];
+		}
+		int after = k < n ? k + 1 : n; /* first token after the end bracket */
+		int tail = n - after;
+		if (i + no + tail > maxatom || toolong) {
+			syserr("554 5.3.0 rewrite: expansion too long");
+			return EX_DATAERR_;
+		}
+		memmove(pv + i + no, pv + after, (size_t)tail * sizeof *pv);
+		memcpy(pv + i, out, (size_t)no * sizeof *pv);
+		n = i + no + tail;
+		pv[n] = NULL;
+		i += no - 1;
+	}
+	return status;
+}
+
+#define MAX_SUBR 16
+
+static int call_subroutines(char **pv, int maxatom, int reclevel, struct sm_arena *arena)
+{
+	int subr[MAX_SUBR], where[MAX_SUBR];
+	int nsubr = 0;
+	int status = EX_OK_;
+
+	for (int j = 0; pv[j] != NULL; j++) {
+		if (!is_meta_token(pv[j], META_CALLSUBR) || pv[j + 1] == NULL)
+			continue;
+		char name[MAXNAME + 1];
+		const char *src = pv[j + 1];
+		size_t k = 0;
+		for (; *src && k < sizeof name - 1; src++)
+			if (*src != '"')
+				name[k++] = *src;
+		name[k] = '\0';
+		int rs = ruleset_lookup(name, false);
+		struct ruleset *r = rs >= 0 ? ruleset_get(rs) : NULL;
+		if (rs < 0 || (r == NULL && ruleset_lookup(name, false) < 0)) {
+			syserr("554 5.3.5 Unknown ruleset %s", name);
+			return EX_CONFIG_;
+		}
+		if (r == NULL || r->first == NULL) {
+			/* calling an empty ruleset changes nothing: drop the call */
+			int m = j;
+			while (pv[m + 2] != NULL) {
+				pv[m] = pv[m + 2];
+				m++;
+			}
+			pv[m] = NULL;
+			j--;
+			continue;
+		}
+		if (nsubr >= MAX_SUBR) {
+			syserr("554 5.3.0 Too many subroutine calls (%d max)", MAX_SUBR);
+			return EX_CONFIG_;
+		}
+		subr[nsubr] = rs;
+		where[nsubr] = j;
+		nsubr++;
+	}
+	for (; nsubr > 0; nsubr--) {
+		char **avp = pv + where[nsubr - 1];
+		int m = 2;
+		for (; avp[m] != NULL; m++)
+			avp[m - 2] = avp[m];
+		avp[m - 2] = NULL;
+		int st = rewrite(avp, maxatom - where[nsubr - 1], subr[nsubr - 1], reclevel, arena);
+		if (st != EX_OK_ && (status == EX_OK_ || st == EX_TEMPFAIL_))
+			status = st;
+	}
+	return status;
+}
+
+int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *arena)
+{
+	if (reclevel++ > MAX_RULE_RECURSION) {
+		syserr("rewrite: excessive recursion (max %d), ruleset %s", MAX_RULE_RECURSION,
+		       ruleset_display_name(rs));
+		return EX_CONFIG_;
+	}
+	if (pvp == NULL)
+		return EX_USAGE_;
+	if (RewriteTrace)
+		trace("input", rs, pvp);
+
+	struct ruleset *set = ruleset_get(rs);
+	int status = EX_OK_;
+	int level = reclevel;
+	char **npvp = Work[level];
+	static int start[MAXATOM + 1], len[MAXATOM + 1];
+	int ruleno = 1, loopcount = 0;
+
+	for (struct rule *r = set ? set->first : NULL; r != NULL;) {
+		int n = count(pvp);
+		if (!match(r, pvp, n, start, len)) {
+			r = r->next;
+			ruleno++;
+			loopcount = 0;
+			continue;
+		}
+		/* bindings of $1..$9 */
+		int bstart[MAXMATCH + 1], blen[MAXMATCH + 1], nb = 0;
+		for (int i = 0; i < r->nlhs && nb < MAXMATCH; i++) {
+			int k = r->lhs[i].kind;
+			if (k != LHS_WORD && k != LHS_ZERO) {
+				nb++;
+				bstart[nb] = start[i];
+				blen[nb] = len[i];
+			}
+		}
+
+		int first = 0;
+		bool stop = false;
+		struct rule *next = r;
+		if (r->nrhs > 0 && is_meta_token(r->rhs[0].word, META_CANONUSER)) {
+			first = 1;
+			next = r->next;
+			ruleno++;
+			loopcount = 0;
+		} else if (r->nrhs > 0 && is_meta_token(r->rhs[0].word, META_CANONHOST)) {
+			first = 1;
+			stop = true;
+		}
+
+		int nn = 0;
+		bool toolong = false;
+		for (int i = first; i < r->nrhs && !toolong; i++) {
+			const struct rhs_item *it = &r->rhs[i];
+			switch (it->kind) {
+			case RHS_WORD:
+				if (nn >= maxatom)
+					toolong = true;
+				else
+					npvp[nn++] = (char *)it->word;
+				break;
+			case RHS_REPL:
+				if (it->arg <= nb) {
+					for (int t = 0; t < blen[it->arg]; t++) {
+						if (nn >= maxatom) {
+							toolong = true;
+							break;
+						}
+						npvp[nn++] = pvp[bstart[it->arg] + t];
+					}
+				}
+				break;
+			case RHS_DMACRO: {
+				const char *v = macro_get(it->arg);
+				if (v == NULL || *v == '\0')
+					break;
+				npvp[nn] = NULL;
+				if (!push_scanned(v, npvp, &nn, maxatom, arena, &toolong))
+					return EX_DATAERR_;
+				break;
+			}
+			}
+		}
+		if (toolong) {
+			syserr("554 5.3.0 rewrite: expansion too long");
+			return EX_DATAERR_;
+		}
+		npvp[nn] = NULL;
+
+		int st = do_lookups(npvp, maxatom, level, arena);
+		if (st == EX_DATAERR_)
+			return st;
+		if (st != EX_OK_ && status == EX_OK_)
+			status = st;
+		st = call_subroutines(npvp, maxatom, reclevel, arena);
+		if (st != EX_OK_ && (status == EX_OK_ || st == EX_TEMPFAIL_))
+			status = st;
+
+		nn = count(npvp);
+		if (nn > maxatom) {
+			syserr("554 5.3.0 rewrite: expansion too long");
+			return EX_DATAERR_;
+		}
+		memcpy(pvp, npvp, (size_t)(nn + 1) * sizeof *pvp);
+
+		if (stop || (pvp[0] != NULL && is_meta_token(pvp[0], META_CANONNET)))
+			break;
+		if (next == r && ++loopcount >= MAX_RULE_LOOP) {
+			syserr("554 5.3.5 Infinite loop in ruleset %s, rule %d",
+			       ruleset_display_name(rs), ruleno);
+			break;
+		}
+		r = next;
+	}
+	if (RewriteTrace)
+		trace("returns", rs, pvp);
+	return status;
+}
