@@ -82,8 +82,6 @@ void usrerr(const char *fmt, ...)
 	emit(ErrAddress, fmt, ap);
 	va_end(ap);
 	Errors++;
-	if (ExitStat == 0)
-		ExitStat = EX_DATAERR_;
 }
 
 static void vsyserr(int err, const char *fmt, va_list ap)

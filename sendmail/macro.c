@@ -54,6 +54,7 @@ int macro_parse_name(const char *p, const char **endp)
 {
 	if (*p == '\0') {
 		*endp = p;
+		syserr("Name required for macro/class");
 		return MACRO_NONE;
 	}
 	if (*p != '{') {
@@ -63,9 +64,15 @@ int macro_parse_name(const char *p, const char **endp)
 	const char *e = strchr(p + 1, '}');
 	if (e == NULL) {
 		*endp = p + strlen(p);
+		syserr("Unbalanced { on %s", p + 1);
+		syserr("Unable to assign macro/class ID (mid = 0x%x)", (unsigned)-1);
 		return MACRO_NONE;
 	}
 	*endp = e + 1;
+	if (e == p + 1) {
+		syserr("Name required for macro/class");
+		return MACRO_NONE;
+	}
 	return macro_id(p + 1, (size_t)(e - p - 1), true);
 }
 

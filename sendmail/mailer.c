@@ -381,21 +381,15 @@ void mailer_define(const char *line)
 		return;
 	}
 	if (m->eol == NULL)
-		m->eol = sm_strdup(m->flags['l'] ? "\n" : "\r\n");
+		m->eol = sm_strdup("\r\n");
 	install(m);
 }
 
 void mailers_init_builtin(void)
 {
-	mailer_define("prog, P=/bin/sh, F=lsoDq9, T=X-Unix/X-Unix/X-Unix, A=sh -c \201u");
-	mailer_define("*file*, P=[FILE], F=lsDFMPEouq9, T=X-Unix/X-Unix/X-Unix, A=FILE \201u");
-	mailer_define("*include*, P=/dev/null, F=su, A=INCLUDE \201u");
-	/* *include* keeps "\n" though it is not marked local */
-	struct mailer *inc = mailer_find("*include*");
-	if (inc != NULL) {
-		sm_free(inc->eol);
-		inc->eol = sm_strdup("\n");
-	}
+	mailer_define("prog, P=/bin/sh, F=lsoDq9u, E=\\n, T=X-Unix/X-Unix/X-Unix, A=sh -c \201u");
+	mailer_define("*file*, P=[FILE], F=lsDFMPEouq9, E=\\n, T=X-Unix/X-Unix/X-Unix, A=FILE \201u");
+	mailer_define("*include*, P=/dev/null, F=su, E=\\n, A=INCLUDE \201u");
 }
 
 struct mailer *mailer_find(const char *name)

@@ -47,13 +47,16 @@ static void print_word_line(const char *word, void *arg)
 
 static void cmd_dot(char *line)
 {
-	if ((line[1] != 'D' && line[1] != 'C') || line[2] == '\0') {
-		if (line[1] == 'D' || line[1] == 'C')
-			message("Usage: .[DC]macro value(s)");
-		else
-			message("Unknown \".\" command %s", line);
+	if (line[1] == '\0') {
+		message("Usage: .[DC]macro value(s)");
 		return;
 	}
+	if (line[1] != 'D' && line[1] != 'C') {
+		message("Unknown \".\" command %s", line);
+		return;
+	}
+	if (line[1] == 'C' && line[2] == '\0')
+		return;
 	const char *endp;
 	int id = macro_parse_name(line + 2, &endp);
 	if (id == MACRO_NONE)
@@ -76,14 +79,21 @@ static void cmd_dot(char *line)
 static void cmd_equals(char *line)
 {
 	if (line[1] == 'S') {
-		char *name = sm_trim(line + 2);
-		if (*name == '\0') {
-			message("Usage: =Sruleset or =M");
-			return;
-		}
-		int rs = ruleset_lookup(name, false);
+		char *raw = line + 2;
+		char *name = raw;
+		while (isspace((unsigned char)*name))
+			name++;
+		char *end = name;
+		while (*end != '\0' && !isspace((unsigned char)*end))
+			end++;
+		*end = '\0';
+		int rs = -1;
+		if (*name == '\0')
+			syserr("invalid ruleset name: \"\"");
+		else
+			rs = ruleset_lookup(name, false);
 		if (rs < 0) {
-			message("Undefined ruleset %s", name);
+			message("Undefined ruleset %s", *name ? name : raw);
 			return;
 		}
 		struct sm_buf b;
@@ -221,7 +231,7 @@ static void cmd_slash(char *line)
 	char *p = line + 1;
 	char *cmd = next_word(&p);
 	if (cmd == NULL) {
-		message("Unknown \"/\" command %s", line);
+		message("Usage: /[canon|map|mx|parse|try|tryflags]");
 		return;
 	}
 	if (strcmp(cmd, "quit") == 0) {
@@ -247,18 +257,23 @@ static void cmd_slash(char *line)
 static void run_rulesets(char *line)
 {
 	char *p = line;
-	char *rulesets = next_word(&p);
-	while (*p != '\0' && isspace((unsigned char)*p))
+	while (*p != '\0' && !isspace((unsigned char)*p))
 		p++;
-	if (rulesets == NULL || *p == '\0') {
+	if (*p == '\0') {
 		message("No address!");
 		return;
 	}
+	*p++ = '\0';
+	char *rulesets = line;
+	while (*p != '\0' && isspace((unsigned char)*p))
+		p++;
 	struct tokens *t = sm_malloc(sizeof *t);
 	const char *addr = p;
 	for (;;) {
 		const char *delim = NULL;
 		int n = tok_scan(addr, ',', TOK_TEST, t, &delim);
+		if (n < 0)
+			break;
 		if (n > 0) {
 			char *rs_list = sm_strdup(rulesets);
 			char *save = NULL;
@@ -316,7 +331,6 @@ int testmode_run(FILE *in)
 		}
 		fflush(stdout);
 	}
-	out("\n");
 	fflush(stdout);
 	sm_arena_free(&Arena);
 	return ExitStat;

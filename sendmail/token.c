@@ -22,7 +22,6 @@ enum char_class {
 	CC_ONE,   /* operator byte that takes the next byte (or {name}) along */
 	CC_SPACE, /* separates tokens, dropped */
 	CC_QUOTE,
-	CC_DROP, /* vanishes without separating */
 };
 
 static char OperatorChars[256];
@@ -61,8 +60,6 @@ static enum char_class classify(int c, enum tok_table table)
 	case '<': case '>': case ',': case ';': case '(': case ')':
 		return CC_OPER;
 	}
-	if (c < 0x20 || c == 0x7f)
-		return CC_DROP;
 	if (table == TOK_RULE && meta_reserved(c)) {
 		switch (c) {
 		case META_MACRO: case META_DMACRO: case META_MATCHCLASS:
@@ -143,6 +140,8 @@ static bool address_is_refused(const char *addr)
 				shown[i] = meta_reserved((unsigned char)addr[i]) ? '?' : addr[i];
 			shown[i] = '\0';
 			usrerr("553 5.1.0 8-bit character in mailbox address \"%s\"", shown);
+			if (ExitStat == 0)
+				ExitStat = EX_USAGE_;
 			return true;
 		}
 	}
@@ -170,7 +169,9 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 
 	for (;;) {
 		int c = (unsigned char)*p;
-		if (c == '\0') {
+		bool at_delim = c != '\0' && c == delim && state != ST_QST && !bslash &&
+				!(strip && cmnt > 0);
+		if (c == '\0' || at_delim) {
 			/* Close what the address left open, one thing at a time. */
 			if (!report)
 				break;
@@ -247,10 +248,6 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 			}
 			continue;
 		}
-		if (c == delim) {
-			p--;
-			break;
-		}
 		if (c == '<') {
 			angle++;
 		} else if (c == '>') {
@@ -263,8 +260,6 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 		}
 
 		switch (classify(c, table)) {
-		case CC_DROP:
-			break;
 		case CC_SPACE:
 			tok_end(&s);
 			state = ST_SPC;
@@ -353,8 +348,7 @@ void tok_print_word(struct sm_buf *b, const char *tok)
 			sm_buf_putc(b, '\\');
 			sm_buf_putc(b, c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 		} else if (c < 0x20 || c == 0x7f) {
-			sm_buf_putc(b, '^');
-			sm_buf_putc(b, c ^ 0x40);
+			/* other control characters are not shown */
 		} else {
 			sm_buf_putc(b, c);
 		}
