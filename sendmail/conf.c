@@ -528,7 +528,9 @@ bool readcf(const char *path)
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
 		int e = errno;
-		syserr_errno(e, "cannot open %s", path);
+		err_set_cf_position(path, 0);
+		syserr_errno(e, "cannot open");
+		err_set_cf_position(NULL, 0);
 		return false;
 	}
 	TokOperatorSource = operator_source;

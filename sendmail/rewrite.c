@@ -51,6 +51,8 @@ size_t tok_cat(char *const *v, int from, int to, char *dst, size_t size, int sep
 	bool prev_atom = false;
 	if (size == 0)
 		return 0;
+	if (sep == '\0')
+		sep = SpaceSub;
 	for (int i = from; i < to && v[i] != NULL; i++) {
 		bool atom = tok_is_atom(v[i]);
 		if (prev_atom && atom && sep != '\0' && n + 1 < size)
@@ -73,7 +75,7 @@ static int class_span(int cls, char **av, int n, int pos, int minlen)
 {
 	char buf[MAXLINE];
 	for (int len = minlen; pos + len <= n; len++) {
-		size_t blen = tok_cat(av, pos, pos + len, buf, sizeof buf, '\0');
+		size_t blen = tok_cat(av, pos, pos + len, buf, sizeof buf, SpaceSub);
 		if (class_has(cls, buf, blen))
 			return len;
 	}

@@ -267,6 +267,8 @@ static void run_rulesets(char *line)
 	char *rulesets = line;
 	while (*p != '\0' && isspace((unsigned char)*p))
 		p++;
+	if (invalid_address(p, true))
+		return;
 	struct tokens *t = sm_malloc(sizeof *t);
 	const char *addr = p;
 	for (;;) {

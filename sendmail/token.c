@@ -124,30 +124,6 @@ static void tok_put(struct scan *s, int c)
 	*s->q++ = (char)c;
 }
 
-static bool address_is_refused(const char *addr)
-{
-	size_t len = strlen(addr);
-	if (len > MAXNAME - 1) {
-		usrerr("553 5.1.0 Address \"%.*s\" too long (%d bytes max)", MAXNAME - 1, addr,
-		       MAXNAME - 1);
-		return true;
-	}
-	for (const unsigned char *p = (const unsigned char *)addr; *p; p++) {
-		if (meta_reserved(*p)) {
-			char shown[MAXNAME];
-			size_t i;
-			for (i = 0; addr[i] != '\0' && i < sizeof shown - 1; i++)
-				shown[i] = meta_reserved((unsigned char)addr[i]) ? '?' : addr[i];
-			shown[i] = '\0';
-			usrerr("553 5.1.0 8-bit character in mailbox address \"%s\"", shown);
-			if (ExitStat == 0)
-				ExitStat = EX_USAGE_;
-			return true;
-		}
-	}
-	return false;
-}
-
 int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *out,
 	     const char **endp)
 {
@@ -155,8 +131,6 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 	out->v[0] = NULL;
 	if (endp != NULL)
 		*endp = addr;
-	if ((table == TOK_ADDR || table == TOK_TEST) && address_is_refused(addr))
-		return -1;
 
 	const char *saved_addr = err_set_address(addr);
 	bool report = table != TOK_RULE;
