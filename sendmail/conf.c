@@ -309,7 +309,7 @@ static void do_header(char *line)
 	}
 	char *colon = strchr(p, ':');
 	if (colon == NULL) {
-		syserr("header syntax error, line \"%s\"", line);
+		syserr("header syntax error, line \"%s\"", line + 1);
 		sm_free(h);
 		return;
 	}
@@ -331,7 +331,7 @@ static void do_precedence(char *line)
 	char *p = line + 1;
 	char *eq = strchr(p, '=');
 	if (eq == NULL) {
-		syserr("Invalid precedence line \"%s\"", line);
+		syserr("unknown configuration line \"%s\"", line);
 		return;
 	}
 	*eq = '\0';
@@ -359,7 +359,12 @@ static void do_trusted(char *line)
 	}
 }
 
-static void add_named(struct named_spec **list, char *line, const char *what)
+/*
+ * Q and X lines: "Xname, F=v, G=v ..." where only the first letter of a
+ * field name counts.  valid lists the field letters of the line type.
+ */
+static void add_named(struct named_spec **list, char *line, const char *what, char kind,
+		      const char *valid, const char *unknown_fmt)
 {
 	char *p = line + 1;
 	while (sm_isspace((unsigned char)*p))
@@ -373,9 +378,31 @@ static void add_named(struct named_spec **list, char *line, const char *what)
 	}
 	struct named_spec *s = sm_calloc(1, sizeof *s);
 	s->name = sm_strndup(name, (size_t)(p - name));
-	while (*p == ',' || sm_isspace((unsigned char)*p))
-		p++;
 	s->spec = sm_strdup(p);
+	bool have_socket = false;
+	while (*p != '\0') {
+		while (*p == ',' || sm_isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		int fcode = (unsigned char)*p;
+		while (*p != '\0' && *p != '=' && *p != ',')
+			p++;
+		if (*p++ != '=') {
+			syserr("%c%s: `=' expected", kind, s->name);
+			break;
+		}
+		const char *end;
+		char *v = conf_munch(p, &end, ',');
+		p = (char *)end;
+		if (strchr(valid, fcode) == NULL)
+			syserr(unknown_fmt, s->name, fcode);
+		else if (fcode == 'S' && kind == 'X' && *v != '\0')
+			have_socket = true;
+		sm_free(v);
+	}
+	if (kind == 'X' && !have_socket)
+		syserr("X%s: empty or missing socket information", s->name);
 	struct named_spec **tail = list;
 	while (*tail != NULL)
 		tail = &(*tail)->next;
@@ -501,10 +528,12 @@ static void interpret(struct sm_buf *raw)
 		do_env(line);
 		break;
 	case 'Q':
-		add_named(&QueueGroups, line, "queue group");
+		add_named(&QueueGroups, line, "queue", 'Q', "FNIPRJr",
+			  "Q%s: unknown queue equate %c=");
 		break;
 	case 'X':
-		add_named(&MailFilters, line, "mail filter");
+		add_named(&MailFilters, line, "mail filter", 'X', "SFT",
+			  "X%s: unknown filter equate %c=");
 		break;
 	default:
 		syserr("unknown configuration line \"%s\"", line);
