@@ -23,6 +23,13 @@ struct class_word {
 
 static struct sm_hash Words; /* folded word -> struct class_word */
 static unsigned long NextSeq;
+static size_t *MaxLen;       /* class id -> longest word, for matching */
+static size_t NMaxLen;
+
+size_t class_max_len(int cls)
+{
+	return cls >= 0 && (size_t)cls < NMaxLen ? MaxLen[cls] : 0;
+}
 
 unsigned stab_bucket(const char *name, int type)
 {
@@ -55,6 +62,18 @@ void class_add(int cls, const char *word)
 	for (size_t i = 0; i < w->ncls; i++)
 		if (w->cls[i] == cls)
 			return;
+	if (cls >= 0) {
+		if ((size_t)cls >= NMaxLen) {
+			size_t n = NMaxLen ? NMaxLen : 512;
+			while (n <= (size_t)cls)
+				n *= 2;
+			MaxLen = sm_realloc(MaxLen, n * sizeof *MaxLen);
+			memset(MaxLen + NMaxLen, 0, (n - NMaxLen) * sizeof *MaxLen);
+			NMaxLen = n;
+		}
+		if (len > MaxLen[cls])
+			MaxLen[cls] = len;
+	}
 	if (w->ncls == w->capcls) {
 		w->capcls = w->capcls ? w->capcls * 2 : 2;
 		w->cls = sm_realloc(w->cls, w->capcls * sizeof *w->cls);
@@ -126,4 +145,7 @@ static void free_word(void *p)
 void class_free_all(void)
 {
 	sm_hash_free(&Words, free_word);
+	sm_free(MaxLen);
+	MaxLen = NULL;
+	NMaxLen = 0;
 }

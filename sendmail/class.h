@@ -19,6 +19,8 @@ void class_remove(int cls, const char *word);
 /* Calls fn for every word of cls in sendmail's listing order. */
 void class_foreach(int cls, void (*fn)(const char *word, void *arg), void *arg);
 void class_free_all(void);
+/* The length of the longest word ever added to a class. */
+size_t class_max_len(int cls);
 
 /* sendmail's symbol table bucket for a name; decides listing orders. */
 unsigned stab_bucket(const char *name, int type);

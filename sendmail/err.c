@@ -125,6 +125,22 @@ void syserr_errno(int err, const char *fmt, ...)
 	va_end(ap);
 }
 
+void cfwarning(const char *fmt, ...)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	if (CfFile != NULL)
+		sm_buf_printf(&b, "%s: line %d: ", CfFile, CfLine);
+	va_list ap;
+	va_start(ap, fmt);
+	sm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	printf("%s\n", b.data);
+	fflush(stdout);
+	sm_buf_free(&b);
+}
+
 void message(const char *fmt, ...)
 {
 	va_list ap;

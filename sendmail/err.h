@@ -18,6 +18,8 @@ void usrerr(const char *fmt, ...) SM_PRINTF(1, 2);
 void syserr(const char *fmt, ...) SM_PRINTF(1, 2);
 /* syserr with ": reason" for err (an errno or E_SM_* code) appended. */
 void syserr_errno(int err, const char *fmt, ...) SM_PRINTF(2, 3);
+/* A warning that names the configuration position but is no error. */
+void cfwarning(const char *fmt, ...) SM_PRINTF(1, 2);
 /* A plain informational line on the transcript (stdout in test mode). */
 void message(const char *fmt, ...) SM_PRINTF(1, 2);
 

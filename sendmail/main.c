@@ -89,8 +89,11 @@ int main(int argc, char **argv)
 	sm_free(late_opts);
 	install_default_host_map();
 	hostenv_after_config();
+	if (ConfigLevel < 10)
+		message("Warning: .cf file is out of date: sendmail %s supports version 10, .cf file is version %d",
+			SENDMAIL_VERSION, ConfigLevel);
 	if (mailer_find("local") == NULL)
-		message("No local mailer defined");
+		syserr("No local mailer defined");
 
 	int rc = EX_OK_;
 	switch (mode) {

@@ -203,7 +203,7 @@ static int find_option(const char *name)
 		found = i;
 	}
 	if (found >= 0)
-		message("Option %s used as abbreviation for %s", name, OptionTab[found].name);
+		cfwarning("Option %s used as abbreviation for %s", name, OptionTab[found].name);
 	return found;
 }
 

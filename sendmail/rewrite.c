@@ -36,13 +36,18 @@ static char *Scratch[MAX_RULE_RECURSION + 2][MAXATOM + 1];
 
 static void trace(const char *what, int rs, char **pvp)
 {
-	struct sm_buf b;
-	sm_buf_init(&b);
-	sm_buf_printf(&b, "%-16.16s %7s:", ruleset_display_name(rs), what);
+	static struct sm_buf b;
+	sm_buf_reset(&b);
+	const char *name = ruleset_display_name(rs);
+	size_t nlen = strnlen(name, 16);
+	sm_buf_put(&b, name, nlen);
+	sm_buf_put(&b, "                ", 16 - nlen);
+	sm_buf_putc(&b, ' ');
+	sm_buf_puts(&b, what);
+	sm_buf_putc(&b, ':');
 	tok_print_list(&b, pvp);
 	sm_buf_putc(&b, '\n');
 	fwrite(b.data, 1, b.len, stdout);
-	sm_buf_free(&b);
 }
 
 size_t tok_cat(char *const *v, int from, int to, char *dst, size_t size, int sep)
@@ -67,16 +72,35 @@ size_t tok_cat(char *const *v, int from, int to, char *dst, size_t size, int sep
 
 static bool word_eq(const char *a, const char *b)
 {
+	if (sm_lower((unsigned char)a[0]) != sm_lower((unsigned char)b[0]))
+		return false;
 	return sm_strcasecmp(a, b) == 0;
 }
 
 /* Smallest class match of at least minlen tokens starting at pos, or 0. */
+/*
+ * Smallest class match of at least minlen tokens starting at pos, or 0.
+ * The phrase grows one token at a time and stops once it is longer than
+ * any word of the class.
+ */
 static int class_span(int cls, char **av, int n, int pos, int minlen)
 {
 	char buf[MAXLINE];
-	for (int len = minlen; pos + len <= n; len++) {
-		size_t blen = tok_cat(av, pos, pos + len, buf, sizeof buf, SpaceSub);
-		if (class_has(cls, buf, blen))
+	size_t blen = 0;
+	size_t maxlen = class_max_len(cls);
+	bool prev_atom = false;
+	for (int len = 1; pos + len <= n; len++) {
+		const char *t = av[pos + len - 1];
+		bool atom = tok_is_atom(t);
+		if (prev_atom && atom && blen + 1 < sizeof buf)
+			buf[blen++] = (char)SpaceSub;
+		prev_atom = atom;
+		for (; *t != '\0' && blen + 1 < sizeof buf; t++)
+			buf[blen++] = *t;
+		buf[blen] = '\0';
+		if (blen > maxlen)
+			return 0;
+		if (len >= minlen && class_has(cls, buf, blen))
 			return len;
 	}
 	return 0;
@@ -374,7 +398,7 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 	if (pvp == NULL)
 		return EX_USAGE_;
 	if (RewriteTrace)
-		trace("input", rs, pvp);
+		trace("  input", rs, pvp);
 
 	struct ruleset *set = ruleset_get(rs);
 	int status = EX_OK_;

@@ -303,6 +303,15 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 void tok_print_word(struct sm_buf *b, const char *tok)
 {
 	for (const unsigned char *p = (const unsigned char *)tok; *p; p++) {
+		/* printable ASCII runs are copied as they are */
+		const unsigned char *q = p;
+		while (*q >= 0x20 && *q < 0x7f)
+			q++;
+		if (q != p) {
+			sm_buf_put(b, p, (size_t)(q - p));
+			p = q - 1;
+			continue;
+		}
 		int c = *p;
 		if (c >= 0x80) {
 			int letter = meta_letter(c);
