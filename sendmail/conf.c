@@ -68,7 +68,8 @@ static bool read_folded(FILE *f, struct sm_buf *b)
 				sm_buf_putc(b, c);
 			c = getc(f);
 		}
-		if (b->len > 0 && b->data[b->len - 1] == '\r')
+		while (b->len > 0 && (b->data[b->len - 1] == '\r' || b->data[b->len - 1] == ' ' ||
+				      b->data[b->len - 1] == '\t'))
 			b->data[--b->len] = '\0';
 		if (c == EOF)
 			break;
@@ -295,7 +296,7 @@ static void do_header(char *line)
 		p++;
 		if ((unsigned char)*p == META_MACRO) {
 			const char *endp;
-			h->macro = macro_parse_name(p + 1, &endp);
+			h->macro = macro_scan_name(p + 1, &endp);
 			p = (char *)endp;
 		} else {
 			while (*p != '\0' && *p != '?') {

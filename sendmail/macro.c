@@ -50,6 +50,25 @@ int macro_id(const char *name, size_t len, bool create)
 	return id;
 }
 
+int macro_scan_name(const char *p, const char **endp)
+{
+	if (*p == '\0') {
+		*endp = p;
+		return MACRO_NONE;
+	}
+	if (*p != '{') {
+		*endp = p + 1;
+		return (unsigned char)*p;
+	}
+	const char *e = strchr(p + 1, '}');
+	if (e == NULL || e == p + 1) {
+		*endp = e ? e + 1 : p + strlen(p);
+		return MACRO_NONE;
+	}
+	*endp = e + 1;
+	return macro_id(p + 1, (size_t)(e - p - 1), true);
+}
+
 int macro_parse_name(const char *p, const char **endp)
 {
 	if (*p == '\0') {
@@ -136,7 +155,7 @@ static bool expand_once(const char *s, struct sm_buf *out)
 		case META_CONDIF:
 			iflev++;
 			{
-				int id = macro_parse_name(s, &endp);
+				int id = macro_scan_name(s, &endp);
 				s = endp;
 				if (skipping) {
 					skiplev++;
@@ -162,7 +181,7 @@ static bool expand_once(const char *s, struct sm_buf *out)
 				skiplev--;
 			continue;
 		case META_MACRO: {
-			int id = macro_parse_name(s, &endp);
+			int id = macro_scan_name(s, &endp);
 			if (id == MACRO_NONE) {
 				s = endp;
 				continue;
@@ -238,13 +257,21 @@ void macro_translate(const char *in, struct sm_buf *out)
 			continue;
 		}
 		sm_buf_putc(out, META_MACRO);
-		if (*p == '=' || *p == '~' || *p == '&' || *p == '?')
+		if (*p == '=' || *p == '~' || *p == '&' || *p == '?') {
 			sm_buf_putc(out, *p++);
+			if (*p == '\0')
+				syserr("Name required for macro/class");
+		}
 		if (*p == '{') {
 			const char *e = strchr(p, '}');
 			if (e == NULL) {
+				syserr("Unbalanced { on %s", p + 1);
+				syserr("Unable to assign macro/class ID (mid = 0x%x)", (unsigned)-1);
 				sm_buf_puts(out, p);
 				p += strlen(p);
+			} else if (e == p + 1) {
+				syserr("Name required for macro/class");
+				p = e + 1;
 			} else if (e - p == 2) {
 				sm_buf_putc(out, p[1]);
 				p = e + 1;

@@ -24,6 +24,8 @@ int macro_id(const char *name, size_t len, bool create);
  * (creating it) and sets *endp past the name; MACRO_NONE on a bad name.
  */
 int macro_parse_name(const char *p, const char **endp);
+/* The same without complaints, for text already checked. */
+int macro_scan_name(const char *p, const char **endp);
 /* "x" or "{name}" for an id. */
 const char *macro_name(int id);
 

@@ -139,7 +139,7 @@ static char *macro_lookup(struct map *m, const char *key, char **args, int *stat
 {
 	(void)m, (void)stat;
 	const char *endp;
-	int id = macro_parse_name(key, &endp);
+	int id = macro_scan_name(key, &endp);
 	if (id == MACRO_NONE)
 		return NULL;
 	const char *value = args != NULL && args[0] != NULL ? args[1] : NULL;

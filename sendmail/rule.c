@@ -16,8 +16,12 @@
 #include "class.h"
 #include "err.h"
 #include "macro.h"
+#include "map.h"
 #include "meta.h"
 #include "sm.h"
+
+/* $@ arguments of one lookup: %1 to %9 */
+#define MAX_LOOKUP_ARGS (MAX_MAP_ARGS)
 
 static struct ruleset *RuleSets[MAXRWSETS];
 static struct sm_hash RuleSetNames; /* name -> number + 1 */
@@ -174,6 +178,32 @@ void rule_add(int number, const char *lhs, const char *rhs)
 	int nvars = 0;
 
 	tok_scan(lhs, '\0', TOK_RULE, t, NULL);
+	if (t->n == 0)
+		syserr("R line: null LHS");
+	for (int i = 0; i < t->n; i++) {
+		static const struct {
+			int code;
+			const char *name;
+		} bad[] = {{META_MATCHREPL, "$1-$9"}, {META_CANONUSER, "$:"}, {META_CALLSUBR, "$>"},
+			   {META_CONDIF, "$?"},      {META_CONDFI, "$."},     {META_HOSTBEGIN, "$["},
+			   {META_HOSTEND, "$]"},     {META_LOOKUPBEGIN, "$("}, {META_LOOKUPEND, "$)"}};
+		int c = (unsigned char)t->v[i][0];
+		for (unsigned k = 0; k < sizeof bad / sizeof bad[0]; k++)
+			if (c == bad[k].code)
+				syserr("Inappropriate use of %s on LHS", bad[k].name);
+	}
+	int wild = 0;
+	for (int i = 0; i < t->n; i++) {
+		int c = (unsigned char)t->v[i][0];
+		if (c == META_MATCHZANY || c == META_MATCHANY || c == META_MATCHONE ||
+		    c == META_MATCHCLASS || c == META_MATCHNCLASS)
+			wild++;
+	}
+	if (wild > MAXMATCH) {
+		syserr("R line: too many wildcards");
+		t->n = 0;
+		t->v[0] = NULL;
+	}
 	r->lhs_text = copy_tokens(t);
 	r->nlhs = t->n;
 	r->lhs = sm_calloc((size_t)t->n + 1, sizeof *r->lhs);
@@ -194,13 +224,32 @@ void rule_add(int number, const char *lhs, const char *rhs)
 			it->kind = LHS_ZERO;
 		else if ((c == META_MATCHCLASS || c == META_MATCHNCLASS) && w[1] != '\0') {
 			it->kind = c == META_MATCHCLASS ? LHS_CLASS : LHS_NCLASS;
-			it->cls = macro_parse_name(w + 1, &endp);
+			it->cls = macro_scan_name(w + 1, &endp);
 		}
 		if (it->kind != LHS_WORD && it->kind != LHS_ZERO)
 			nvars++;
 	}
 
 	tok_scan(rhs, '\0', TOK_RULE, t, NULL);
+	int inlookup = 0, nargs = 0;
+	for (int i = 0; i < t->n; i++) {
+		int c = (unsigned char)t->v[i][0];
+		if (t->v[i][1] != '\0')
+			continue;
+		if (c == META_LOOKUPBEGIN || c == META_HOSTBEGIN) {
+			if (inlookup)
+				syserr("cannot nest map lookups");
+			inlookup = c;
+			nargs = 0;
+		} else if (c == META_LOOKUPEND || c == META_HOSTEND) {
+			inlookup = 0;
+		} else if (c == META_CANONHOST && inlookup) {
+			if (++nargs >= MAX_LOOKUP_ARGS)
+				syserr("too many arguments for map lookup");
+		}
+	}
+	if (inlookup)
+		syserr("missing map closing token");
 	r->rhs_text = copy_tokens(t);
 	r->nrhs = t->n;
 	r->rhs = sm_calloc((size_t)t->n + 1, sizeof *r->rhs);
@@ -221,7 +270,7 @@ void rule_add(int number, const char *lhs, const char *rhs)
 			}
 		} else if (c == META_DMACRO && w[1] != '\0') {
 			it->kind = RHS_DMACRO;
-			it->arg = macro_parse_name(w + 1, &endp);
+			it->arg = macro_scan_name(w + 1, &endp);
 		} else if (c == META_MATCHZANY || c == META_MATCHANY || c == META_MATCHONE ||
 			   c == META_MATCHCLASS || c == META_MATCHNCLASS) {
 			syserr("Inappropriate use of $%c on RHS", meta_letter(c));
