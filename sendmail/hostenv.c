@@ -16,10 +16,13 @@
 #include <unistd.h>
 
 #include "class.h"
+#include "conf.h"
 #include "macro.h"
 #include "meta.h"
 #include "options.h"
 #include "sm.h"
+
+static char FullHostName[256];
 
 /* The "$*"-style macros whose values are operator bytes. */
 static void define_meta_macros(void)
@@ -78,6 +81,7 @@ void hostenv_init(void)
 	}
 	class_add('w', host);
 	macro_define('j', host);
+	sm_strlcpy(FullHostName, host, sizeof FullHostName);
 	char *dot = strchr(host, '.');
 	if (dot != NULL) {
 		macro_define('m', dot + 1);
@@ -143,6 +147,9 @@ void hostenv_probe_interfaces(void)
 
 void hostenv_after_config(void)
 {
+	/* configurations before level 5 expect the full name in $w */
+	if (ConfigLevel < 5 && FullHostName[0] != '\0')
+		macro_define('w', FullHostName);
 	const char *j = macro_get('j');
 	if (j != NULL) {
 		struct sm_buf b;

@@ -92,6 +92,17 @@ int main(int argc, char **argv)
 	if (ConfigLevel < 10)
 		message("Warning: .cf file is out of date: sendmail %s supports version 10, .cf file is version %d",
 			SENDMAIL_VERSION, ConfigLevel);
+	{
+		struct sm_buf jb;
+		sm_buf_init(&jb);
+		const char *j = macro_get('j');
+		if (j != NULL)
+			macro_expand(j, &jb);
+		if (jb.data != NULL && strchr(jb.data, '.') == NULL)
+			message("WARNING: local host name (%s) is not qualified; see cf/README: WHO AM I?",
+				jb.data);
+		sm_buf_free(&jb);
+	}
 	if (mailer_find("local") == NULL)
 		syserr("No local mailer defined");
 

@@ -212,12 +212,12 @@ static bool is_meta_token(const char *t, int code)
 static bool push_scanned(const char *text, char **out, int *np, int maxatom,
 			 struct sm_arena *arena, bool *toolong)
 {
-	struct tokens *t = sm_malloc(sizeof *t);
+	/* never re-entered: tokenizing calls no rulesets */
+	static struct tokens scanbuf;
+	struct tokens *t = &scanbuf;
 	int n = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
-	if (n < 0) {
-		sm_free(t);
+	if (n < 0)
 		return false;
-	}
 	for (int i = 0; i < n; i++) {
 		if (*np >= maxatom) {
 			*toolong = true;
@@ -225,7 +225,6 @@ static bool push_scanned(const char *text, char **out, int *np, int maxatom,
 		}
 		out[(*np)++] = sm_arena_strdup(arena, t->v[i]);
 	}
-	sm_free(t);
 	return true;
 }
 
