@@ -38,6 +38,8 @@ char **TrustedUsers;
 int NTrustedUsers;
 struct named_spec *QueueGroups;
 struct named_spec *MailFilters;
+char **EnvDefs;
+int NEnvDefs;
 
 #define MAXPRIORITIES (int)(sizeof Precedences / sizeof Precedences[0])
 #define CF_MAXLINE 8192
@@ -449,17 +451,20 @@ static void do_version(char *line)
 	}
 }
 
+/* E lines: "name=value", or "name" to pass our own value on. */
 static void do_env(char *line)
 {
 	char *p = line + 1;
-	char *eq = strchr(p, '=');
-	if (eq != NULL) {
-		*eq = '\0';
-		setenv(p, eq + 1, 1);
+	char *entry;
+	if (strchr(p, '=') != NULL) {
+		entry = sm_strdup(p);
 	} else {
 		const char *v = getenv(p);
-		(void)v;
+		entry = sm_asprintf("%s=%s", p, v ? v : "");
 	}
+	EnvDefs = sm_realloc(EnvDefs, (size_t)(NEnvDefs + 2) * sizeof *EnvDefs);
+	EnvDefs[NEnvDefs++] = entry;
+	EnvDefs[NEnvDefs] = NULL;
 }
 
 static void interpret(struct sm_buf *raw)
@@ -610,4 +615,9 @@ void conf_free_all(void)
 	QueueGroups = MailFilters = NULL;
 	sm_free(VendorCode);
 	VendorCode = NULL;
+	for (int i = 0; i < NEnvDefs; i++)
+		sm_free(EnvDefs[i]);
+	sm_free(EnvDefs);
+	EnvDefs = NULL;
+	NEnvDefs = 0;
 }

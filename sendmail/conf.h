@@ -46,6 +46,9 @@ struct named_spec {
 };
 extern struct named_spec *QueueGroups;
 extern struct named_spec *MailFilters;
+/* E lines: "NAME=value" strings for the environment of delivery programs. */
+extern char **EnvDefs;
+extern int NEnvDefs;
 
 /* Parses a quoted configuration value ending at delim (quotes dropped,
  * backslash escapes \r \n \f \b); returns malloc'ed text. */
