@@ -40,6 +40,8 @@ void sm_buf_reserve(struct sm_buf *b, size_t extra)
 		cap *= 2;
 	b->data = sm_realloc(b->data, cap);
 	b->cap = cap;
+	/* a fresh buffer must read as "" even before anything is put in it */
+	b->data[b->len] = '\0';
 }
 
 void sm_buf_putc(struct sm_buf *b, int c)

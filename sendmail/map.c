@@ -13,6 +13,7 @@
 
 #include "err.h"
 #include "rewrite.h"
+#include "timeconv.h"
 #include "token.h"
 
 static struct sm_hash Maps;     /* name -> struct map */
@@ -189,14 +190,15 @@ bool map_parse_args(struct map *m, char *p)
 		case 'A': m->flags |= MF_APPEND; break;
 		case 'a': sm_free(m->app); m->app = sm_strndup(p + 1, strcspn(p + 1, " \t\n")); break;
 		case 'D': m->flags |= MF_DEFER; break;
-		case 'd': m->timeout = atoi(p + 1); break;
+		case 'd':
+			m->timeout = (int)time_convert(p + 1, strcspn(p + 1, " \t\n"), 's');
+			break;
 		case 'f': m->flags |= MF_NOFOLDCASE; break;
 		case 'k':
 			while (sm_isspace((unsigned char)*++p))
 				;
 			sm_free(m->keycol);
 			m->keycol = sm_strndup(p, strcspn(p, " \t\n"));
-			p--;
 			break;
 		case 'm': m->flags |= MF_MATCHONLY; break;
 		case 'N': m->flags |= MF_INCLNULL; m->flags &= ~MF_TRY0NULL; break;
@@ -212,7 +214,6 @@ bool map_parse_args(struct map *m, char *p)
 				;
 			sm_free(m->valcol);
 			m->valcol = sm_strndup(p, strcspn(p, " \t\n"));
-			p--;
 			break;
 		case 'z':
 			if (p[1] != '\\') {

@@ -68,7 +68,7 @@ static char *dequote_lookup(struct map *m, const char *key, char **args, int *st
 	(void)args, (void)stat;
 	char buf[MAXLINE];
 	char *q = buf;
-	int angle = 0, cmnt = 0, spaces = 0;
+	int angle = 0, cmnt = 0, spaces = 0, quotes = 0;
 	bool quoted = false, bslash = false;
 	for (const char *p = key; *p != '\0' && q < buf + sizeof buf - 1; p++) {
 		int c = (unsigned char)*p;
@@ -98,6 +98,7 @@ static char *dequote_lookup(struct map *m, const char *key, char **args, int *st
 		switch (c) {
 		case '"':
 			quoted = !quoted;
+			quotes++;
 			continue;
 		case '<':
 			angle++;
@@ -110,7 +111,8 @@ static char *dequote_lookup(struct map *m, const char *key, char **args, int *st
 		*q++ = (char)c;
 	}
 	*q = '\0';
-	if (angle != 0 || cmnt != 0 || bslash || quoted || spaces != 0)
+	/* a key without quotes has nothing to dequote: no match */
+	if (angle != 0 || cmnt != 0 || bslash || quoted || spaces != 0 || quotes == 0)
 		return NULL;
 	return map_rewrite(m, buf, strlen(buf), NULL);
 }
@@ -129,7 +131,7 @@ static char *stab_lookup(struct map *m, const char *key, char **args, int *stat)
 }
 
 const struct map_class StabMapClass = {
-	"stab", MCF_ALIASOK | MCF_ALIASONLY | MCF_OPTFILE, map_parse_args, NULL, stab_lookup,
+	"stab", MCF_ALIASOK | MCF_ALIASONLY, map_parse_args, NULL, stab_lookup,
 	NULL, NULL,
 };
 
@@ -308,24 +310,35 @@ static bool user_parse(struct map *m, char *args)
 	if (!map_parse_args(m, args))
 		return false;
 	m->valcolno = 0;
-	if (m->valcol != NULL) {
-		static const char *const fields[] = {"name", "passwd", "uid", "gid", "gecos",
-						     "dir", "shell", NULL};
-		if (isdigit((unsigned char)m->valcol[0])) {
-			m->valcolno = atoi(m->valcol);
-		} else {
-			for (int i = 0; fields[i] != NULL; i++)
-				if (sm_strcasecmp(m->valcol, fields[i]) == 0)
-					m->valcolno = i + 1;
+	return true;
+}
+
+/* The -v column is checked when the map is first used, as sendmail does. */
+static bool user_open(struct map *m, int mode)
+{
+	(void)mode;
+	static const char *const fields[] = {"name", "passwd", "uid", "gid", "gecos",
+					     "dir", "shell", NULL};
+	if (m->valcol == NULL || m->valcol[0] == '\0')
+		return true;
+	for (int i = 0; fields[i] != NULL; i++) {
+		if (sm_strcasecmp(m->valcol, fields[i]) == 0) {
+			m->valcolno = i + 1;
+			return true;
 		}
 	}
-	return true;
+	syserr("User map %s: unknown column name %s", m->name, m->valcol);
+	return false;
 }
 
 static char *user_lookup(struct map *m, const char *key, char **args, int *stat)
 {
 	(void)args;
-	struct passwd *pw = getpwnam(key);
+	/* user names are looked up in lower case whatever -f says */
+	char lower[MAXLINE];
+	sm_strlcpy(lower, key, sizeof lower);
+	sm_lowercase(lower);
+	struct passwd *pw = getpwnam(lower);
 	if (pw == NULL) {
 		*stat = EX_NOUSER_;
 		return NULL;
@@ -349,26 +362,25 @@ static char *user_lookup(struct map *m, const char *key, char **args, int *stat)
 }
 
 const struct map_class UserMapClass = {
-	"user", MCF_OPTFILE, user_parse, NULL, user_lookup, NULL, NULL,
+	"user", MCF_OPTFILE, user_parse, user_open, user_lookup, NULL, NULL,
 };
 
 /* ---- program: the first line a program prints for the key ---- */
 
 static bool program_parse(struct map *m, char *args)
 {
-	if (!map_parse_args(m, args))
-		return false;
-	if (m->file == NULL || m->file[0] != '/') {
-		syserr("prog map \"%s\": program name must be absolute path", m->name);
-		return false;
-	}
-	return true;
+	return map_parse_args(m, args);
 }
 
 static char *program_lookup(struct map *m, const char *key, char **args, int *stat)
 {
 	(void)args;
 	static char line[MAXLINE];
+	if (m->file[0] != '/') {
+		/* sendmail only runs programs named by absolute path */
+		*stat = EX_CONFIG_;
+		return NULL;
+	}
 	int fds[2];
 	if (pipe(fds) < 0) {
 		*stat = EX_OSERR_;
@@ -471,8 +483,7 @@ static char *sequence_lookup(struct map *m, const char *key, char **args, int *s
 		if (st == EX_TEMPFAIL_)
 			tempfail = true;
 	}
-	if (tempfail)
-		*stat = EX_TEMPFAIL_;
+	*stat = tempfail ? EX_TEMPFAIL_ : EX_NOTFOUND;
 	return NULL;
 }
 
@@ -494,12 +505,28 @@ static bool switch_parse(struct map *m, char *p)
 	}
 	sm_free(m->file);
 	m->file = sm_strdup(service);
+	return true;
+}
+
+/*
+ * The members are the maps named "mapname.type" for each source the
+ * service switch lists; they are looked for when the map is first used,
+ * so K lines after the switch map's own still count.
+ */
+static bool switch_open(struct map *m, int mode)
+{
+	(void)mode;
 	const char *types[MAXMAPSTACK];
-	int n = switch_lookup(service, types, MAXMAPSTACK);
+	int n = switch_lookup(m->file, types, MAXMAPSTACK);
+	if (n <= 0)
+		return false; /* a service the switch does not know */
+	m->nstack = 0;
 	for (int i = 0; i < n; i++) {
 		char *name = sm_asprintf("%s.%s", m->name, types[i]);
 		struct map *mem = map_find(name);
-		if (mem != NULL && m->nstack < MAXMAPSTACK)
+		if (mem == NULL)
+			syserr("Switch map %s: unknown member map %s", m->name, name);
+		else if (m->nstack < MAXMAPSTACK)
 			m->stack[m->nstack++] = mem;
 		sm_free(name);
 	}
@@ -507,5 +534,5 @@ static bool switch_parse(struct map *m, char *p)
 }
 
 const struct map_class SwitchMapClass = {
-	"switch", MCF_ALIASOK | MCF_OPTFILE, switch_parse, NULL, sequence_lookup, NULL, NULL,
+	"switch", MCF_ALIASOK | MCF_OPTFILE, switch_parse, switch_open, sequence_lookup, NULL, NULL,
 };

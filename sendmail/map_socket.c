@@ -64,75 +64,9 @@ static struct sockconn *Conns;
 
 /* ---- the K line ---- */
 
-/*
- * A time as sendmail writes them: digits with an optional unit (s m h d w,
- * seconds by default), several groups adding up ("1m30s").
- */
-static long socket_convtime(const char *p, size_t len)
-{
-	long total = 0;
-	size_t i = 0;
-	while (i < len) {
-		long n = 0;
-		while (i < len && isdigit((unsigned char)p[i])) {
-			if (n < SOCKETMAP_MAXTIMEOUT)
-				n = n * 10 + (p[i] - '0');
-			i++;
-		}
-		long unit = 1;
-		if (i < len) {
-			switch (p[i]) {
-			case 'w': unit = 7L * 24 * 60 * 60; break;
-			case 'd': unit = 24L * 60 * 60; break;
-			case 'h': unit = 60L * 60; break;
-			case 'm': unit = 60; break;
-			default: unit = 1; break;
-			}
-			i++;
-		}
-		if (n > SOCKETMAP_MAXTIMEOUT)
-			n = SOCKETMAP_MAXTIMEOUT;
-		total += n * unit;
-		if (total > SOCKETMAP_MAXTIMEOUT)
-			total = SOCKETMAP_MAXTIMEOUT;
-	}
-	return total;
-}
-
-/*
- * map_parse_args() reads -d as a plain number; a socket map takes a time
- * with units, so the flags are walked again (the same way) for -d.
- */
-static void socket_parse_timeout(struct map *m, const char *p)
-{
-	for (;;) {
-		while (sm_isspace((unsigned char)*p))
-			p++;
-		if (*p != '-')
-			break;
-		p++;
-		if (*p == 'k' || *p == 'v') {
-			/* these take the next word, possibly after blanks */
-			while (sm_isspace((unsigned char)*++p))
-				;
-		} else if (*p == 'd') {
-			const char *v = p + 1;
-			size_t n = 0;
-			while (v[n] != '\0' && !sm_isspace((unsigned char)v[n]))
-				n++;
-			m->timeout = (int)socket_convtime(v, n);
-		}
-		while (*p != '\0' && !sm_isspace((unsigned char)*p))
-			p++;
-	}
-}
-
 static bool socket_parse(struct map *m, char *args)
 {
-	if (!map_parse_args(m, args))
-		return false;
-	socket_parse_timeout(m, args);
-	return true;
+	return map_parse_args(m, args);
 }
 
 /* ---- endpoints ---- */

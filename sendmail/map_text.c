@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "err.h"
 #include "map.h"
@@ -36,9 +37,16 @@ static bool text_open(struct map *m, int mode)
 	}
 	int e = safefile_check(m->file, SFF_REGONLY | SFF_MAPFILE | SFF_NOWWFILES, S_IRUSR, NULL);
 	if (e != 0) {
+		/*
+		 * sendmail's message carries the errno its checks left behind:
+		 * a missing file behind an unsafe directory says so, a missing
+		 * file alone does not.
+		 */
+		struct stat st;
+		bool missing = e != ENOENT && stat(m->file, &st) < 0 && errno == ENOENT;
 		if (!(m->flags & MF_OPTIONAL))
 			syserr("text map \"%s\": unsafe map file %s%s%s", m->name, m->file,
-			       e == ENOENT ? ": " : "", e == ENOENT ? sm_errstring(e) : "");
+			       missing ? ": " : "", missing ? sm_errstring(ENOENT) : "");
 		return false;
 	}
 	return true;
@@ -48,6 +56,9 @@ static bool text_open(struct map *m, int mode)
 static bool text_column(const char *line, int col, int delim, char *out, size_t size)
 {
 	const char *p = line;
+	if (delim < 0)
+		while (isspace((unsigned char)*p))
+			p++;
 	for (int i = 0; i < col; i++) {
 		if (delim < 0) {
 			while (*p != '\0' && !isspace((unsigned char)*p))
@@ -96,9 +107,8 @@ static char *text_lookup(struct map *m, const char *key, char **args, int *stat)
 			continue;
 		if (!text_column(line, m->keycolno, m->coldelim_char, col, sizeof col))
 			continue;
-		if (!(m->flags & MF_NOFOLDCASE))
-			sm_lowercase(col);
-		if (strcmp(col, folded) != 0)
+		/* keys compare without case even with -f, as in sendmail */
+		if (sm_strcasecmp(col, folded) != 0)
 			continue;
 		if (!text_column(line, m->valcolno, m->coldelim_char, col, sizeof col))
 			continue;

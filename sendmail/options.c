@@ -127,7 +127,7 @@ static void set_timeouts(const char *value)
 		item = sm_trim(item);
 		char *eq = strchr(item, '=');
 		if (eq == NULL) {
-			sm_hash_put(&Timeouts, "*", sm_strdup(item));
+			sm_free(sm_hash_put(&Timeouts, "*", sm_strdup(item)));
 			continue;
 		}
 		*eq = '\0';
