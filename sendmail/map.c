@@ -46,8 +46,9 @@ void map_foreach(void (*fn)(struct map *m, void *arg), void *arg)
 
 static void map_free(struct map *m)
 {
-	if (m->cls != NULL && m->cls->close != NULL && (m->flags & MF_OPEN) &&
-	    !(m->flags & MF_OPENBOGUS))
+	if (m->cls != NULL && m->cls->close != NULL &&
+	    (((m->flags & MF_OPEN) && !(m->flags & MF_OPENBOGUS)) ||
+	     (m->cls->cflags & MCF_PARSEPRIV)))
 		m->cls->close(m);
 	sm_free(m->name);
 	sm_free(m->file);

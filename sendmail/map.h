@@ -68,6 +68,7 @@ struct map_class {
 #define MCF_REBUILDABLE 0x0004u
 #define MCF_OPTFILE 0x0008u    /* the file argument may be missing */
 #define MCF_NOTPERSIST 0x0010u
+#define MCF_PARSEPRIV 0x0020u  /* parse fills m->priv; close frees it, opened or not */
 
 #define EX_NOTFOUND 68 /* EX_NOHOST: the key is not in the map */
 

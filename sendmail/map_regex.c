@@ -145,11 +145,18 @@ static char *regex_lookup(struct map *m, const char *key, char **args, int *stat
 	return res;
 }
 
+/* The compiled pattern lives from the K line until the map is freed. */
 static void regex_close(struct map *m)
 {
-	(void)m;
+	struct regex_map *r = m->priv;
+	if (r == NULL)
+		return;
+	regfree(&r->re);
+	sm_free(r->delim);
+	sm_free(r);
+	m->priv = NULL;
 }
 
 const struct map_class RegexMapClass = {
-	"regex", MCF_OPTFILE, regex_parse, NULL, regex_lookup, NULL, regex_close,
+	"regex", MCF_OPTFILE | MCF_PARSEPRIV, regex_parse, NULL, regex_lookup, NULL, regex_close,
 };
