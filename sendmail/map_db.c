@@ -102,10 +102,8 @@ static char *db_lookup(struct map *m, const char *key, char **args, int *stat)
 		*stat = EX_TEMPFAIL_;
 		return NULL;
 	}
-	if (r == 0) {
-		*stat = EX_NOTFOUND;
-		return NULL;
-	}
+	if (r == 0)
+		return NULL; /* sendmail leaves the status at 0 for a missing key here */
 	char *result;
 	if (m->flags & MF_MATCHONLY)
 		result = map_rewrite(m, key, strlen(key), NULL);
