@@ -190,9 +190,20 @@ static void cmd_map(char *args)
 		printf("returns %s (%d)\n", v, stat);
 }
 
+/* The argument of /mx and /canon: the rest of the line without surrounding blanks. */
+static char *rest_of_line(char *args)
+{
+	while (*args != '\0' && isspace((unsigned char)*args))
+		args++;
+	size_t n = strlen(args);
+	while (n > 0 && isspace((unsigned char)args[n - 1]))
+		args[--n] = '\0';
+	return *args == '\0' ? NULL : args;
+}
+
 static void cmd_mx(char *args)
 {
-	char *host = next_word(&args);
+	char *host = rest_of_line(args);
 	if (host == NULL) {
 		message("Usage: /mx address");
 		return;
@@ -201,6 +212,10 @@ static void cmd_mx(char *args)
 	unsigned short pref[MAXMXHOSTS];
 	int rcode = 0;
 	int n = getmxrr(host, mx, pref, MAXMXHOSTS, false, &rcode);
+	if (n == NULLMX) {
+		printf("getmxrr(%s) returns null MX (See RFC7505)\n", host);
+		return;
+	}
 	printf("getmxrr(%s) returns %d value(s):\n", host, n);
 	for (int i = 0; i < n; i++) {
 		printf("\t%s\n", mx[i]);
@@ -210,7 +225,7 @@ static void cmd_mx(char *args)
 
 static void cmd_canon(char *args)
 {
-	char *host = next_word(&args);
+	char *host = rest_of_line(args);
 	if (host == NULL) {
 		message("Usage: /canon address");
 		return;
