@@ -155,14 +155,13 @@ const struct map_class MacroMapClass = {
 
 /* ---- arith ---- */
 
+/* Operands are read as strtol(..., 0) reads them: "0x10" is 16, "10x" 10, "a" 0. */
 static bool parse_long(const char *s, long *v)
 {
-	char *end;
-	if (s == NULL || *s == '\0')
+	if (s == NULL)
 		return false;
-	errno = 0;
-	*v = strtol(s, &end, 10);
-	return errno == 0 && *end == '\0';
+	*v = strtol(s, NULL, 0);
+	return true;
 }
 
 static char *arith_lookup(struct map *m, const char *key, char **args, int *stat)
@@ -197,12 +196,10 @@ static char *arith_lookup(struct map *m, const char *key, char **args, int *stat
 	case '|': r = a | b; break;
 	case '&': r = a & b; break;
 	case 'l':
-	case 'L':
 		return a < b ? "TRUE" : "FALSE";
 	case '=':
 		return a == b ? "TRUE" : "FALSE";
 	case 'r':
-	case 'R':
 		if (a > b) {
 			*stat = EX_CONFIG_;
 			return NULL;
@@ -344,7 +341,7 @@ static char *user_lookup(struct map *m, const char *key, char **args, int *stat)
 		return NULL;
 	}
 	if (m->flags & MF_MATCHONLY)
-		return map_rewrite(m, key, strlen(key), NULL);
+		return map_rewrite(m, lower, strlen(lower), NULL);
 	char buf[64];
 	const char *v;
 	switch (m->valcolno) {

@@ -52,35 +52,43 @@ static bool text_open(struct map *m, int mode)
 	return true;
 }
 
-/* Copies column col of line into out; false if the line has fewer columns. */
+/*
+ * Copies column col of line into out; false if the line has fewer columns.
+ * With blanks as the delimiter, a run of blanks separates two columns and
+ * the column copied starts at its first non-blank, so a line with leading
+ * blanks has the same first word as column 0 and column 1 (as sendmail
+ * reads it).
+ */
 static bool text_column(const char *line, int col, int delim, char *out, size_t size)
 {
 	const char *p = line;
-	if (delim < 0)
-		while (isspace((unsigned char)*p))
-			p++;
 	for (int i = 0; i < col; i++) {
 		if (delim < 0) {
 			while (*p != '\0' && !isspace((unsigned char)*p))
 				p++;
 			while (isspace((unsigned char)*p))
 				p++;
+			if (*p == '\0')
+				return false;
 		} else {
 			p = strchr(p, delim);
 			if (p == NULL)
 				return false;
 			p++;
 		}
-		if (*p == '\0' && delim < 0)
-			return false;
 	}
-	const char *e = p;
-	if (delim < 0)
+	const char *e;
+	if (delim < 0) {
+		while (isspace((unsigned char)*p))
+			p++;
+		e = p;
 		while (*e != '\0' && !isspace((unsigned char)*e))
 			e++;
-	else
+	} else {
+		e = p;
 		while (*e != '\0' && *e != delim)
 			e++;
+	}
 	size_t n = (size_t)(e - p);
 	if (n >= size)
 		n = size - 1;

@@ -37,18 +37,6 @@
 #include "token.h"
 #include "unit.h"
 
-/*
- * KNOWN BUG (sendmail/map_regex.c): regex_close() frees nothing, so the
- * compiled pattern and the class data of every regex map leak when maps
- * are freed (LeakSanitizer reports them from regex_parse).  Suppressed
- * here so that the other checks of this program still count.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:regex_parse\n";
-}
-
 const char *__lsan_default_options(void);
 const char *__lsan_default_options(void)
 {
@@ -186,17 +174,9 @@ static void test_text(void)
 	look("text.match_only", "txtm", "ALICE", "ALICE", EX_OK_);
 	look("text.nofold_exact", "txtf", "Mixed", "mixedval", EX_OK_);
 	look("text.nofold_lower_key", "txtf", "alice", "ALICE--alice", EX_OK_);
-	/*
-	 * KNOWN BUG (sendmail/map_text.c): sendmail 8.17 skips blanks at the
-	 * start of a line ("  gamma four": /map txtws gamma returns gamma) and
-	 * compares keys without case even with -f (/map txtf mixed returns
-	 * mixedval); ours answers no match (68) to both.
-	 */
-#if 0
 	look("text.leading_blanks", "txtws", "gamma", "gamma", EX_OK_);
 	look("text.leading_blanks_v1", "txtws1", "gamma", "gamma", EX_OK_);
 	look("text.nofold_still_caseless", "txtf", "mixed", "mixedval", EX_OK_);
-#endif
 	look("text.missing_file", "txtmiss", "x", NULL, EX_TEMPFAIL_);
 	CHECK_CONTAINS("text.missing_file_msg", Msgs,
 		       "text map \"txtmiss\": unsafe map file ");
@@ -282,14 +262,7 @@ static void test_db(void)
 	v = lookup("hash", "nobody", &st);
 	CHECK("db.hash_not_found", v == NULL);
 	sm_free(v);
-	/*
-	 * KNOWN BUG (sendmail/map_db.c): sendmail 8.17 reports a key missing
-	 * from a hash map with status 0 ("/map hash nobody" prints "no match
-	 * (0)"); ours reports EX_NOTFOUND (68).
-	 */
-#if 0
 	CHECK_INT("db.hash_not_found_status", st, EX_OK_);
-#endif
 
 	look("db.nul_keys_found", "hashnul", "alice", "alice-db", EX_OK_);
 	look("db.nul_keys_N", "hashN", "alice", "alice-db", EX_OK_);
@@ -329,16 +302,9 @@ static void test_simple(void)
 	look("dequote.quoted_blank", "dq", "\"quoted string\"", NULL, EX_OK_);
 	look("dequote.quotes_removed", "dq", "a\"b\"c", "abc", EX_OK_);
 	look("dequote.blank", "dq", "a b", NULL, EX_OK_);
-	look("dequote.plain", "dq", "plain", "plain", EX_OK_);
-	/*
-	 * KNOWN BUG (sendmail/map_simple.c dequote_lookup): sendmail 8.17
-	 * answers no match for a comment or angle brackets ("/map dq (comment)"
-	 * and "/map dq <x>" print "no match (0)"); ours returns the key.
-	 */
-#if 0
+	look("dequote.plain", "dq", "plain", NULL, EX_OK_); /* nothing to dequote */
 	look("dequote.comment", "dq", "(comment)", NULL, EX_OK_);
 	look("dequote.angles", "dq", "<x>", NULL, EX_OK_);
-#endif
 
 	declare("stabx stab");
 	v = lookup("stabx", "x", &st);
@@ -388,19 +354,12 @@ static void test_simple(void)
 	CHECK("arith.unknown_operator", v == NULL && st == EX_CONFIG_);
 	sm_free(v);
 	look("arith.no_arguments", "arith", "+ 1 2", NULL, EX_CONFIG_);
-	/*
-	 * KNOWN BUG (sendmail/map_simple.c arith_lookup): sendmail 8.17 reads
-	 * operands with atoi() ("* 3 x" gives 0) and knows no "L" operator
-	 * ("L 3 4" is no match); ours refuses "x" and treats L as l.
-	 */
-#if 0
 	v = value("arith", &st, "*", "3", "x", NULL);
 	CHECK_STR("arith.atoi", v, "0");
 	sm_free(v);
 	v = value("arith", &st, "L", "3", "4", NULL);
 	CHECK("arith.no_L", v == NULL);
 	sm_free(v);
-#endif
 
 	declare("arpa arpa");
 	look("arpa.ipv4", "arpa", "192.0.2.1", "1.2.0.192", EX_OK_);
@@ -423,14 +382,7 @@ static void test_simple(void)
 		look("user.dir", "userdir", "root", dirv, EX_OK_);
 		look("user.match_only", "userm", "root", "root", EX_OK_);
 		look("user.unknown", "user", "nosuchuserxyz", NULL, EX_NOUSER_);
-		/*
-		 * KNOWN BUG (sendmail/map_simple.c user_lookup): sendmail 8.17
-		 * folds the key ("/map userm ROOT" returns root); ours looks up
-		 * "ROOT" and answers EX_NOUSER.
-		 */
-#if 0
 		look("user.folded", "userm", "ROOT", "root", EX_OK_);
-#endif
 		sm_free(dirv);
 	}
 
@@ -442,14 +394,7 @@ static void test_simple(void)
 	look("program.exit_status", "progfail", "hello", NULL, 1);
 	struct map *rel = declare("progrel program echo");
 	CHECK("program.relative_parsed", rel != NULL);
-	/*
-	 * KNOWN BUG (sendmail/map_simple.c program_parse): sendmail 8.17
-	 * accepts a relative program at declaration and answers EX_CONFIG
-	 * (78) silently at lookup; ours refuses the K line.
-	 */
-#if 0
 	look("program.relative", "progrel", "hello", NULL, EX_CONFIG_);
-#endif
 }
 
 static void test_sequence_switch(void)
@@ -467,14 +412,7 @@ static void test_sequence_switch(void)
 	char *v = lookup("seq", "nobody", &st);
 	CHECK("sequence.none", v == NULL);
 	sm_free(v);
-	/*
-	 * KNOWN BUG (sendmail/map_simple.c sequence_lookup): when every member
-	 * answers no match sendmail 8.17 reports EX_NOTFOUND ("/map seqn x"
-	 * prints "no match (68)"); ours leaves the status at 0.
-	 */
-#if 0
 	look("sequence.not_found_status", "seqn", "x", NULL, EX_NOTFOUND);
-#endif
 
 	/* switch: members are "name.type" for each type the switch file lists */
 	const char *sw = unit_write_file("switch", "aliases sw_a sw_b\nhosts files\n");
@@ -494,15 +432,8 @@ static void test_sequence_switch(void)
 	CHECK("switch.file_read", n == 2 && strcmp(types[0], "sw_a") == 0 && strcmp(types[1], "sw_b") == 0);
 	n = switch_lookup("passwd", types, 4);
 	CHECK("switch.default_passwd", n == 1 && strcmp(types[0], "files") == 0);
-	/*
-	 * KNOWN BUG (sendmail/map_simple.c switch maps): sendmail 8.17 answers
-	 * EX_NOTFOUND (68) when no member has the key and EX_TEMPFAIL (75) for
-	 * a service the switch file does not list; ours answers 0 to both.
-	 */
-#if 0
 	look("switch.not_found_status", "sw", "z", NULL, EX_NOTFOUND);
 	look("switch.unknown_service", "sw2", "x", NULL, EX_TEMPFAIL_);
-#endif
 }
 
 static void test_regex(void)
@@ -522,14 +453,6 @@ static void test_regex(void)
 	bad = declare("rebad2 regex -s5 ^(a)$");
 	CHECK("regex.bad_field", bad != NULL && !(bad->flags & MF_VALID));
 
-	/*
-	 * KNOWN BUG (sendmail/map.c map_rewrite with libsm/sm_str.c): the
-	 * first map_rewrite() of a process with an empty value returns
-	 * uninitialised bytes (sm_buf_reserve() does not terminate a new
-	 * buffer); run first in a fresh process "/map re axxb" can print
-	 * garbage instead of "".  Later calls are correct, so the check below
-	 * passes only because an earlier test called map_rewrite().
-	 */
 	look("regex.match", "re", "axxb", "", EX_OK_);
 	look("regex.caseless", "re", "AXXB", "", EX_OK_);
 	int st;
@@ -621,16 +544,11 @@ static void test_generic(void)
 	/*
 	 * sendmail 8.17 takes the column of -k and -v also after a blank
 	 * ("Ktk text -z: -k 1 -v 0 file" works there).
-	 * KNOWN BUG (sendmail/map.c map_parse_args): after "-k 1" ours stops
-	 * reading flags and takes "1" for the file name ("text map: file name
-	 * required").
 	 */
-#if 0
 	m = declare("genk null -k 3 -v 4 -m");
 	CHECK("generic.k_blank", m != NULL && m->keycol != NULL && strcmp(m->keycol, "3") == 0 &&
 					 m->valcol != NULL && strcmp(m->valcol, "4") == 0 &&
 					 (m->flags & MF_MATCHONLY) && m->file == NULL);
-#endif
 	m = declare("gen3 null -y");
 	CHECK_CONTAINS("generic.illegal_option", Msgs, "Illegal option y map gen3");
 	declare("badclass nosuchclass x");
@@ -1217,16 +1135,7 @@ static void test_socket(void)
  * The first map_rewrite() of a process with an empty value, run in a child
  * forked before anything else called map_rewrite().
  *
- * KNOWN BUG (sendmail/map.c map_rewrite with libsm/sm_str.c
- * sm_buf_reserve): map_rewrite() reserves its static buffer and, for an
- * empty value, writes no byte, so the first call of a process returns the
- * unterminated bytes of a fresh allocation.  A regex map without -s (which
- * answers "") used first in a process reads past the buffer: AddressSanitizer
- * reports a heap-buffer-overflow in strlen() called on the result
- * (reproducer: "Kre regex ^a" then "/map re abc" as the first lookup of
- * sendmail -bt).  Disabled until map.c is fixed.
  */
-#if 0
 static void test_first_rewrite(void)
 {
 	int pfd[2];
@@ -1253,15 +1162,12 @@ static void test_first_rewrite(void)
 	CHECK("regex.first_lookup_runs", WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_STR("regex.first_lookup_empty", buf, "");
 }
-#endif
 
 void unit_run(void)
 {
 	map_classes_init();
 	option_set("DontBlameSendmail", "TrustStickyBit", true);
-#if 0
-	test_first_rewrite(); /* KNOWN BUG: see above */
-#endif
+	test_first_rewrite();
 	test_text();
 	test_db();
 	test_simple();
