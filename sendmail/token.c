@@ -19,7 +19,7 @@
 enum char_class {
 	CC_ATOM,
 	CC_OPER,  /* a token by itself */
-	CC_ONE,   /* operator byte that takes the next byte (or {name}) along */
+	CC_ONE,   /* takes the byte after it into its token */
 	CC_SPACE, /* separates tokens, dropped */
 	CC_QUOTE,
 };
@@ -38,7 +38,7 @@ static void load_operators(void)
 {
 	const char *ops = TokOperatorSource ? TokOperatorSource() : NULL;
 	if (ops == NULL)
-		ops = ".:%@!/[]+";
+		ops = ".:@[]";
 	memset(OperatorChars, 0, sizeof OperatorChars);
 	for (const unsigned char *p = (const unsigned char *)ops; *p; p++)
 		OperatorChars[*p] = 1;
@@ -50,6 +50,12 @@ void tok_set_comments(bool strip)
 	StripComments = strip;
 }
 
+/* Whether parentheses enclose comments in this table. */
+static bool has_comments(enum tok_table table)
+{
+	return table == TOK_ADDR || table == TOK_PLAIN || StripComments;
+}
+
 static enum char_class classify(int c, enum tok_table table)
 {
 	switch (c) {
@@ -57,7 +63,9 @@ static enum char_class classify(int c, enum tok_table table)
 		return CC_SPACE;
 	case '"':
 		return CC_QUOTE;
-	case '<': case '>': case ',': case ';': case '(': case ')':
+	case '(': case ')':
+		return has_comments(table) ? CC_SPACE : CC_OPER;
+	case '<': case '>': case ',': case ';':
 		return CC_OPER;
 	}
 	if (table == TOK_RULE && meta_reserved(c)) {
@@ -68,6 +76,9 @@ static enum char_class classify(int c, enum tok_table table)
 		}
 		return CC_OPER;
 	}
+	/* typed addresses: byte 0xff is kept apart from what precedes it */
+	if (c == 0xff && table == TOK_TEST && !StripComments)
+		return CC_ONE;
 	if (!OperatorsKnown)
 		load_operators();
 	if (OperatorChars[c])
@@ -83,45 +94,84 @@ bool tok_is_atom(const char *tok)
 	return classify(c, TOK_RULE) == CC_ATOM && !meta_reserved(c);
 }
 
-enum scan_state { ST_OPR, ST_ATM, ST_QST, ST_SPC };
+/*
+ * Scanner states.  S_ATM: inside an atom; S_OPR: after an operator or a
+ * closing quote (the next byte starts a new token); S_QST: inside quotes;
+ * S_SPC: after blanks; S_ONE: after a byte that takes the next one along.
+ */
+enum scan_state { S_OPR, S_ATM, S_QST, S_SPC, S_ONE };
+
+/* Where byte class cls leads from state st; *brk: end the token first; *keep: store it. */
+static enum scan_state next_state(enum scan_state st, enum char_class cls, bool *brk, bool *keep)
+{
+	static const enum scan_state of_class[] = {
+		[CC_ATOM] = S_ATM, [CC_OPER] = S_OPR, [CC_ONE] = S_ONE,
+		[CC_SPACE] = S_SPC, [CC_QUOTE] = S_QST,
+	};
+	*brk = false;
+	*keep = true;
+	switch (st) {
+	case S_QST:
+		return cls == CC_QUOTE ? S_OPR : S_QST;
+	case S_ONE:
+		return S_OPR;
+	case S_SPC:
+		if (cls == CC_SPACE)
+			*keep = false;
+		return of_class[cls];
+	case S_ATM:
+		if (cls == CC_ATOM)
+			return S_ATM;
+		break;
+	case S_OPR:
+		break;
+	}
+	*brk = true;
+	if (cls == CC_SPACE)
+		*keep = false;
+	return of_class[cls];
+}
+
+#define NOCHAR (-1)
 
 struct scan {
 	struct tokens *out;
-	char *q;      /* next free byte of out->buf */
-	char *qlimit; /* last usable byte */
-	char *tok;    /* start of the token being built, or NULL */
-	bool overflow;
-	bool toomany;
-	bool toolong;
+	char *q;     /* next free byte of out->buf */
+	char *limit; /* stores stop here: "Address too long" */
+	bool failed;
 };
 
-static void tok_end(struct scan *s)
+static bool room(struct scan *s)
 {
-	if (s->tok == NULL)
-		return;
-	if (s->q >= s->qlimit) {
-		s->overflow = true;
-		return;
+	if (s->q >= s->limit) {
+		if (!s->failed)
+			usrerr("553 5.1.1 Address too long");
+		s->failed = true;
+		return false;
 	}
-	*s->q++ = '\0';
-	if (s->out->n >= MAXATOM)
-		s->toomany = true;
-	else if (s->q - s->tok - 1 > MAXNAME)
-		s->toolong = true;
-	else
-		s->out->v[s->out->n++] = s->tok;
-	s->tok = NULL;
+	return true;
 }
 
-static void tok_put(struct scan *s, int c)
+/* Ends the token that starts at *tokp, if it has any bytes; the next starts after it. */
+static bool close_token(struct scan *s, char **tokp)
 {
-	if (s->tok == NULL)
-		s->tok = s->q;
-	if (s->q >= s->qlimit) {
-		s->overflow = true;
-		return;
+	char *tok = *tokp;
+	if (s->q == tok)
+		return true;
+	if (!room(s))
+		return false;
+	*s->q++ = '\0';
+	*tokp = s->q;
+	if (s->out->n >= MAXATOM) {
+		usrerr("553 5.1.0 prescan: too many tokens");
+		return false;
 	}
-	*s->q++ = (char)c;
+	if (s->q - tok - 1 > MAXNAME) {
+		usrerr("553 5.1.0 prescan: token too long");
+		return false;
+	}
+	s->out->v[s->out->n++] = tok;
+	return true;
 }
 
 int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *out,
@@ -133,171 +183,160 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 		*endp = addr;
 
 	const char *saved_addr = err_set_address(addr);
-	bool report = table != TOK_RULE;
-	bool strip = table == TOK_ADDR || StripComments;
-	struct scan s = {out, out->buf, out->buf + sizeof out->buf - 5, NULL, false, false, false};
-	enum scan_state state = ST_OPR;
-	bool bslash = false;
+	bool rule = table == TOK_RULE;
+	bool comments = has_comments(table);
+	size_t bufsize = rule ? sizeof out->buf : PSBUFSIZE;
+	struct scan s = {out, out->buf, out->buf + bufsize - 5, false};
+	enum scan_state state = S_ATM;
+	bool bslash = false, route = false;
 	int cmnt = 0, angle = 0;
+	int c = NOCHAR;
 	const char *p = addr;
 
-	for (;;) {
-		int c = (unsigned char)*p;
-		bool at_delim = c != '\0' && c == delim && state != ST_QST && !bslash &&
-				!(strip && cmnt > 0);
-		if (c == '\0' || at_delim) {
-			/* Close what the address left open, one thing at a time. */
-			if (!report)
-				break;
-			if (state == ST_QST) {
-				usrerr("653 Unbalanced '\"'");
-				tok_put(&s, '"');
-				tok_end(&s);
-				state = ST_OPR;
-				continue;
+	do {
+		char *tok = s.q;
+		for (;;) {
+			/* the byte read last time goes into the token now */
+			if (c != NOCHAR && !bslash) {
+				if (!room(&s))
+					goto fail;
+				if (c == 0xff && !rule)
+					c = 0x7f;
+				*s.q++ = (char)c;
 			}
-			if (strip && cmnt > 0) {
-				usrerr("653 Unbalanced '('");
-				cmnt = 0;
-				tok_end(&s);
-				state = ST_SPC;
-				continue;
-			}
-			if (angle > 0) {
-				usrerr("653 Unbalanced '<'");
-				angle--;
-				tok_end(&s);
-				tok_put(&s, '>');
-				tok_end(&s);
-				state = ST_OPR;
-				continue;
-			}
-			break;
-		}
-		p++;
-
-		if (bslash) {
-			bslash = false;
-			if (strip && cmnt > 0)
-				continue;
-			if (c == delim && state != ST_QST) {
-				p--;
-				break;
-			}
-			if (state != ST_QST && state != ST_ATM) {
-				tok_end(&s);
-				state = ST_ATM;
-			}
-			if (c != '!' || state == ST_QST)
-				tok_put(&s, '\\');
-			tok_put(&s, c);
-			continue;
-		}
-		if (c == '\\') {
-			bslash = true;
-			continue;
-		}
-		if (state == ST_QST) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				continue;
-			tok_put(&s, c);
-			if (c == '"') {
-				tok_end(&s);
-				state = ST_OPR;
-			}
-			continue;
-		}
-		if (strip && (c == '(' || c == ')' || cmnt > 0)) {
-			if (c == '(') {
-				cmnt++;
-			} else if (c == ')') {
-				if (cmnt <= 0) {
-					if (report)
-						usrerr("653 Unbalanced ')'");
+			c = (unsigned char)*p++;
+			if (c == '\0') {
+				/* close what is open, feeding the closer in as input */
+				if (rule) {
+					break;
+				} else if (state == S_QST) {
+					usrerr("553 Unbalanced '\"'");
+					c = '"';
+				} else if (cmnt > 0) {
+					usrerr("553 Unbalanced '('");
+					c = ')';
+				} else if (angle > 0) {
+					usrerr("553 Unbalanced '<'");
+					c = '>';
 				} else {
-					cmnt--;
-					tok_end(&s);
-					state = ST_SPC;
+					break;
+				}
+				p--;
+			} else if (c == delim && cmnt <= 0 && state != S_QST) {
+				if (angle <= 0)
+					break;
+				if (delim == ',' && !route) {
+					usrerr("553 Unbalanced '<'");
+					c = '>';
+					p--;
 				}
 			}
-			continue;
-		}
-		if (c == '<') {
-			angle++;
-		} else if (c == '>') {
-			if (angle <= 0) {
-				if (report)
-					usrerr("653 Unbalanced '>'");
+
+			if (bslash) {
+				bslash = false;
+				if (cmnt > 0) {
+					c = NOCHAR;
+					continue;
+				}
+				if (c != '!' || state == S_QST) {
+					/* the escaped byte follows its backslash, whatever it is */
+					if (!room(&s))
+						goto fail;
+					*s.q++ = '\\';
+					continue;
+				}
+			}
+
+			if (c == '\\') {
+				bslash = true;
+			} else if (state == S_QST) {
+				/* kept as it is */
+			} else if (comments && c == '(') {
+				cmnt++;
+				c = NOCHAR;
+			} else if (comments && c == ')') {
+				if (cmnt <= 0) {
+					usrerr("553 Unbalanced ')'");
+					c = NOCHAR;
+				} else {
+					cmnt--;
+				}
+			} else if (cmnt > 0) {
+				c = NOCHAR;
+			} else if (rule) {
+				/* rules keep their angle brackets as they are */
+			} else if (c == '<') {
+				const char *look = p;
+				angle++;
+				while (sm_isspace((unsigned char)*look))
+					look++;
+				if (*look == '@')
+					route = true;
+			} else if (c == '>') {
+				if (angle <= 0) {
+					usrerr("553 Unbalanced '>'");
+					c = NOCHAR;
+				} else {
+					angle--;
+				}
+				route = false;
+			}
+			if (c == NOCHAR)
+				continue;
+			if (c == delim && angle <= 0 && state != S_QST)
+				break;
+
+			enum char_class cls = classify(c, table);
+			if (rule && cls == CC_ONE && state != S_QST) {
+				/* "$=X", "${name}", "$1": one token in rules */
+				if (!close_token(&s, &tok))
+					goto fail;
+				if (!room(&s))
+					goto fail;
+				*s.q++ = (char)c;
+				c = NOCHAR;
+				if (*p == '{') {
+					while (*p != '\0' && *p != '}') {
+						if (!room(&s))
+							goto fail;
+						*s.q++ = *p++;
+					}
+				}
+				if (*p != '\0') {
+					if (!room(&s))
+						goto fail;
+					*s.q++ = *p++;
+				}
+				if (!close_token(&s, &tok))
+					goto fail;
+				state = S_OPR;
 				continue;
 			}
-			angle--;
+			bool brk, keep;
+			state = next_state(state, cls, &brk, &keep);
+			if (!keep)
+				c = NOCHAR;
+			if (brk)
+				break;
 		}
 
-		switch (classify(c, table)) {
-		case CC_SPACE:
-			tok_end(&s);
-			state = ST_SPC;
-			break;
-		case CC_QUOTE:
-			tok_end(&s);
-			tok_put(&s, c);
-			state = ST_QST;
-			break;
-		case CC_OPER:
-			tok_end(&s);
-			tok_put(&s, c);
-			tok_end(&s);
-			state = ST_OPR;
-			break;
-		case CC_ONE:
-			tok_end(&s);
-			tok_put(&s, c);
-			if (*p == '{') {
-				while (*p != '\0' && *p != '}')
-					tok_put(&s, (unsigned char)*p++);
-				if (*p == '}')
-					tok_put(&s, (unsigned char)*p++);
-			} else if (*p != '\0') {
-				tok_put(&s, (unsigned char)*p++);
-			}
-			tok_end(&s);
-			state = ST_OPR;
-			break;
-		case CC_ATOM:
-			if (state != ST_ATM) {
-				tok_end(&s);
-				state = ST_ATM;
-			}
-			tok_put(&s, c);
-			break;
-		}
-		if (s.overflow || s.toomany || s.toolong)
-			break;
-	}
-	tok_end(&s);
+		if (!close_token(&s, &tok))
+			goto fail;
+	} while (c != '\0' && (c != delim || angle > 0));
+
 	if (endp != NULL)
-		*endp = p;
+		*endp = p - 1; /* the delimiter or the end */
 	err_set_address(saved_addr);
 	out->v[out->n] = NULL;
-	if (s.toomany) {
-		usrerr("553 5.1.0 prescan: too many tokens");
-		out->n = 0;
-		out->v[0] = NULL;
-		return -1;
-	}
-	if (s.toolong) {
-		usrerr("553 5.1.0 prescan: token too long");
-		out->n = 0;
-		out->v[0] = NULL;
-		return -1;
-	}
-	if (s.overflow) {
-		usrerr("553 5.1.1 Address too long");
-		out->n = 0;
-		out->v[0] = NULL;
-		return -1;
-	}
 	return out->n;
+
+fail:
+	err_set_address(saved_addr);
+	out->n = 0;
+	out->v[0] = NULL;
+	if (endp != NULL)
+		*endp = p;
+	return -1;
 }
 
 void tok_print_word(struct sm_buf *b, const char *tok)

@@ -27,7 +27,7 @@ enum tok_table {
 struct tokens {
 	char *v[MAXATOM + 1]; /* NULL-terminated */
 	int n;
-	char buf[PSBUFSIZE * 2];
+	char buf[MAXLINE + MAXATOM]; /* rules; addresses get PSBUFSIZE of it */
 };
 
 /*
