@@ -132,15 +132,6 @@ static bool match(const struct rule *r, char **av, int n, int *start, int *len)
 				}
 				goto backtrack;
 			case LHS_ZERO:
-				if (pos == n) {
-					len[i] = 0;
-					break;
-				}
-				if (word_eq(av[pos], it->word)) {
-					len[i] = 1;
-					break;
-				}
-				goto backtrack;
 			case LHS_ZANY:
 				len[i] = 0;
 				break;
@@ -216,7 +207,8 @@ static bool push_scanned(const char *text, char **out, int *np, int maxatom,
 	static struct tokens scanbuf;
 	struct tokens *t = &scanbuf;
 	int n = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
-	if (n < 0)
+	/* text that is all comment or blanks is an error too */
+	if (n < 0 || (n == 0 && *text != '\0'))
 		return false;
 	for (int i = 0; i < n; i++) {
 		if (*np >= maxatom) {
@@ -249,41 +241,44 @@ static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
 				break;
 			mapname = pv[j++];
 		}
-		/* segments: key, then $@ arguments; $: starts the default */
-		int seg_from[MAX_MAP_ARGS + 2], seg_to[MAX_MAP_ARGS + 2];
-		int nseg = 0, def_from = -1, def_to = -1;
+		/*
+		 * The key runs up to the first $@ or $:.  Every $@ starts an
+		 * argument, every $: a default (the last one counts); each
+		 * part ends at the next $@, $: or the closing token.
+		 */
 		int k = j;
-		seg_from[0] = j;
-		bool in_default = false;
-		for (; k < n && !is_meta_token(pv[k], endtok); k++) {
-			if (is_meta_token(pv[k], META_CANONHOST) && !in_default) {
-				if (nseg < MAX_MAP_ARGS) {
-					seg_to[nseg] = k;
-					nseg++;
-					seg_from[nseg] = k + 1;
-				}
-			} else if (is_meta_token(pv[k], META_CANONUSER) && !in_default) {
-				seg_to[nseg] = k;
-				in_default = true;
-				def_from = k + 1;
+		while (k < n && !is_meta_token(pv[k], endtok) &&
+		       !is_meta_token(pv[k], META_CANONHOST) && !is_meta_token(pv[k], META_CANONUSER))
+			k++;
+		int key_to = k;
+		int arg_from[MAX_MAP_ARGS], arg_to[MAX_MAP_ARGS];
+		int nseg = 0, def_from = -1, def_to = -1;
+		while (k < n && !is_meta_token(pv[k], endtok)) {
+			bool host = is_meta_token(pv[k], META_CANONHOST);
+			int from = ++k;
+			while (k < n && !is_meta_token(pv[k], endtok) &&
+			       !is_meta_token(pv[k], META_CANONHOST) &&
+			       !is_meta_token(pv[k], META_CANONUSER))
+				k++;
+			if (!host) {
+				def_from = from;
+				def_to = k;
+			} else if (nseg < MAX_MAP_ARGS - 1) {
+				arg_from[nseg] = from;
+				arg_to[nseg] = k;
+				nseg++;
 			}
 		}
-		if (!in_default)
-			seg_to[nseg] = k;
-		else
-			def_to = k;
-		nseg++;
 
 		char keybuf[MAXLINE];
 		char argbufs[MAX_MAP_ARGS][MAXNAME + 1];
-		char *args[MAX_MAP_ARGS + 2];
-		tok_cat(pv, seg_from[0], seg_to[0], keybuf, sizeof keybuf, SpaceSub);
+		char *args[MAX_MAP_ARGS + 1];
+		tok_cat(pv, j, key_to, keybuf, sizeof keybuf, SpaceSub);
 		args[0] = keybuf;
 		int nargs = 1;
-		for (int s = 1; s < nseg && nargs <= MAX_MAP_ARGS && s - 1 < MAX_MAP_ARGS; s++) {
-			tok_cat(pv, seg_from[s], seg_to[s], argbufs[s - 1], sizeof argbufs[s - 1],
-				SpaceSub);
-			args[nargs++] = argbufs[s - 1];
+		for (int s = 0; s < nseg; s++) {
+			tok_cat(pv, arg_from[s], arg_to[s], argbufs[s], sizeof argbufs[s], SpaceSub);
+			args[nargs++] = argbufs[s];
 		}
 		args[nargs] = NULL;
 
@@ -313,7 +308,7 @@ static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
 			for (int t = def_from; t < def_to && no < maxatom; t++)
 				out[no++] = pv[t];
 		} else {
-			for (int t = seg_from[0]; t < seg_to[0] && no < maxatom; t++)
+			for (int t = j; t < key_to && no < maxatom; t++)
 				out[no++] = pv[t];
 		}
 		int after = k < n ? k + 1 : n; /* first token after the end bracket */
@@ -389,15 +384,15 @@ static int call_subroutines(char **pv, int maxatom, int reclevel, struct sm_aren
 
 int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *arena)
 {
+	if (pvp == NULL)
+		return EX_USAGE_;
+	if (RewriteTrace)
+		trace("  input", rs, pvp);
 	if (reclevel++ > MAX_RULE_RECURSION) {
 		syserr("rewrite: excessive recursion (max %d), ruleset %s", MAX_RULE_RECURSION,
 		       ruleset_display_name(rs));
 		return EX_CONFIG_;
 	}
-	if (pvp == NULL)
-		return EX_USAGE_;
-	if (RewriteTrace)
-		trace("  input", rs, pvp);
 
 	struct ruleset *set = ruleset_get(rs);
 	int status = EX_OK_;
@@ -407,6 +402,9 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 	int ruleno = 1, loopcount = 0;
 
 	for (struct rule *r = set ? set->first : NULL; r != NULL;) {
+		/* a workspace that names a mailer is final */
+		if (pvp[0] != NULL && is_meta_token(pvp[0], META_CANONNET))
+			break;
 		int n = count(pvp);
 		if (!match(r, pvp, n, start, len)) {
 			r = r->next;
@@ -493,7 +491,7 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 		}
 		memcpy(pvp, npvp, (size_t)(nn + 1) * sizeof *pvp);
 
-		if (stop || (pvp[0] != NULL && is_meta_token(pvp[0], META_CANONNET)))
+		if (stop)
 			break;
 		if (next == r && ++loopcount >= MAX_RULE_LOOP) {
 			syserr("554 5.3.5 Infinite loop in ruleset %s, rule %d",

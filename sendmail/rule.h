@@ -20,7 +20,7 @@
 
 enum lhs_kind {
 	LHS_WORD,   /* a literal token (also $# $@ $: $| as tokens) */
-	LHS_ZERO,   /* $@: end of input, or a literal $@ token */
+	LHS_ZERO,   /* $@: matches no tokens, wherever it stands */
 	LHS_ZANY,   /* $* */
 	LHS_ANY,    /* $+ */
 	LHS_ONE,    /* $- */
@@ -70,6 +70,12 @@ struct ruleset *ruleset_get(int number);
  * Returns the number or -1.
  */
 int ruleset_lookup(const char *name, bool create);
+/*
+ * Finds a ruleset named in test mode: a number below 100 (digits first,
+ * the rest ignored) or a name (letters, digits, '_' from its start);
+ * reports bad numbers and names.  Returns the number or -1.
+ */
+int ruleset_find(const char *p);
 /* Parses the argument of an S line ("name", "N", "name=N"); -1 on error. */
 int ruleset_define(const char *spec);
 /* The name shown in traces: the name, or the number. */
