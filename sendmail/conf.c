@@ -359,6 +359,7 @@ static void do_trusted(char *line)
 	for (char *w = strtok_r(line + 1, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
 		TrustedUsers = sm_realloc(TrustedUsers, (size_t)(NTrustedUsers + 1) * sizeof *TrustedUsers);
 		TrustedUsers[NTrustedUsers++] = sm_strdup(w);
+		class_add('t', w);
 	}
 }
 

@@ -9,6 +9,7 @@
  */
 #include "macro.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "err.h"
@@ -17,6 +18,7 @@
 
 #define FIRST_LONG_ID 256
 #define MAX_MACRO_RECURSION 10
+#define MAX_MACRO_NAME 25 /* bytes in a {name} */
 
 static struct sm_hash LongIds;    /* name -> id + 1 */
 static char **LongNames;          /* id - FIRST_LONG_ID -> "{name}" */
@@ -29,8 +31,6 @@ int macro_id(const char *name, size_t len, bool create)
 {
 	if (len == 1)
 		return (unsigned char)name[0];
-	if (len == 0)
-		return MACRO_NONE;
 	if (LongIds.nslots == 0)
 		sm_hash_init(&LongIds, false);
 	void *v = sm_hash_getn(&LongIds, name, len);
@@ -80,19 +80,45 @@ int macro_parse_name(const char *p, const char **endp)
 		*endp = p + 1;
 		return (unsigned char)*p;
 	}
-	const char *e = strchr(p + 1, '}');
-	if (e == NULL) {
-		*endp = p + strlen(p);
-		syserr("Unbalanced { on %s", p + 1);
-		syserr("Unable to assign macro/class ID (mid = 0x%x)", (unsigned)-1);
-		return MACRO_NONE;
-	}
-	*endp = e + 1;
-	if (e == p + 1) {
+	if (p[1] == '}') {
+		*endp = p + 2;
 		syserr("Name required for macro/class");
 		return MACRO_NONE;
 	}
-	return macro_id(p + 1, (size_t)(e - p - 1), true);
+	/* letters, digits and '_' make the name; other bytes are reported and skipped */
+	char name[MAX_MACRO_NAME + 1];
+	size_t n = 0;
+	const char *q = p + 1;
+	bool bad = false;
+	for (; *q != '\0' && *q != '}'; q++) {
+		if (n >= MAX_MACRO_NAME) {
+			name[n] = '\0';
+			syserr("Macro/class name ({%s}) too long (%d chars max)", name, MAX_MACRO_NAME);
+			bad = true;
+			break;
+		}
+		unsigned char c = (unsigned char)*q;
+		if (c < 0x80 && (isalnum(c) || c == '_'))
+			name[n++] = (char)c;
+		else
+			syserr("Invalid macro/class character %c", c);
+	}
+	name[n] = '\0';
+	if (!bad && *q != '}') {
+		syserr("Unbalanced { on %s", name);
+		bad = true;
+	}
+	if (bad) {
+		while (*q != '\0' && *q != '}')
+			q++;
+		*endp = *q == '}' ? q + 1 : q;
+		syserr("Unable to assign macro/class ID (mid = 0x%x)", (unsigned)-1);
+		return MACRO_NONE;
+	}
+	*endp = q + 1;
+	if (n == 1)
+		return (unsigned char)name[0];
+	return macro_id(name, n, true);
 }
 
 const char *macro_name(int id)

@@ -66,7 +66,7 @@ static bool valid_name(const char *s)
 static void name_ruleset(const char *name, int number)
 {
 	if (RuleSetNames.nslots == 0)
-		sm_hash_init(&RuleSetNames, true);
+		sm_hash_init(&RuleSetNames, false);
 	sm_hash_put(&RuleSetNames, name, (void *)(intptr_t)(number + 1));
 	struct ruleset *rs = ruleset_slot(number);
 	if (rs->name == NULL)
@@ -97,6 +97,31 @@ int ruleset_lookup(const char *name, bool create)
 	int n = NextRuleSetNo--;
 	name_ruleset(name, n);
 	return n;
+}
+
+int ruleset_find(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	if (isdigit((unsigned char)*p)) {
+		long n = strtol(p, NULL, 10);
+		if (n >= MAXRWSETS / 2 || n < 0) {
+			syserr("bad ruleset %ld (%d max)", n, MAXRWSETS / 2);
+			return -1;
+		}
+		return (int)n;
+	}
+	if (!isalpha((unsigned char)*p)) {
+		syserr("invalid ruleset name: \"%s\"", p);
+		return -1;
+	}
+	const char *e = p;
+	while (isalnum((unsigned char)*e) || *e == '_')
+		e++;
+	if (RuleSetNames.nslots == 0)
+		return -1;
+	void *v = sm_hash_getn(&RuleSetNames, p, (size_t)(e - p));
+	return v != NULL ? (int)(intptr_t)v - 1 : -1;
 }
 
 int ruleset_define(const char *spec)

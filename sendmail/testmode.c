@@ -76,24 +76,23 @@ static void cmd_dot(char *line)
 	}
 }
 
+/* "Undefined ruleset" with the name as typed, shown as tokens are. */
+static void print_undefined(const char *name)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_puts(&b, "Undefined ruleset ");
+	tok_print_word(&b, name);
+	message("%s", b.data);
+	sm_buf_free(&b);
+}
+
 static void cmd_equals(char *line)
 {
 	if (line[1] == 'S') {
-		char *raw = line + 2;
-		char *name = raw;
-		while (isspace((unsigned char)*name))
-			name++;
-		char *end = name;
-		while (*end != '\0' && !isspace((unsigned char)*end))
-			end++;
-		*end = '\0';
-		int rs = -1;
-		if (*name == '\0')
-			syserr("invalid ruleset name: \"\"");
-		else
-			rs = ruleset_lookup(name, false);
+		int rs = ruleset_find(line + 2);
 		if (rs < 0) {
-			message("Undefined ruleset %s", *name ? name : raw);
+			print_undefined(line + 2);
 			return;
 		}
 		struct sm_buf b;
@@ -117,6 +116,15 @@ static void cmd_equals(char *line)
 	}
 }
 
+/* "-d..." sets debug flags: accepted, no debugging output is promised. */
+static void cmd_debug(const char *line)
+{
+	if (line[1] == '\0')
+		message("Usage: -d{debug arguments}");
+	else if (line[1] != 'd')
+		message("Unknown \"-\" command %s", line);
+}
+
 static void cmd_dollar(char *line)
 {
 	const char *endp;
@@ -127,7 +135,9 @@ static void cmd_dollar(char *line)
 		return;
 	}
 	int id = macro_parse_name(line + 1, &endp);
-	const char *v = id == MACRO_NONE ? NULL : macro_get(id);
+	if (id == MACRO_NONE)
+		return;
+	const char *v = macro_get(id);
 	if (v == NULL) {
 		out("Undefined\n");
 		return;
@@ -160,10 +170,11 @@ static void cmd_map(char *args)
 		message("Usage: /map mapname key");
 		return;
 	}
+	/* the key is the rest after one blank, blanks included */
+	char *key = args;
 	while (*args != '\0' && isspace((unsigned char)*args))
 		args++;
-	char *key = args;
-	if (*key == '\0') {
+	if (*args == '\0') {
 		message("No key specified");
 		return;
 	}
@@ -179,11 +190,13 @@ static void cmd_map(char *args)
 	int stat = EX_OK_;
 	char *v = NULL;
 	char *argv[2] = {key, NULL};
+	/* the prefix first: messages of the lookup come after it */
+	printf("map_lookup: %s (%s) ", name, key);
+	fflush(stdout);
 	if (m->flags & MF_OPENBOGUS)
 		stat = EX_TEMPFAIL_;
 	else
 		v = m->cls->lookup(m, key, argv, &stat);
-	printf("map_lookup: %s (%s) ", name, key);
 	if (v == NULL)
 		printf("no match (%d)\n", stat);
 	else
@@ -265,7 +278,7 @@ static void cmd_slash(char *line)
 	} else if (strcmp(cmd, "parse") == 0) {
 		testmode_parse(p, &Arena);
 	} else {
-		message("Unknown \"/\" command %s", cmd);
+		message("Unknown \"/\" command %s", line);
 	}
 }
 
@@ -292,20 +305,20 @@ static void run_rulesets(char *line)
 		if (n < 0)
 			break;
 		if (n > 0) {
-			char *rs_list = sm_strdup(rulesets);
-			char *save = NULL;
-			for (char *rsname = strtok_r(rs_list, ",", &save); rsname != NULL;
-			     rsname = strtok_r(NULL, ",", &save)) {
-				int rs = ruleset_lookup(rsname, false);
+			for (const char *q = rulesets; *q != '\0';) {
+				int rs = ruleset_find(q);
 				if (rs < 0) {
-					message("Undefined ruleset %s", rsname);
+					print_undefined(q);
 					break;
 				}
 				int st = rewrite(t->v, MAXATOM, rs, 0, &Arena);
 				if (st != EX_OK_)
-					printf("== Ruleset %s (%d) status %d\n", rsname, rs, st);
+					printf("== Ruleset %s (%d) status %d\n", q, rs, st);
+				q = strchr(q, ',');
+				if (q == NULL)
+					break;
+				q++;
 			}
-			sm_free(rs_list);
 		}
 		if (delim == NULL || *delim == '\0')
 			break;
@@ -338,7 +351,7 @@ int testmode_run(FILE *in)
 		switch (*p) {
 		case '.': cmd_dot(p); break;
 		case '=': cmd_equals(p); break;
-		case '-': break;
+		case '-': cmd_debug(p); break;
 		case '$': cmd_dollar(p); break;
 		case '/': cmd_slash(p); break;
 		case '?':
