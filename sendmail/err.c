@@ -16,6 +16,9 @@
 int Errors;
 int ExitStat;
 
+/* addresses in front of messages are cut to this many bytes */
+#define MAXSHORTSTR 203
+
 static const char *CfFile;
 static int CfLine;
 static const char *ErrAddress;
@@ -62,17 +65,33 @@ static const char *skip_codes(const char *m)
 
 static void emit(const char *prefix_addr, const char *fmt, va_list ap)
 {
-	struct sm_buf b;
+	struct sm_buf b, line;
 	sm_buf_init(&b);
+	sm_buf_init(&line);
 	sm_buf_vprintf(&b, fmt, ap);
 	const char *m = skip_codes(b.data ? b.data : "");
+	if (CfFile != NULL)
+		sm_buf_printf(&line, "%s: line %d: ", CfFile, CfLine);
+	if (prefix_addr != NULL) {
+		/* a long address keeps its start and its end */
+		size_t alen = strlen(prefix_addr);
+		int half = (MAXSHORTSTR - 3) / 2;
+		if (alen > MAXSHORTSTR)
+			sm_buf_printf(&line, "%.*s...%s... ", half, prefix_addr,
+				      prefix_addr + alen - half);
+		else
+			sm_buf_printf(&line, "%s... ", prefix_addr);
+	}
+	sm_buf_puts(&line, m);
+	sm_buf_putc(&line, '\n');
+	/* messages are shown 7-bit, as sendmail shows them */
+	for (size_t i = 0; i < line.len; i++)
+		line.data[i] = (char)((unsigned char)line.data[i] & 0x7f);
 	fflush(stdout);
-	if (prefix_addr != NULL)
-		printf("%s... %s\n", prefix_addr, m);
-	else
-		printf("%s\n", m);
+	fwrite(line.data, 1, line.len, stdout);
 	fflush(stdout);
 	sm_buf_free(&b);
+	sm_buf_free(&line);
 }
 
 void usrerr(const char *fmt, ...)

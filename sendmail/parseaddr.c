@@ -404,6 +404,8 @@ struct address *parseaddr(const char *addr, struct address *a, unsigned flags, i
 	if (rewrite(v, MAXATOM, 0, 0, arena) == EX_TEMPFAIL_)
 		queueup = true;
 	buildaddr(v, a, flags, arena);
+	/* the user part is checked without the address in front of messages */
+	err_set_address(NULL);
 	if (a->user != NULL && has_ctrl_char(a->user, isrcpt))
 		a->state = QS_BADADDR;
 	if (queueup && a->state == QS_OK)
