@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "err.h"
+#include "meta.h"
 #include "rule.h"
 #include "sm.h"
 #include "token.h"
@@ -225,6 +226,7 @@ void mailer_define(const char *line)
 	m->maxrcpt = 100;
 	m->uid = m->gid = -1;
 	bool ok = true;
+	bool have_types = false;
 
 	while (*p != '\0') {
 		while (*p == ',' || sm_isspace((unsigned char)*p))
@@ -321,6 +323,7 @@ void mailer_define(const char *line)
 			m->mtatype = *a ? sm_strdup(a) : NULL;
 			m->addrtype = b && *b ? sm_strdup(b) : NULL;
 			m->diagtype = c && *c ? sm_strdup(c) : NULL;
+			have_types = true;
 			break;
 		}
 		case 'U':
@@ -380,8 +383,23 @@ void mailer_define(const char *line)
 		mailer_free(m);
 		return;
 	}
-	if (m->eol == NULL)
-		m->eol = sm_strdup("\r\n");
+	if (m->eol == NULL) {
+		/* a mailer given the user ($u) on its command line is no SMTP peer */
+		bool local = false;
+		char dollar_u[3] = {(char)META_MACRO, 'u', '\0'};
+		for (char **a = m->argv; *a != NULL; a++)
+			if (strstr(*a, dollar_u) != NULL)
+				local = true;
+		m->eol = sm_strdup(local ? "\n" : "\r\n");
+	}
+	if (have_types || strcmp(m->path, "[IPC]") == 0) {
+		if (m->mtatype == NULL)
+			m->mtatype = sm_strdup("dns");
+		if (m->addrtype == NULL)
+			m->addrtype = sm_strdup("rfc822");
+		if (m->diagtype == NULL)
+			m->diagtype = sm_strdup("smtp");
+	}
 	install(m);
 }
 
