@@ -1,0 +1,3 @@
+divert(-1)
+#  feature/compat_check.m4 -- FEATURE(`compat_check'): check_compat looks up Compat:sender<@>recipient.
+define(`_CF_PART_OK_', `1')

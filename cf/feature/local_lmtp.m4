@@ -1,0 +1,8 @@
+divert(-1)
+#  feature/local_lmtp.m4 -- FEATURE(`local_lmtp'): an LMTP speaking program delivers local mail.
+#  Arguments: path [confEBINDIR/mail.local], argv [mail.local -l].
+define(`LOCAL_MAILER_PATH', ifelse(defn(`_ARG_'), `', `ifdef(`confEBINDIR', `confEBINDIR', `/usr/libexec')`/mail.local'', `defn(`_ARG_')'))
+define(`LOCAL_MAILER_ARGS', ifelse(defn(`_ARG2_'), `', `mail.local -l', `defn(`_ARG2_')'))
+define(`LOCAL_MAILER_FLAGS', `PSXfmnz9')
+define(`LOCAL_MAILER_DSN_DIAGNOSTIC_CODE', `SMTP')
+define(`_CF_PART_OK_', `1')

@@ -1,0 +1,5 @@
+divert(-1)
+#  feature/nocanonify.m4 -- FEATURE(`nocanonify'): no name service lookups for host names
+#  (argument canonify_hosts: single names are still looked up).
+define(`_NOCANON_ARG_', defn(`_ARG_'))
+define(`_CF_PART_OK_', `1')

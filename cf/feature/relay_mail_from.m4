@@ -1,0 +1,5 @@
+divert(-1)
+#  feature/relay_mail_from.m4 -- FEATURE(`relay_mail_from'): a sender listed as RELAY (From:) may relay
+#  (argument domain: its domain too).
+define(`_RELAYMAILFROM_ARG_', defn(`_ARG_'))
+define(`_CF_PART_OK_', `1')

@@ -1,0 +1,128 @@
+divert(-1)
+#
+#  setup.m4 -- the macros an .mc file calls.  None of them writes output
+#  directly: they record settings that m4/build.m4 turns into sendmail.cf
+#  at the end of the input.
+#
+
+# ---------------------------------------------------------------- errors
+# _CF_ERR(text): report a configuration error and stop m4 with status 1,
+# so that a broken .mc never yields a silently broken sendmail.cf.
+define(`_CF_ERR', `errprint(`cf.m4: error: $1
+')m4exit(`1')')
+define(`_CF_WARN', `errprint(`cf.m4: warning: $1
+')')
+
+# ---------------------------------------------------------------- lists
+# _CF_APPEND(name, text): add text (plus a newline) to macro name.
+define(`_CF_APPEND', `define(`$1', ifdef(`$1', `defn(`$1')')`$2
+')')
+
+# ---------------------------------------------------------------- loading parts
+# _CF_PART(kind, name): include cf/kind/name.m4; every part file ends by
+# defining _CF_PART_OK_, so a file that does not exist is detected.
+define(`_CF_PART', `pushdef(`_CF_DN_', divnum)divert(-1)undefine(`_CF_PART_OK_')dnl
+sinclude(_CF_DIR_`$1/$2.m4')dnl
+ifdef(`_CF_PART_OK_', `', `_CF_ERR(`unknown $1 "$2" (no file '_CF_DIR_`$1/$2.m4)')')dnl
+divert(_CF_DN_)popdef(`_CF_DN_')')
+
+define(`VERSIONID', `define(`_CF_VERSIONID_', ifdef(`_CF_VERSIONID_', `defn(`_CF_VERSIONID_')`; '')`$1')')
+define(`OSTYPE', `ifelse(`$1', `', `_CF_ERR(`OSTYPE needs an argument')')define(`_CF_OSTYPE_', `$1')_CF_PART(`ostype', `$1')')
+define(`DOMAIN', `ifelse(`$1', `', `_CF_ERR(`DOMAIN needs an argument')')_CF_PART(`domain', `$1')')
+define(`HACK', `ifelse(`$1', `', `_CF_ERR(`HACK needs an argument')')define(`_ARG_', `$2')define(`_ARG2_', `$3')_CF_PART(`hack', `$1')')
+define(`MAILER', `ifelse(`$1', `', `_CF_ERR(`MAILER needs an argument')')ifdef(`_MAILER_$1_', `',
+	`define(`_MAILER_$1_', `1')_CF_APPEND(`_CF_MAILERS_', `$1')_CF_PART(`mailer', `$1')')')
+define(`SITECONFIG', `_CF_WARN(`SITECONFIG is not supported by this tree; ignored')')
+
+# FEATURE(name, arg1 ... arg9): the arguments are available to the
+# feature file as _ARG_, _ARG2_ ... _ARG9_ (unexpanded).
+define(`FEATURE', `ifelse(`$1', `', `_CF_ERR(`FEATURE needs a name')')dnl
+define(`_ARG_', `$2')define(`_ARG2_', `$3')define(`_ARG3_', `$4')define(`_ARG4_', `$5')dnl
+define(`_ARG5_', `$6')define(`_ARG6_', `$7')define(`_ARG7_', `$8')define(`_ARG8_', `$9')dnl
+define(`_FEATURE_NAME_', `$1')dnl
+define(`_FEAT_$1_', `1')_CF_PART(`feature', `$1')')
+
+# ---------------------------------------------------------------- map specs
+# _CF_MAPSPEC(feature, given spec, default file): the K line arguments for
+# a FEATURE that takes a map.  An empty argument gives the default map
+# type (DATABASE_MAP_TYPE, hash) and file; a given spec must start with a
+# map class this project knows, otherwise m4 stops with an error naming it.
+define(`_CF_MAPCLASSES_', ` hash btree dbm text ldap nis nisplus hesiod netinfo implicit sequence switch host dns bestmx arith arpa macro regex dequote user stab null program syslog socket ')
+define(`_CF_FIRSTWORD', `patsubst(`$1', `^[ 	]*\([^ 	]*\).*', `\1')')
+define(`_CF_MAPSPEC', `ifelse(`$2', `', `_CF_DBTYPE_ $3',
+	`$2', `LDAP', `_CF_DBTYPE_ $3',
+	`ifelse(index(_CF_MAPCLASSES_, ` '_CF_FIRSTWORD(`$2')` '), `-1',
+		`_CF_ERR(`FEATURE($1): unknown map class "'_CF_FIRSTWORD(`$2')`" in "$2"')',
+		`$2')')')
+define(`_CF_DBTYPE_', `ifdef(`DATABASE_MAP_TYPE', `DATABASE_MAP_TYPE', `hash')')
+define(`MAIL_SETTINGS_DIR', `/etc/mail/')
+
+# ---------------------------------------------------------------- classes
+# Each class macro records C and F lines for build.m4.
+define(`_CF_CLASS', `_CF_APPEND(`_CF_CLASSES_', `C$1$2')')
+define(`_CF_FCLASS', `_CF_APPEND(`_CF_CLASSES_', `F$1$2')')
+define(`LOCAL_DOMAIN', `_CF_CLASS(`w', `$1')')
+define(`MASQUERADE_AS', `define(`_MASQUERADE_AS_', `$1')')
+define(`MASQUERADE_DOMAIN', `_CF_CLASS(`M', `$1')')
+define(`MASQUERADE_DOMAIN_FILE', `_CF_FCLASS(`M', `$1')')
+define(`MASQUERADE_EXCEPTION', `_CF_CLASS(`N', `$1')define(`_CF_HAVE_N_', `1')')
+define(`MASQUERADE_EXCEPTION_FILE', `_CF_FCLASS(`N', `$1')define(`_CF_HAVE_N_', `1')')
+define(`EXPOSED_USER', `_CF_CLASS(`E', `$1')')
+define(`EXPOSED_USER_FILE', `_CF_FCLASS(`E', `$1')')
+define(`LOCAL_USER', `_CF_CLASS(`L', `$1')')
+define(`LOCAL_USER_FILE', `_CF_FCLASS(`L', `$1')')
+define(`RELAY_DOMAIN', `_CF_CLASS(`R', `$1')')
+define(`RELAY_DOMAIN_FILE', `_CF_FCLASS(`R', `$1')')
+define(`CANONIFY_DOMAIN', `_CF_CLASS(`{Canonify}', `$1')define(`_CF_HAVE_CANONIFY_', `1')')
+define(`CANONIFY_DOMAIN_FILE', `_CF_FCLASS(`{Canonify}', `$1')define(`_CF_HAVE_CANONIFY_', `1')')
+define(`GENERICS_DOMAIN', `_CF_CLASS(`G', `$1')')
+define(`GENERICS_DOMAIN_FILE', `_CF_FCLASS(`G', `$1')')
+define(`VIRTUSER_DOMAIN', `_CF_CLASS(`{VirtHost}', `$1')define(`_CF_HAVE_VIRTHOST_', `1')')
+define(`VIRTUSER_DOMAIN_FILE', `_CF_FCLASS(`{VirtHost}', `$1')define(`_CF_HAVE_VIRTHOST_', `1')')
+define(`TRUST_AUTH_MECH', `_CF_CLASS(`{TrustAuthMech}', `$1')define(`_CF_HAVE_TRUSTAUTH_', `1')')
+
+# ---------------------------------------------------------------- daemons, filters, queues
+define(`DAEMON_OPTIONS', `_CF_APPEND(`_CF_DAEMONS_', `O DaemonPortOptions=$1')')
+define(`CLIENT_OPTIONS', `_CF_APPEND(`_CF_CLIENTS_', `O ClientPortOptions=$1')')
+define(`MAIL_FILTER', `_CF_APPEND(`_CF_FILTERS_', `X$1, $2')')
+define(`INPUT_MAIL_FILTER', `MAIL_FILTER(`$1', `$2')define(`confINPUT_MAIL_FILTERS',
+	ifdef(`confINPUT_MAIL_FILTERS', `defn(`confINPUT_MAIL_FILTERS')`, '')`$1')')
+define(`QUEUE_GROUP', `_CF_APPEND(`_CF_QGROUPS_', `Q$1, $2')')
+
+# MODIFY_MAILER_FLAGS(NAME, change): change is a full flag set, +flags
+# to add or -flags to remove; applied to NAME_MAILER_FLAGS by the mailers.
+define(`MODIFY_MAILER_FLAGS', `define(`_MODFLAGS_$1_', `$2')')
+# _CF_FLAGS(NAME, default): the flags after MODIFY_MAILER_FLAGS.
+define(`_CF_FLAGS', `ifdef(`_MODFLAGS_$1_',
+	`ifelse(substr(defn(`_MODFLAGS_$1_'), 0, 1), `+', `$2'substr(defn(`_MODFLAGS_$1_'), 1),
+		substr(defn(`_MODFLAGS_$1_'), 0, 1), `-', `translit(`$2', substr(defn(`_MODFLAGS_$1_'), 1))',
+		`defn(`_MODFLAGS_$1_')')',
+	`$2')')
+
+# ---------------------------------------------------------------- local text
+# Text after these macros goes to a diversion that build.m4 places.
+define(`LOCAL_CONFIG', `divert(10)')
+define(`LOCAL_RULE_0', `divert(11)')
+define(`LOCAL_RULE_1', `divert(12)')
+define(`LOCAL_RULE_2', `divert(13)')
+define(`LOCAL_RULE_3', `divert(14)')
+define(`LOCAL_RULESETS', `divert(15)')
+define(`LOCAL_NET_CONFIG', `divert(16)')
+define(`MAILER_DEFINITIONS', `divert(17)')
+define(`LOCAL_SRV_FEATURES', `define(`_CF_HAVE_LSRVF_', `1')divert(18)')
+define(`LOCAL_CLT_FEATURES', `define(`_CF_HAVE_LCLTF_', `1')divert(19)')
+define(`LOCAL_TRY_TLS', `define(`_CF_HAVE_LTRYTLS_', `1')divert(20)')
+define(`LOCAL_TLS_RCPT', `define(`_CF_HAVE_LTLSRCPT_', `1')divert(21)')
+define(`LOCAL_TLS_CLIENT', `define(`_CF_HAVE_LTLSCLT_', `1')divert(22)')
+define(`LOCAL_TLS_SERVER', `define(`_CF_HAVE_LTLSSRV_', `1')divert(23)')
+define(`LOCAL_UUCP', `divert(24)')
+define(`LOCAL_IDENT', `_CF_WARN(`LOCAL_IDENT is obsolete; ignored')')
+
+# UUCPSMTP(uucpname, domain): for LOCAL_RULE_3, turn uucpname!user into
+# user@domain.
+define(`UUCPSMTP', `R $1 ! $`'* <@ $`'=w . > $`'*	$`'@ $`'2 < @ $2 > $`'3
+R $1 ! $`'*	$`'@ $`'1 < @ $2 >')
+define(`SITE', `_CF_WARN(`SITE is not supported by this tree; ignored')')
+
+# ---------------------------------------------------------------- the end
+define(`_CF_FINISH_', `divert(0)changecom()include(_CF_DIR_`m4/build.m4')')
