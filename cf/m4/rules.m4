@@ -107,7 +107,7 @@ R$* < @ $+ . REDIRECT >		$#error $@ 5.1.1 $: "551 User has moved; please try " <
 ifdef(`_VIRTUSER_SPEC_', `# `virtusertable': per domain aliases for local and virtual domains
 R$+ < @ $* > $*			$: $1 < @ $2 > $3 $| $>VirtLookup $1 < @ $2 >
 R$* $| $#$*			$#$2
-R$* $| $@ $*			$@ $>parse $>canonify $2
+R$* $| < NEW > $*		$@ $>parse $>canonify $2
 R$* $| $*			$: $1
 ')dnl
 ifdef(`_FEAT_stickyhost_', `ifdef(`MAIL_HUB', `# `stickyhost' with `MAIL_HUB': qualified local names go to the hub as they are
@@ -167,9 +167,11 @@ R$+ $| $+ $| < $* >		$@ < $3 >
 SMTTriple
 #  Input: address $| host $| value from the table.
 R$* $| $+ $| error : $-.$-.$- : $+	$#error $@ $3.$4.$5 $: $6
-R$* $| $+ $| error : $- $+		$#error $@ $3 $: $4
-R$+ < @ $* > $* $| $+ $| local :	$#_LOCAL_ $: $1
-R$* $| $+ $| local : $+			$#_LOCAL_ $: $3
+R$* $| $+ $| error : $+		$#error $: $3
+R$+ < @ $+ . > $* $| $+ $| local :	$#_LOCAL_ $@ $1 @ $2 $: $1
+R$+ < @ $+ > $* $| $+ $| local :	$#_LOCAL_ $@ $1 @ $2 $: $1
+R$+ < @ $+ . > $* $| $+ $| local : $+	$#_LOCAL_ $@ $1 @ $2 $: $5
+R$+ < @ $+ > $* $| $+ $| local : $+	$#_LOCAL_ $@ $1 @ $2 $: $5
 R$* $| $+ $| $- : $+			$#$3 $@ $4 $: $1
 R$* $| $+ $| $*				$@ $1
 ')dnl
@@ -195,7 +197,7 @@ R< ! > $+ < @ $+ >		$: < ? $(virtuser @ $2 $@ $1 $: ! $) > $1 < @ $2 >
 R< ? ! > $*			$@
 R< ? error : $-.$-.$- : $+ > $*	$#error $@ $1.$2.$3 $: $4
 R< ? error : $- $+ > $*		$#error $@ $1 $: $2
-R< ? $+ > $*			$@ $@ $1
+R< ? $+ > $*			$@ < NEW > $1
 R$*				$@
 ')dnl
 
@@ -237,17 +239,21 @@ R$* < @ $* > $*			$@ $1 < @ $2 > $3
 R$+				$@ $1 < @ *LOCAL* >
 
 SMasq
-#  Input: a qualified address.  Local names become the masquerade name.
-R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2
+#  Input: a qualified address (*LOCAL* stands for this host).  Local
+#  names become the masquerade name ($M, or $j when there is none).
 ifdef(`_GENERICS_SPEC_', `# `genericstable'
+R$+ < @ *LOCAL* > $*		$: $>Generics $1 < @ *LOCAL* > $2
 R$+ < @ $+ > $*			$: $>Generics $1 < @ $2 > $3
-R$#$*				$@ $>canonify $1
+R< NEW > $*			$: $>Qualify $>canonify $1
 ')dnl
-R$=E < @ $* > $*		$@ $1 < @ $2 > $3
+R$=E < @ *LOCAL* > $*		$@ $1 < @ $j . > $2
+R$=E < @ $=w . > $*		$@ $1 < @ $2 . > $3
+R$=E < @ $=w > $*		$@ $1 < @ $2 > $3
 ifdef(`_CF_HAVE_N_', `R$* < @ $* $=N . > $*		$@ $1 < @ $2 $3 . > $4
 R$* < @ $* $=N > $*		$@ $1 < @ $2 $3 > $4
 ')dnl
-ifdef(`_MASQUERADE_AS_', `ifdef(`_FEAT_limited_masquerade_', `', `R$* < @ $=w . > $*		$@ $1 < @ $M . > $3
+ifdef(`_MASQUERADE_AS_', `R$* < @ *LOCAL* > $*		$@ $1 < @ $M . > $2
+ifdef(`_FEAT_limited_masquerade_', `', `R$* < @ $=w . > $*		$@ $1 < @ $M . > $3
 R$* < @ $=w > $*		$@ $1 < @ $M . > $3
 ')dnl
 R$* < @ $=M . > $*		$@ $1 < @ $M . > $3
@@ -255,24 +261,24 @@ R$* < @ $=M > $*		$@ $1 < @ $M . > $3
 ifdef(`_FEAT_masquerade_entire_domain_', `R$* < @ $* . $=M . > $*		$@ $1 < @ $M . > $4
 R$* < @ $* . $=M > $*		$@ $1 < @ $M . > $4
 ')')dnl
+R$* < @ *LOCAL* > $*		$@ $1 < @ $j . > $2
 
 ifdef(`_GENERICS_SPEC_', `SGenerics
-#  `genericstable': user@domain, @domain and user are looked up for
-#  unqualified names, local names and domains of class G.
+#  `genericstable': user@domain, @domain (%1 is the user) and user are
+#  looked up for local names and domains of class G.
+#  Output: the address as it was, or < NEW > the new address.
 R$+ < @ $+ . > $*		$: $1 < @ $2 > $3
-R$+ < @ $=w > $*		$: < ! > $1 < @ $2 > $3
+R$+ < @ *LOCAL* > $*		$: < ! > $1 < @ *LOCAL* > $2
 ifdef(`_FEAT_generics_entire_domain_', `R$+ < @ $* $=G > $*		$: < ! > $1 < @ $2 $3 > $4
 ', `R$+ < @ $=G > $*		$: < ! > $1 < @ $2 > $3
 ')dnl
 R< ! > $+ < @ $+ > $*		$: < $(generics $1 @ $2 $: ! $) > $1 < @ $2 > $3
 R< ! > $+ < @ $+ > $*		$: < $(generics @ $2 $@ $1 $: ! $) > $1 < @ $2 > $3
-R< ! > $+ < @ $=w > $*		$: < $(generics $1 $: ! $) > $1 < @ $2 > $3
-R< ! > $+			$@ $1
-R< $+ @ $+ > $*			$#generic $1 @ $2
-R< $+ > $*			$#generic $1
-R$*				$@ $1
-')dnl
+R< ! > $+ < @ $+ > $*		$: < $(generics $1 $: ! $) > $1 < @ $2 > $3
+R< ! > $*			$@ $1
+R< $+ > $*			$@ < NEW > $1
 
+')dnl
 SMasqEnv
 #  Envelope addresses: qualified; masqueraded with `masquerade_envelope'.
 R$+				$: $>Qualify $1

@@ -11,10 +11,13 @@ ifdef(`_CF_EMIT_', `dnl
 #  local delivery (`MAILER' local)
 
 SLocalEnvFrom
-#  envelope sender for local delivery
+#  envelope sender for local delivery: qualified local names are masqueraded
 R<@>				$n			errors come from the mailer daemon
-ifdef(`_FEAT_always_add_domain_', `R$+				$: $>MasqHdr $1
+ifdef(`_FEAT_always_add_domain_', `R$+				$: $>Qualify $1
 ')dnl
+ifdef(`_FEAT_masquerade_envelope_', `ifdef(`_FEAT_local_no_masquerade_', `', `R$* < @ $* > $*			$: $>Masq $1 < @ $2 > $3
+')')dnl
+R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2
 
 SLocalEnvTo
 #  envelope recipient for local delivery: the bare local part
@@ -22,9 +25,11 @@ R$+ < @ $* > $*			$1
 
 SLocalHdrFrom
 #  header sender seen by local users
-ifdef(`_FEAT_always_add_domain_', `ifdef(`_FEAT_local_no_masquerade_', `R$+				$: $>Qualify $1
-R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2', `R$+				$: $>MasqHdr $1')
+ifdef(`_FEAT_always_add_domain_', `R$+				$: $>Qualify $1
 ')dnl
+ifdef(`_FEAT_local_no_masquerade_', `', `R$* < @ $* > $*			$: $>Masq $1 < @ $2 > $3
+')dnl
+R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2
 
 SLocalHdrTo
 #  header recipients seen by local users
