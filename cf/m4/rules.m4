@@ -49,8 +49,8 @@ R$* < @ > $*			$@ $1 < @ > $2
 R$* < @ localhost > $*		$@ $1 < @ $j . > $2
 R$* < @ localhost . $m > $*	$@ $1 < @ $j . > $2
 R$* < @ localhost . > $*	$@ $1 < @ $j . > $2
-ifdef(`_FEAT_nouucp_', `', `R$* < @ $+ . UUCP > $*		$@ $1 < @ $2 . UUCP . > $3
-')dnl
+ifdef(`_FEAT_nouucp_', `', `ifdef(`_FEAT_nocanonify_', `', `R$* < @ $+ . UUCP > $*		$@ $1 < @ $2 . UUCP . > $3
+')')dnl
 # names that already end in a dot stay as they are; pseudo domains get one
 R$* < @ $+ . > $*		$@ $1 < @ $2 . > $3
 R$* < @ $* $=P > $*		$@ $1 < @ $2 $3 . > $4
@@ -347,14 +347,12 @@ SConnCheck
 ifdef(`_FEAT_use_client_ptr_', `# `use_client_ptr'
 R$* $| $*			$: $&{client_ptr} $| $2
 ')dnl
-ifdef(`_ACCESS_SPEC_', `R$* $| $*			$: $1 $| $2 $| $>A_Addr < Connect > $2
-R$* $| $* $| < ? >		$: $1 $| $2 $| $>A_Dom < Connect > < + > $1
+ifdef(`_ACCESS_SPEC_', `R$* $| $*			$: $1 $| $2 $| $>A_Dom < Connect > < + > $1
+R$* $| $* $| < ? >		$: $1 $| $2 $| $>A_Addr < Connect > $2
 R$* $| $* $| < ? >		$: $1 $| $2
 R$* $| $* $| < OK >		$@ OK
 R$* $| $* $| < RELAY >		$@ RELAY
-R$* $| $* $| < $+ >		$: $>A_Verdict < $3 >
-R$#$*				$#$1
-R$*				$@ OK
+R$* $| $* $| < $+ >		$@ $>A_Verdict < $3 >
 ')dnl
 ifdef(`_DNSBL_RULES_', `# `dnsbl' / `enhdnsbl'
 R$* $| $*			$: $&{client_addr}
@@ -423,27 +421,29 @@ Scheck_rcpt
 R$*				$: $1 $| $>Local_check_rcpt $1
 R$* $| $#$*			$#$2
 R$* $| $*			$: $1
+R$*				$: $1 $| $>RcptCheck $1
+R$* $| $#$*			$#$2
 ifdef(`_FEAT_delay_checks_', `# `delay_checks': the sender and client checks run here
+R$* $| $*			$: $1
 ifelse(defn(`_DELAY_ARG_'), `friend', `R$*				$: $1 $| $>SpamTag $1
-R$* $| < FRIEND >		$: $1 $| < SKIP >
-R$* $| $*			$: $1 $| < CHECK >',
+R$* $| < FRIEND >		$: $1 $| SKIP',
 defn(`_DELAY_ARG_'), `hater', `R$*				$: $1 $| $>SpamTag $1
 R$* $| < HATER >		$: $1 $| < CHECK >
-R$* $| $*			$: $1 $| < SKIP >',
+R$* $| < $* >			$: $1 $| SKIP',
 `R$*				$: $1 $| < CHECK >')
+R$* $| < $* >			$: $1 $| < CHECK >
 R$* $| < CHECK >		$: $1 $| < $&{auth_type} >
-R$* $| < $={TrustAuthMech} >	$: $1 $| < SKIP >
+R$* $| < $={TrustAuthMech} >	$: $1 $| SKIP
 R$* $| < $* >			$: $1 $| $>SenderCheck < $&f >
 R$* $| $#error $*		$#error $2
 R$* $| $#discard $*		$#discard $2
-R$* $| $#$*			$: $1 $| < SKIP >
-R$* $| < SKIP >			$: $1
+R$* $| $#$*			$: $1 $| SKIP
+R$* $| SKIP			$@ RELAY
 R$* $| $*			$: $1 $| $>ConnCheck $&{client_name} $| $&{client_addr}
 R$* $| $#error $*		$#error $2
 R$* $| $#discard $*		$#discard $2
-R$* $| $*			$: $1
 ')dnl
-R$*				$@ $>RcptCheck $1
+R$* $| $*			$@ $2
 
 ifelse(defn(`_DELAY_ARG_'), `', `', `SSpamTag
 #  `delay_checks' friend/hater: Spam:user@domain, Spam:user@, Spam:domain
