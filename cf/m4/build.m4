@@ -159,17 +159,17 @@ ifdef(`STATUS_FILE', `O StatusFile=STATUS_FILE
 ifdef(`confINPUT_MAIL_FILTERS', `O InputMailFilters=confINPUT_MAIL_FILTERS
 ')dnl
 ifdef(`_FEAT_nocanonify_', `ifdef(`confDIRECT_SUBMISSION_MODIFIERS', `', `')')dnl
-ifdef(`_CF_DAEMONS_', `_CF_DAEMONS_', `ifdef(`_FEAT_msp_', `', `O DaemonPortOptions=Name=MTA
+ifdef(`_CF_DAEMONS_', `_CF_DAEMONS_`'', `ifdef(`_FEAT_msp_', `', `O DaemonPortOptions=Name=MTA
 ')')dnl
 ifdef(`_FEAT_no_default_msa_', `', `ifdef(`_FEAT_msp_', `', `O DaemonPortOptions=Port=587, Name=MSA, M=E
 ')')dnl
-ifdef(`_CF_CLIENTS_', `_CF_CLIENTS_')dnl
+ifdef(`_CF_CLIENTS_', `_CF_CLIENTS_`'')dnl
 ifdef(`_CF_FILTERS_', `# mail filters (`MAIL_FILTER', `INPUT_MAIL_FILTER')
-_CF_FILTERS_')dnl
+_CF_FILTERS_`'')dnl
 
 ######################  queue groups  ####################################
 
-ifdef(`_CF_QGROUPS_', `_CF_QGROUPS_')dnl
+ifdef(`_CF_QGROUPS_', `_CF_QGROUPS_`'')dnl
 
 ######################  precedences, trusted users  ######################
 
