@@ -276,13 +276,7 @@ char *map_lookup_value(struct map *m, const char *key, char **args, int *stat)
 	char *v = m->cls->lookup(m, buf, args, stat);
 	if (v == NULL)
 		return NULL;
-	char *copy = sm_strdup(v);
-	if (m->spacesub != ' ' && m->spacesub != 0) {
-		for (char *p = copy; *p; p++)
-			if (*p == ' ')
-				*p = (char)m->spacesub;
-	}
-	return copy;
+	return sm_strdup(v);
 }
 
 char *map_rewrite(struct map *m, const char *s, size_t slen, char **av)

@@ -54,7 +54,9 @@ static bool dequote_parse(struct map *m, char *p)
 			break;
 		case 'S':
 		case 's':
+			/* both name the character blanks become; none by default */
 			m->spacesub = (unsigned char)p[1];
+			m->dq_spacesub = (unsigned char)p[1];
 			break;
 		}
 		while (*p != '\0' && !sm_isspace((unsigned char)*p))
@@ -77,8 +79,8 @@ static char *dequote_lookup(struct map *m, const char *key, char **args, int *st
 			*q++ = (char)c;
 			continue;
 		}
-		if (c == ' ' && m->spacesub != '\0')
-			c = m->spacesub;
+		if (c == ' ' && m->dq_spacesub != '\0')
+			c = m->dq_spacesub;
 		switch (c) {
 		case '\\': bslash = true; break;
 		case '(': cmnt++; break;

@@ -77,7 +77,6 @@ static bool word_eq(const char *a, const char *b)
 	return sm_strcasecmp(a, b) == 0;
 }
 
-/* Smallest class match of at least minlen tokens starting at pos, or 0. */
 /*
  * Smallest class match of at least minlen tokens starting at pos, or 0.
  * The phrase grows one token at a time and stops once it is longer than
@@ -273,7 +272,10 @@ static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
 		char keybuf[MAXLINE];
 		char argbufs[MAX_MAP_ARGS][MAXNAME + 1];
 		char *args[MAX_MAP_ARGS + 1];
-		tok_cat(pv, j, key_to, keybuf, sizeof keybuf, SpaceSub);
+		struct map *m = map_find(mapname);
+		/* the key's words are joined with the map's -S character */
+		tok_cat(pv, j, key_to, keybuf, sizeof keybuf,
+			m != NULL && m->spacesub != 0 ? m->spacesub : SpaceSub);
 		args[0] = keybuf;
 		int nargs = 1;
 		for (int s = 0; s < nseg; s++) {
@@ -284,7 +286,6 @@ static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
 
 		int stat = EX_OK_;
 		char *value = NULL;
-		struct map *m = map_find(mapname);
 		if (m == NULL) {
 			syserr("554 5.3.0 rewrite: map %s not found", mapname);
 		} else {
@@ -351,17 +352,20 @@ static int call_subroutines(char **pv, int maxatom, int reclevel, struct sm_aren
 			return EX_CONFIG_;
 		}
 		if (r == NULL || r->first == NULL) {
-			/* calling an empty ruleset changes nothing: drop the call */
+			/*
+			 * Calling an empty ruleset changes nothing: the call is
+			 * dropped, and (as in sendmail) the token that moves into
+			 * its place is not looked at again.
+			 */
 			int m = j;
 			while (pv[m + 2] != NULL) {
 				pv[m] = pv[m + 2];
 				m++;
 			}
 			pv[m] = NULL;
-			j--;
 			continue;
 		}
-		if (nsubr >= MAX_SUBR) {
+		if (nsubr + 1 >= MAX_SUBR) {
 			syserr("554 5.3.0 Too many subroutine calls (%d max)", MAX_SUBR);
 			return EX_CONFIG_;
 		}
@@ -376,7 +380,10 @@ static int call_subroutines(char **pv, int maxatom, int reclevel, struct sm_aren
 			avp[m - 2] = avp[m];
 		avp[m - 2] = NULL;
 		int st = rewrite(avp, maxatom - where[nsubr - 1], subr[nsubr - 1], reclevel, arena);
-		if (st != EX_OK_ && (status == EX_OK_ || st == EX_TEMPFAIL_))
+		/* a failure other than a temporary one leaves the other calls undone */
+		if (st != EX_OK_ && st != EX_TEMPFAIL_)
+			return st;
+		if (status == EX_OK_ || st == EX_TEMPFAIL_)
 			status = st;
 	}
 	return status;
