@@ -58,7 +58,6 @@ static void copy_phrase(struct crack *c, const char *from, const char *after, bo
 		while (stop > from && isspace((unsigned char)stop[-1]))
 			stop--;
 		put(c, '"');
-		c->head++;
 	}
 	char *phrase = c->bp;
 	for (const char *q = from; q < stop; q++) {
@@ -90,12 +89,18 @@ const char *crackaddr(const char *addr, struct sm_arena *arena)
 	int copylev = 0, anglelev = 0, cmtlev = 0, realcmtlev = 0, realanglelev = 0;
 	int bracklev = 0;
 	bool qmode = false, realqmode = false, quoteit = false, putgmac = false;
-	bool gotcolon = false, gotangle = false, skipping;
+	bool gotcolon = false, gotangle = false, skipping, giveup = false;
 	bool colonok = opt_value(OPT_ColonOkInAddr) != NULL &&
 		       strchr("tTyY", opt_value(OPT_ColonOkInAddr)[0]) != NULL;
 	int ch;
 
 	while ((ch = (unsigned char)*p++) != '\0') {
+		/*
+		 * Anything inside a quoted string that follows the angle
+		 * address makes sendmail give up on the decoration: "<$g>".
+		 */
+		if (realqmode)
+			giveup = true;
 		skipping = c.bp >= c.limit;
 		if (copylev > 0 && !skipping)
 			put(&c, ch);
@@ -225,6 +230,10 @@ const char *crackaddr(const char *addr, struct sm_arena *arena)
 		}
 	}
 
+	if (giveup) {
+		char angle_g[5] = {'<', (char)META_MACRO, 'g', '>', '\0'};
+		return sm_arena_strdup(arena, angle_g);
+	}
 	if (realqmode && c.bp < c.end)
 		*c.bp++ = '"';
 	while (realcmtlev-- > 0 && c.bp < c.end)
