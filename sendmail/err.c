@@ -63,7 +63,7 @@ static const char *skip_codes(const char *m)
 	return m;
 }
 
-static void emit(const char *prefix_addr, const char *fmt, va_list ap)
+static void emit(const char *prefix_addr, bool seven_bit, const char *fmt, va_list ap)
 {
 	struct sm_buf b, line;
 	sm_buf_init(&b);
@@ -76,7 +76,7 @@ static void emit(const char *prefix_addr, const char *fmt, va_list ap)
 		/* a long address keeps its start and its end */
 		size_t alen = strlen(prefix_addr);
 		int half = (MAXSHORTSTR - 3) / 2;
-		if (alen > MAXSHORTSTR)
+		if (alen >= MAXSHORTSTR)
 			sm_buf_printf(&line, "%.*s...%s... ", half, prefix_addr,
 				      prefix_addr + alen - half);
 		else
@@ -84,9 +84,17 @@ static void emit(const char *prefix_addr, const char *fmt, va_list ap)
 	}
 	sm_buf_puts(&line, m);
 	sm_buf_putc(&line, '\n');
-	/* messages are shown 7-bit, as sendmail shows them */
-	for (size_t i = 0; i < line.len; i++)
-		line.data[i] = (char)((unsigned char)line.data[i] & 0x7f);
+	/* errors are shown 7-bit, as sendmail shows them; a byte 0x80 ends them */
+	if (seven_bit) {
+		for (size_t i = 0; i < line.len; i++) {
+			line.data[i] = (char)((unsigned char)line.data[i] & 0x7f);
+			if (line.data[i] == '\0') {
+				line.data[i] = '\n';
+				line.len = i + 1;
+				break;
+			}
+		}
+	}
 	fflush(stdout);
 	fwrite(line.data, 1, line.len, stdout);
 	fflush(stdout);
@@ -98,7 +106,7 @@ void usrerr(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(ErrAddress, fmt, ap);
+	emit(ErrAddress, true, fmt, ap);
 	va_end(ap);
 	Errors++;
 }
@@ -164,6 +172,6 @@ void message(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(NULL, fmt, ap);
+	emit(NULL, false, fmt, ap);
 	va_end(ap);
 }

@@ -9,6 +9,7 @@
 #include "rule.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,15 +105,19 @@ int ruleset_find(const char *p)
 	while (isspace((unsigned char)*p))
 		p++;
 	if (isdigit((unsigned char)*p)) {
-		long n = strtol(p, NULL, 10);
+		errno = 0;
+		int n = (int)strtol(p, NULL, 10); /* an overflow shows as -1, as in sendmail */
 		if (n >= MAXRWSETS / 2 || n < 0) {
-			syserr("bad ruleset %ld (%d max)", n, MAXRWSETS / 2);
+			if (errno != 0)
+				syserr_errno(errno, "bad ruleset %d (%d max)", n, MAXRWSETS / 2);
+			else
+				syserr("bad ruleset %d (%d max)", n, MAXRWSETS / 2);
 			return -1;
 		}
-		return (int)n;
+		return n;
 	}
 	if (!isalpha((unsigned char)*p)) {
-		syserr("invalid ruleset name: \"%s\"", p);
+		syserr("invalid ruleset name: \"%.20s\"", p);
 		return -1;
 	}
 	const char *e = p;

@@ -45,6 +45,21 @@ static void print_word_line(const char *word, void *arg)
 	sm_buf_free(&b);
 }
 
+/* Drops the blanks at the end of s, but not at or before keep. */
+static void strip_trailing(char *s, const char *keep)
+{
+	char *e = s + strlen(s);
+	while (e > s && e - 1 > keep && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+}
+
+/* Class words are listed as they are stored, not in token notation. */
+static void print_raw_line(const char *word, void *arg)
+{
+	(void)arg;
+	printf("%s\n", word);
+}
+
 static void cmd_dot(char *line)
 {
 	if (line[1] == '\0') {
@@ -62,6 +77,8 @@ static void cmd_dot(char *line)
 	if (id == MACRO_NONE)
 		return;
 	if (line[1] == 'D') {
+		/* trailing blanks go, down to the value's first byte */
+		strip_trailing((char *)endp, endp);
 		struct sm_buf t;
 		sm_buf_init(&t);
 		macro_translate(endp, &t);
@@ -76,15 +93,10 @@ static void cmd_dot(char *line)
 	}
 }
 
-/* "Undefined ruleset" with the name as typed, shown as tokens are. */
+/* "Undefined ruleset" with the name as typed, bytes as they are. */
 static void print_undefined(const char *name)
 {
-	struct sm_buf b;
-	sm_buf_init(&b);
-	sm_buf_puts(&b, "Undefined ruleset ");
-	tok_print_word(&b, name);
-	message("%s", b.data);
-	sm_buf_free(&b);
+	message("Undefined ruleset %s", name);
 }
 
 static void cmd_equals(char *line)
@@ -131,7 +143,7 @@ static void cmd_dollar(char *line)
 	if (line[1] == '=') {
 		int id = macro_parse_name(line + 2, &endp);
 		if (id != MACRO_NONE)
-			class_foreach(id, print_word_line, NULL);
+			class_foreach(id, print_raw_line, NULL);
 		return;
 	}
 	int id = macro_parse_name(line + 1, &endp);
@@ -256,8 +268,9 @@ static void cmd_canon(char *args)
 
 static void cmd_slash(char *line)
 {
+	strip_trailing(line, line);
 	char *p = line + 1;
-	char *cmd = next_word(&p);
+	char *cmd = isspace((unsigned char)*p) ? NULL : next_word(&p);
 	if (cmd == NULL) {
 		message("Usage: /[canon|map|mx|parse|try|tryflags]");
 		return;
@@ -293,8 +306,7 @@ static void run_rulesets(char *line)
 	}
 	*p++ = '\0';
 	char *rulesets = line;
-	while (*p != '\0' && isspace((unsigned char)*p))
-		p++;
+	/* the address starts right after the one blank that ends the rulesets */
 	if (invalid_address(p, true))
 		return;
 	struct tokens *t = sm_malloc(sizeof *t);
