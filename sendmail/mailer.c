@@ -413,7 +413,7 @@ void mailers_init_builtin(void)
 struct mailer *mailer_find(const char *name)
 {
 	for (int i = 0; i < NMailers; i++)
-		if (strcmp(Mailers[i]->name, name) == 0)
+		if (sm_strcasecmp(Mailers[i]->name, name) == 0)
 			return Mailers[i];
 	return NULL;
 }
