@@ -169,7 +169,8 @@ static bool parse_long(const char *s, long *v)
 static char *arith_lookup(struct map *m, const char *key, char **args, int *stat)
 {
 	(void)m;
-	static char buf[64];
+	/* sendmail's result buffer holds 15 characters: longer results are cut */
+	static char buf[16];
 	long a, b;
 	if (args == NULL || args[0] == NULL || args[1] == NULL || args[2] == NULL ||
 	    !parse_long(args[1], &a) || !parse_long(args[2], &b) || strlen(key) != 1) {
@@ -178,22 +179,23 @@ static char *arith_lookup(struct map *m, const char *key, char **args, int *stat
 	}
 	long r;
 	switch (key[0]) {
-	case '+': r = a + b; break;
-	case '-': r = a - b; break;
-	case '*': r = a * b; break;
+	/* results wrap around as two's complement arithmetic does */
+	case '+': r = (long)((unsigned long)a + (unsigned long)b); break;
+	case '-': r = (long)((unsigned long)a - (unsigned long)b); break;
+	case '*': r = (long)((unsigned long)a * (unsigned long)b); break;
 	case '/':
 		if (b == 0) {
 			*stat = EX_CONFIG_;
 			return NULL;
 		}
-		r = a / b;
+		r = b == -1 ? (long)(0UL - (unsigned long)a) : a / b;
 		break;
 	case '%':
 		if (b == 0) {
 			*stat = EX_CONFIG_;
 			return NULL;
 		}
-		r = a % b;
+		r = b == -1 ? 0 : a % b;
 		break;
 	case '|': r = a | b; break;
 	case '&': r = a & b; break;
