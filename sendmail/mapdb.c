@@ -5,18 +5,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <gdbm.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sm.h"
 
 struct mapdb {
 	GDBM_FILE dbf;
-	char *path;    /* the final name */
-	char *tmpname; /* while writing */
+	char *path;       /* the final name */
+	const char *base; /* its last component, within path */
+	char *tmpname;    /* while writing: the new file's name in dirfd */
+	int dirfd;        /* while writing: the directory of path, or -1 */
 };
 
 const char *mapdb_suffix(const char *type)
@@ -38,6 +42,16 @@ static int gdbm_to_errno(void)
 	return errno ? errno : EIO;
 }
 
+static struct mapdb *new_mapdb(const char *path)
+{
+	struct mapdb *db = sm_calloc(1, sizeof *db);
+	db->path = sm_strdup(path);
+	const char *slash = strrchr(db->path, '/');
+	db->base = slash != NULL ? slash + 1 : db->path;
+	db->dirfd = -1;
+	return db;
+}
+
 struct mapdb *mapdb_open_read(const char *path, int *err)
 {
 	errno = 0;
@@ -46,9 +60,8 @@ struct mapdb *mapdb_open_read(const char *path, int *err)
 		*err = gdbm_to_errno();
 		return NULL;
 	}
-	struct mapdb *db = sm_calloc(1, sizeof *db);
+	struct mapdb *db = new_mapdb(path);
 	db->dbf = f;
-	db->path = sm_strdup(path);
 	return db;
 }
 
@@ -75,25 +88,71 @@ void mapdb_close(struct mapdb *db)
 	if (db->dbf != NULL)
 		gdbm_close(db->dbf);
 	if (db->tmpname != NULL) {
-		unlink(db->tmpname);
+		unlinkat(db->dirfd, db->tmpname, 0);
 		sm_free(db->tmpname);
 	}
+	if (db->dirfd >= 0)
+		close(db->dirfd);
 	sm_free(db->path);
 	sm_free(db);
 }
 
+/*
+ * The new file is made beside the old one under a short name of its own,
+ * created exclusively (never through a link someone planted) and opened
+ * relative to the directory, so a path near PATH_MAX or a last component
+ * near NAME_MAX still works.
+ */
+static int create_temp(struct mapdb *db, int *fdp)
+{
+	if (*db->base == '\0')
+		return EISDIR;
+	if (db->base == db->path) {
+		db->dirfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		size_t dirlen = (size_t)(db->base - 1 - db->path);
+		char *dir = dirlen == 0 ? sm_strdup("/") : sm_strndup(db->path, dirlen);
+		db->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		sm_free(dir);
+	}
+	if (db->dirfd < 0)
+		return errno;
+	static unsigned long counter;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned long r = ((unsigned long)now.tv_nsec ^ (unsigned long)now.tv_sec) +
+				  ++counter * 2654435761UL;
+		char *name = sm_asprintf(".mapdb.%ld.%06lx", (long)getpid(), r & 0xffffff);
+		int fd = openat(db->dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				0640);
+		if (fd >= 0) {
+			db->tmpname = name;
+			*fdp = fd;
+			return 0;
+		}
+		int e = errno;
+		sm_free(name);
+		if (e != EEXIST)
+			return e;
+	}
+	return EEXIST;
+}
+
 struct mapdb *mapdb_create(const char *path, int *err)
 {
-	struct mapdb *db = sm_calloc(1, sizeof *db);
-	db->path = sm_strdup(path);
-	db->tmpname = sm_asprintf("%s.tmp%ld", path, (long)getpid());
-	unlink(db->tmpname);
+	struct mapdb *db = new_mapdb(path);
+	int fd = -1;
+	int e = create_temp(db, &fd);
+	if (e != 0) {
+		*err = e;
+		mapdb_close(db);
+		return NULL;
+	}
 	errno = 0;
-	db->dbf = gdbm_open(db->tmpname, 0, GDBM_NEWDB | GDBM_NOLOCK, 0640, NULL);
+	db->dbf = gdbm_fd_open(fd, db->path, 0, GDBM_NEWDB | GDBM_NOLOCK | GDBM_CLOERROR, NULL);
 	if (db->dbf == NULL) {
 		*err = gdbm_to_errno();
-		sm_free(db->tmpname);
-		db->tmpname = NULL;
 		mapdb_close(db);
 		return NULL;
 	}
@@ -140,23 +199,15 @@ int mapdb_commit(struct mapdb *db)
 	int e = 0;
 	if (gdbm_sync(db->dbf) != 0)
 		e = gdbm_to_errno();
-	gdbm_close(db->dbf);
+	if (gdbm_close(db->dbf) != 0 && e == 0)
+		e = gdbm_to_errno();
 	db->dbf = NULL;
-	if (e == 0 && rename(db->tmpname, db->path) != 0)
+	if (e == 0 && db->tmpname != NULL &&
+	    renameat(db->dirfd, db->tmpname, db->dirfd, db->base) != 0)
 		e = errno;
-	if (e == 0) {
+	if (e == 0 && db->tmpname != NULL) {
 		/* make the rename itself durable */
-		char *dir = sm_strdup(db->path);
-		char *slash = strrchr(dir, '/');
-		if (slash != NULL) {
-			*(slash == dir ? slash + 1 : slash) = '\0';
-			int fd = open(dir, O_RDONLY | O_DIRECTORY);
-			if (fd >= 0) {
-				fsync(fd);
-				close(fd);
-			}
-		}
-		sm_free(dir);
+		fsync(db->dirfd);
 		sm_free(db->tmpname);
 		db->tmpname = NULL;
 	}
@@ -190,4 +241,134 @@ int mapdb_foreach(struct mapdb *db,
 		}
 	}
 	return 0;
+}
+
+struct mapdb *mapdb_create_inplace(const char *path, int *err)
+{
+	errno = 0;
+	GDBM_FILE f = gdbm_open(path, 0, GDBM_NEWDB | GDBM_NOLOCK, 0640, NULL);
+	if (f == NULL) {
+		*err = gdbm_to_errno();
+		return NULL;
+	}
+	struct mapdb *db = new_mapdb(path);
+	db->dbf = f;
+	return db;
+}
+
+int mapdb_fileno(const struct mapdb *db)
+{
+	return gdbm_fdesc(db->dbf);
+}
+
+/* The records behind duplicate keys: key, NUL, marker, and for values a number. */
+#define DUP_COUNT_MARK '\xfe'
+#define DUP_VALUE_MARK '\xff'
+
+static void dup_record_key(struct sm_buf *b, const char *key, size_t klen, char mark,
+			   unsigned long index)
+{
+	sm_buf_reset(b);
+	sm_buf_put(b, key, klen);
+	sm_buf_putc(b, '\0');
+	sm_buf_putc(b, mark);
+	if (index > 0)
+		sm_buf_printf(b, "%lu", index);
+}
+
+static bool is_dup_record(const char *key, size_t klen)
+{
+	for (size_t i = 0; i + 1 < klen; i++)
+		if (key[i] == '\0' && (key[i + 1] == DUP_COUNT_MARK || key[i + 1] == DUP_VALUE_MARK))
+			return true;
+	return false;
+}
+
+/* How many duplicates key has (0 when none); -1 on a read error. */
+static long dup_count(struct mapdb *db, struct sm_buf *b, const char *key, size_t klen)
+{
+	dup_record_key(b, key, klen, DUP_COUNT_MARK, 0);
+	char *val = NULL;
+	size_t vlen = 0;
+	int r = mapdb_fetch(db, b->data, b->len, &val, &vlen);
+	if (r <= 0)
+		return r;
+	char *end = NULL;
+	long n = strtol(val, &end, 10);
+	bool ok = end != val && *end == '\0' && n >= 0;
+	sm_free(val);
+	return ok ? n : 0;
+}
+
+int mapdb_store_dup(struct mapdb *db, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	int r = mapdb_store(db, key, klen, val, vlen, false);
+	if (r != 1)
+		return r;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	long n = dup_count(db, &b, key, klen);
+	if (n >= 0 && n < LONG_MAX) {
+		n++;
+		dup_record_key(&b, key, klen, DUP_VALUE_MARK, (unsigned long)n);
+		r = mapdb_store(db, b.data, b.len, val, vlen, true);
+		if (r == 0) {
+			char count[32];
+			int cl = snprintf(count, sizeof count, "%ld", n);
+			dup_record_key(&b, key, klen, DUP_COUNT_MARK, 0);
+			r = mapdb_store(db, b.data, b.len, count, (size_t)cl, true);
+		}
+	} else {
+		r = -1;
+	}
+	sm_buf_free(&b);
+	return r == 0 ? 0 : -1;
+}
+
+int mapdb_foreach_dups(struct mapdb *db,
+		       bool (*fn)(const char *key, size_t klen, const char *val, size_t vlen,
+				  void *arg),
+		       void *arg)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	int result = 0;
+	datum k = gdbm_firstkey(db->dbf);
+	while (k.dptr != NULL) {
+		bool go = true;
+		if (!is_dup_record(k.dptr, (size_t)k.dsize)) {
+			datum v = gdbm_fetch(db->dbf, k);
+			if (v.dptr != NULL) {
+				go = fn(k.dptr, (size_t)k.dsize, v.dptr, (size_t)v.dsize, arg);
+				free(v.dptr);
+			}
+			long n = go ? dup_count(db, &b, k.dptr, (size_t)k.dsize) : 0;
+			if (n < 0)
+				result = -1;
+			for (long i = 1; go && i <= n; i++) {
+				dup_record_key(&b, k.dptr, (size_t)k.dsize, DUP_VALUE_MARK,
+					       (unsigned long)i);
+				char *dv = NULL;
+				size_t dl = 0;
+				int r = mapdb_fetch(db, b.data, b.len, &dv, &dl);
+				if (r < 0)
+					result = -1;
+				if (r > 0) {
+					go = fn(k.dptr, (size_t)k.dsize, dv, dl, arg);
+					sm_free(dv);
+				}
+			}
+		}
+		datum next = gdbm_nextkey(db->dbf, k);
+		free(k.dptr);
+		k = next;
+		if (!go) {
+			free(k.dptr);
+			break;
+		}
+		if (k.dptr == NULL && gdbm_errno != GDBM_ITEM_NOT_FOUND && gdbm_errno != GDBM_NO_ERROR)
+			result = -1;
+	}
+	sm_buf_free(&b);
+	return result;
 }

@@ -40,4 +40,31 @@ int mapdb_foreach(struct mapdb *db,
 		  bool (*fn)(const char *key, size_t klen, const char *val, size_t vlen, void *arg),
 		  void *arg);
 
+/*
+ * Writing a file in place (makemap -s on a linked file, or when the
+ * directory cannot take a new file): the file itself is truncated and
+ * written, following a symbolic link and keeping hard links, owner and
+ * mode.  Not atomic; commit only syncs and closes.
+ */
+struct mapdb *mapdb_create_inplace(const char *path, int *err);
+/* The descriptor of the file being written (to set its owner and mode). */
+int mapdb_fileno(const struct mapdb *db);
+
+/*
+ * Duplicate keys (makemap -d).  GDBM holds one value per key, so the
+ * values after the first are kept in extra records whose keys are the key
+ * followed by a NUL byte and a marker byte; no lookup key (a C string,
+ * with at most a trailing NUL) can name them, so mapdb_fetch still finds
+ * the first value.  mapdb_foreach reports these records as they are
+ * stored (copying them with mapdb_store keeps the duplicates);
+ * mapdb_foreach_dups reports each value under its own key instead.
+ */
+/* Stores val as one more value of key (the first if key is new); 0 or -1. */
+int mapdb_store_dup(struct mapdb *db, const char *key, size_t klen, const char *val, size_t vlen);
+/* Like mapdb_foreach, with each key's duplicates right after its first value. */
+int mapdb_foreach_dups(struct mapdb *db,
+		       bool (*fn)(const char *key, size_t klen, const char *val, size_t vlen,
+				  void *arg),
+		       void *arg);
+
 #endif
