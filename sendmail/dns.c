@@ -32,6 +32,8 @@
 #include "sm.h"
 
 static const char *ResolvConf = "/etc/resolv.conf";
+int dns_h_errno;
+bool dns_unreachable;
 #define DNS_HFIXED 12
 #define MAX_POINTER_HOPS 64
 
@@ -167,12 +169,11 @@ static void load_config(void)
 		(void)fclose(f);
 	if (Conf.nns == 0)
 		(void)add_nameserver("127.0.0.1");
-	const char *ld = getenv("LOCALDOMAIN");
-	if (ld != NULL) {
-		char *copy = sm_strdup(ld);
-		set_search(copy);
-		sm_free(copy);
-	}
+	/*
+	 * LOCALDOMAIN and RES_OPTIONS are not read: sendmail empties its
+	 * environment before the C library's resolver reads it, so they
+	 * change nothing there either.
+	 */
 	if (Conf.nsearch == 0) {
 		/* the domain of this host's name */
 		char host[256];
@@ -182,12 +183,6 @@ static void load_config(void)
 			if (dot != NULL && dot[1] != '\0')
 				sm_strlcpy(Conf.search[Conf.nsearch++], dot + 1, sizeof Conf.search[0]);
 		}
-	}
-	const char *ro = getenv("RES_OPTIONS");
-	if (ro != NULL) {
-		char *copy = sm_strdup(ro);
-		parse_options(copy);
-		sm_free(copy);
 	}
 }
 
@@ -836,7 +831,7 @@ static int query_one(const char *name, int type, const struct dns_params *p, uns
 	(void)dns_get_config();
 	int qlen = build_query(name, type, p->flags, q, sizeof q, query_id());
 	if (qlen < 0 || anssize < DNS_HFIXED) {
-		*status = DNS_NORECOVERY;
+		*status = dns_h_errno = DNS_NORECOVERY;
 		return -1;
 	}
 	bool own_session = SessionDepth == 0;
@@ -845,22 +840,23 @@ static int query_one(const char *name, int type, const struct dns_params *p, uns
 	exchange(q, (size_t)qlen, p, ans, anssize, qr);
 	if (own_session)
 		dns_session_end();
+	dns_unreachable = qr->len < 0 && !qr->reached;
 	if (qr->len < 0) {
-		*status = DNS_TRYAGAIN;
+		*status = dns_h_errno = DNS_TRYAGAIN;
 		return -1;
 	}
 	unsigned rcode = ans[3] & 0x0F;
 	unsigned ancount = get16(ans + 6);
 	if (rcode == 3) {
-		*status = DNS_NOTFOUND;
+		*status = dns_h_errno = DNS_NOTFOUND;
 		return -1;
 	}
 	if (rcode != 0) {
-		*status = DNS_NORECOVERY;
+		*status = dns_h_errno = DNS_NORECOVERY;
 		return -1;
 	}
 	if (ancount == 0) {
-		*status = DNS_NODATA;
+		*status = dns_h_errno = DNS_NODATA;
 		return -1;
 	}
 	*status = DNS_OK;
@@ -883,7 +879,7 @@ static int querydomain(const char *name, const char *domain, int type, const str
 	size_t n = strlen(name);
 	if (domain == NULL) {
 		if (n >= sizeof full) {
-			*status = DNS_NORECOVERY;
+			*status = dns_h_errno = DNS_NORECOVERY;
 			return -1;
 		}
 		memcpy(full, name, n + 1);
@@ -892,7 +888,7 @@ static int querydomain(const char *name, const char *domain, int type, const str
 	} else {
 		size_t d = strlen(domain);
 		if (n + d + 1 >= sizeof full) {
-			*status = DNS_NORECOVERY;
+			*status = dns_h_errno = DNS_NORECOVERY;
 			return -1;
 		}
 		memcpy(full, name, n);
@@ -922,6 +918,7 @@ int dns_search(const char *name, int type, const struct dns_params *p, unsigned 
 	bool trailing_dot = nl > 0 && name[nl - 1] == '.';
 	int saved = -1, st = DNS_OK, n;
 	bool tried_as_is = false, got_nodata = false, got_servfail = false;
+	dns_h_errno = DNS_NOTFOUND;
 
 	if (dots >= c->ndots || trailing_dot) {
 		n = querydomain(name, NULL, type, p, ans, anssize, &st, &qr);
@@ -948,7 +945,7 @@ int dns_search(const char *name, int type, const struct dns_params *p, unsigned 
 				return n;
 			}
 			if (st == DNS_TRYAGAIN && qr.refused && !qr.reached) {
-				*status = DNS_TRYAGAIN;
+				*status = dns_h_errno = DNS_TRYAGAIN;
 				return -1;
 			}
 			switch (st) {
@@ -986,5 +983,7 @@ int dns_search(const char *name, int type, const struct dns_params *p, unsigned 
 	else if (got_servfail)
 		st = DNS_TRYAGAIN;
 	*status = st;
+	if (saved != -1 || got_nodata || got_servfail)
+		dns_h_errno = st;
 	return -1;
 }

@@ -31,6 +31,18 @@ enum dns_status {
 	DNS_NODATA = 4,     /* the name exists but has no record of the type */
 };
 
+/*
+ * What the C library's h_errno would say after the lookups made so far
+ * (0 or a dns_status): a failed query sets it, a successful one leaves
+ * it alone; dns_search() starts by setting DNS_NOTFOUND and ends with the
+ * aggregated failure.  sendmail reads this leftover state in places (the
+ * host map's status for a bracketed key that is no address), so we keep
+ * it the same way.
+ */
+extern int dns_h_errno;
+/* True when the last failed query reached no name server at all. */
+extern bool dns_unreachable;
+
 /* resolver flags (the RES_ options sendmail lets ResolverOptions change) */
 #define DNSF_DEBUG 0x0001u
 #define DNSF_AAONLY 0x0002u
@@ -53,7 +65,7 @@ enum dns_status {
 #define DNS_PACKETSZ 512
 #define DNS_MAXPACKET 65536
 
-/* what /etc/resolv.conf (and LOCALDOMAIN, RES_OPTIONS) say */
+/* what /etc/resolv.conf says (not LOCALDOMAIN, RES_OPTIONS: see dns.c) */
 struct dns_config {
 	int nns;
 	char search[DNS_MAXSEARCH][256];

@@ -42,12 +42,17 @@ static void tuning_of(const struct map *m, struct resolver_tuning *t)
 struct host_cache_entry {
 	char *value; /* NULL: failed with status */
 	int status;
+	int h_errno_after; /* dns_h_errno after the lookup, restored on a hit */
 	time_t expires;
 };
 
-struct host_map_state {
-	struct sm_hash cache; /* key (as given) -> struct host_cache_entry */
-};
+/*
+ * One cache for every map of the host class, as sendmail keeps the
+ * results in its symbol table: a name looked up through one host map is
+ * not looked up again through another.  It lives as long as the process.
+ */
+static struct sm_hash HostCache; /* key (as given) -> struct host_cache_entry */
+static bool HostCacheReady;
 
 static void free_entry(void *p)
 {
@@ -58,21 +63,20 @@ static void free_entry(void *p)
 	sm_free(e);
 }
 
-static struct host_map_state *host_state(struct map *m)
+static struct sm_hash *host_cache(void)
 {
-	if (m->priv == NULL) {
-		struct host_map_state *s = sm_calloc(1, sizeof *s);
-		sm_hash_init(&s->cache, false);
-		m->priv = s;
+	if (!HostCacheReady) {
+		sm_hash_init(&HostCache, false);
+		HostCacheReady = true;
 	}
-	return m->priv;
+	return &HostCache;
 }
 
 static char *host_answer(struct map *m, const char *key, const struct host_cache_entry *e,
 			 int *stat)
 {
 	if (e->value == NULL) {
-		if (e->status == EX_TEMPFAIL_)
+		if (e->status == EX_TEMPFAIL_ && resolver_uses_dns())
 			message("%s: Name server timeout", key);
 		*stat = e->status;
 		return NULL;
@@ -86,11 +90,14 @@ static char *host_answer(struct map *m, const char *key, const struct host_cache
 static char *host_lookup(struct map *m, const char *key, char **args, int *stat)
 {
 	(void)args;
-	struct host_map_state *s = host_state(m);
+	struct sm_hash *cache = host_cache();
 	time_t now = time(NULL);
-	struct host_cache_entry *e = sm_hash_get(&s->cache, key);
-	if (e != NULL && now < e->expires)
+	struct host_cache_entry *e = sm_hash_get(cache, key);
+	if (e != NULL && now < e->expires) {
+		/* h_errno becomes what it was after a failure, 0 after a success */
+		dns_h_errno = e->h_errno_after;
 		return host_answer(m, key, e, stat);
+	}
 
 	struct resolver_tuning t;
 	tuning_of(m, &t);
@@ -98,6 +105,11 @@ static char *host_lookup(struct map *m, const char *key, char **args, int *stat)
 	int st = EX_OK_;
 	bool ok;
 	if (key[0] == '[') {
+		/* no closing bracket: nothing found, nothing remembered */
+		if (strchr(key, ']') == NULL) {
+			*stat = EX_OK_;
+			return NULL;
+		}
 		ok = getnamebyaddr_literal(key, buf, sizeof buf, &t, &st);
 	} else {
 		sm_strlcpy(buf, key, sizeof buf);
@@ -106,19 +118,10 @@ static char *host_lookup(struct map *m, const char *key, char **args, int *stat)
 	struct host_cache_entry *ne = sm_calloc(1, sizeof *ne);
 	ne->value = ok ? sm_strdup(buf) : NULL;
 	ne->status = ok ? EX_OK_ : st;
+	ne->h_errno_after = ok ? DNS_OK : dns_h_errno;
 	ne->expires = now + (ok || st != EX_TEMPFAIL_ ? HOST_CACHE_OK_TTL : HOST_CACHE_FAIL_TTL);
-	free_entry(sm_hash_put(&s->cache, key, ne));
+	free_entry(sm_hash_put(cache, key, ne));
 	return host_answer(m, key, ne, stat);
-}
-
-static void host_close(struct map *m)
-{
-	struct host_map_state *s = m->priv;
-	if (s == NULL)
-		return;
-	sm_hash_free(&s->cache, free_entry);
-	sm_free(s);
-	m->priv = NULL;
 }
 
 static bool host_parse(struct map *m, char *args)
@@ -128,7 +131,7 @@ static bool host_parse(struct map *m, char *args)
 }
 
 const struct map_class HostMapClass = {
-	"host", MCF_OPTFILE, host_parse, NULL, host_lookup, NULL, host_close,
+	"host", MCF_OPTFILE, host_parse, NULL, host_lookup, NULL, NULL,
 };
 
 /* ---------------------------------------------------------- bestmx map */
@@ -151,7 +154,9 @@ static char *bestmx_lookup(struct map *m, const char *key, char **args, int *sta
 	if (n <= 0)
 		return NULL;
 	char *r;
-	if (m->coldelim_char < 0) {
+	if (m->flags & MF_MATCHONLY) {
+		r = map_rewrite(m, key, strlen(key), NULL);
+	} else if (m->coldelim_char < 0) {
 		r = map_rewrite(m, mx[0], strlen(mx[0]), NULL);
 	} else {
 		struct sm_buf b;
@@ -226,7 +231,7 @@ static bool dns_parse(struct map *m, char *args)
 			if (f == 'R') {
 				int t = dns_type_from_name(v);
 				if (t == 0 || t == DNS_T_SOA)
-					cfwarning("dns map %s: wrong type %s", m->name, v);
+					syserr("dns map %s: wrong type %s", m->name, v);
 				else
 					type = t;
 			} else if (f == 'B') {
@@ -246,7 +251,7 @@ static bool dns_parse(struct map *m, char *args)
 		sm_buf_put(&rest, w, (size_t)(p - w));
 	}
 	if (type == 0)
-		cfwarning("dns map %s: missing -R type", m->name);
+		syserr("dns map %s: missing -R type", m->name);
 	sm_free(m->mopts);
 	m->mopts = sm_asprintf("%d %d", type, limit);
 	char *r = sm_buf_steal(&rest);
@@ -255,7 +260,8 @@ static bool dns_parse(struct map *m, char *args)
 	return ok;
 }
 
-#define DNS_MAP_ANSWER_SIZE 8192
+/* the dns map reads answers of any size (UDP or TCP) whole */
+#define DNS_MAP_ANSWER_SIZE DNS_MAXPACKET
 
 static char *dns_lookup(struct map *m, const char *key, char **args, int *stat)
 {
@@ -266,9 +272,9 @@ static char *dns_lookup(struct map *m, const char *key, char **args, int *stat)
 		*stat = EX_NOTFOUND;
 		return NULL;
 	}
+	/* key "." base, whatever dots either has (".x" or "x." make bad names) */
 	const char *base = m->domain;
-	char *name = base != NULL ? sm_asprintf("%s%s%s", key, base[0] == '.' ? "" : ".", base)
-				  : sm_strdup(key);
+	char *name = base != NULL ? sm_asprintf("%s.%s", key, base) : sm_strdup(key);
 	struct resolver_tuning t;
 	tuning_of(m, &t);
 	struct dns_params p;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "class.h"
 #include "conf.h"
@@ -39,6 +40,11 @@
 /* ------------------------------------------------------ resolver options */
 
 static bool OptsParsed;
+/* start-up work done (resolver_startup), and the FallbackMXhost MX list it made */
+static bool Started;
+static char *FallbackHosts[MAXMXHOSTS];
+static unsigned short FallbackPrefs[MAXMXHOSTS];
+static int NFallback;
 static unsigned ResFlags;
 static bool WildcardMX;
 static bool BrokenAAAA;
@@ -122,10 +128,13 @@ static int timeout_seconds(const char *name)
 	return (int)n;
 }
 
+static void resolver_startup(void);
+
 void resolver_params(const struct resolver_tuning *t, struct dns_params *p)
 {
 	if (!OptsParsed)
 		parse_options();
+	resolver_startup();
 	const struct dns_config *c = dns_get_config();
 	p->flags = ResFlags;
 	int retrans = timeout_seconds("resolver.retrans");
@@ -173,6 +182,11 @@ static bool hosts_has(const char *type)
 		if (strcmp(types[i], type) == 0)
 			return true;
 	return false;
+}
+
+bool resolver_uses_dns(void)
+{
+	return hosts_has("dns");
 }
 
 /* Appends "." and $m to a name without a dot, as canonification does. */
@@ -260,23 +274,36 @@ static bool text_getcanonname(char *host, size_t hbsize, int *statp)
 /*
  * The first record of the answer that decides: the wanted type (found)
  * or a CNAME (its target in cname).  Returns 1 found, 2 CNAME, 0 none.
+ * As with sendmail, only the owner name and the fixed part of a record
+ * must be readable: a record of the wanted type whose data runs past the
+ * end of the answer still says that the name exists.  Reading stops at
+ * the first owner name that cannot be expanded.
  */
 static int scan_answer(const unsigned char *ans, int len, int qtype, char *cname, size_t csize)
 {
 	struct dns_msg m;
-	struct dns_rr rr;
 	if (!dns_msg_init(&m, ans, (size_t)len))
 		return 0;
-	while (dns_msg_next(&m, &rr) == 1) {
-		if (rr.cls != DNS_C_IN)
-			continue;
-		if (rr.type == qtype)
+	size_t pos = m.pos;
+	for (unsigned i = 0; i < m.ancount && pos < (size_t)len; i++) {
+		char owner[DNS_MAXNAME];
+		int n = dns_expand(ans, (size_t)len, pos, owner, sizeof owner);
+		if (n < 0)
+			break;
+		pos += (size_t)n;
+		if (pos + 10 > (size_t)len)
+			break;
+		int type = (int)(((unsigned)ans[pos] << 8) | ans[pos + 1]);
+		size_t rdlen = ((size_t)ans[pos + 8] << 8) | ans[pos + 9];
+		pos += 10;
+		if (type == qtype)
 			return 1;
-		if (rr.type == DNS_T_CNAME) {
-			if (dns_expand(ans, (size_t)len, rr.rdoff, cname, csize) < 0)
+		if (type == DNS_T_CNAME) {
+			if (dns_expand(ans, (size_t)len, pos, cname, csize) < 0)
 				return 0;
 			return 2;
 		}
+		pos += rdlen;
 	}
 	return 0;
 }
@@ -402,6 +429,7 @@ bool getcanonname_tuned(char *host, size_t hbsize, bool trymx, const struct reso
 		return true;
 	}
 	*statp = tempfail ? EX_TEMPFAIL_ : EX_NOHOST_;
+	dns_h_errno = tempfail ? DNS_TRYAGAIN : DNS_NOTFOUND;
 	return false;
 }
 
@@ -511,8 +539,8 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 		return 0;
 	struct dns_params p;
 	resolver_params(t, &p);
-	if (WildcardMX && ConfigLevel >= 6)
-		p.flags &= ~(DNSF_DNSRCH | DNSF_DEFNAMES);
+	/* with a wildcard MX the name is asked for as it is, without the search list */
+	bool as_is = WildcardMX && ConfigLevel >= 6;
 	dns_session_begin(&p);
 
 	if (host[0] == '[') {
@@ -543,7 +571,8 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 
 	unsigned char *ans = sm_malloc(MX_ANSWER_SIZE);
 	int st = DNS_OK;
-	int n = dns_search(host, DNS_T_MX, &p, ans, MX_ANSWER_SIZE, &st);
+	int n = as_is ? dns_querydomain(host, NULL, DNS_T_MX, &p, ans, MX_ANSWER_SIZE, &st)
+		      : dns_search(host, DNS_T_MX, &p, ans, MX_ANSWER_SIZE, &st);
 	if (n < 0) {
 		sm_free(ans);
 		switch (st) {
@@ -562,6 +591,9 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 			goto fallback;
 		}
 		case DNS_TRYAGAIN:
+			/* the name servers fail: the fallback host, if there is one */
+			if (tryfallback && NFallback > 0)
+				goto fallback;
 			*rcode = EX_TEMPFAIL_;
 			dns_session_end();
 			return -1;
@@ -651,29 +683,19 @@ fallback:
 	return nmx;
 }
 
-/* Appends the MX hosts of FallbackMXhost (or the literal itself). */
+/*
+ * Appends the MX hosts of FallbackMXhost, computed once at start-up, as
+ * they are: a host already in the list is listed again.
+ */
 static bool tryfallback_add(char **mxhosts, unsigned short *prefs, int *nmx, int max,
 			    const struct resolver_tuning *t)
 {
-	const char *fb = opt_value(OPT_FallbackMXhost);
-	if (fb == NULL || *fb == '\0' || *nmx >= max)
-		return false;
-	char *fbh[MAXMXHOSTS];
-	unsigned short fbp[MAXMXHOSTS];
-	int rc = EX_OK_;
-	int n = getmxrr_tuned(fb, fbh, fbp, MAXMXHOSTS, false, false, t, &rc);
-	for (int i = 0; i < n; i++) {
-		bool dup = false;
-		for (int j = 0; j < *nmx && !dup; j++)
-			dup = sm_strcasecmp(mxhosts[j], fbh[i]) == 0;
-		if (dup || *nmx >= max) {
-			sm_free(fbh[i]);
-			continue;
-		}
-		prefs[*nmx] = fbp[i];
-		mxhosts[(*nmx)++] = fbh[i];
+	(void)t;
+	for (int i = 0; i < NFallback && *nmx < max; i++) {
+		prefs[*nmx] = FallbackPrefs[i];
+		mxhosts[(*nmx)++] = sm_strdup(FallbackHosts[i]);
 	}
-	return n > 0;
+	return NFallback > 0;
 }
 
 int getmxrr(const char *host, char **mxhosts, unsigned short *prefs, int max, bool droplocal,
@@ -715,32 +737,294 @@ static bool etc_hosts_byaddr(int af, const void *addr, char *out, size_t outsize
 	return found;
 }
 
-static bool nsswitch_files_first(bool *use_files, bool *use_dns)
+/*
+ * The "hosts" line of /etc/nsswitch.conf, as the C library reads it:
+ * sources in order, each with the statuses that end the walk ("[NOTFOUND=
+ * return]", "[!UNAVAIL=return]"; by default only success does).  Without
+ * a file or a hosts line the C library's default applies: "dns
+ * [!UNAVAIL=return] files".  Sources other than files and dns are taken
+ * as unavailable.
+ */
+enum { NSS_SUCCESS, NSS_NOTFOUND, NSS_UNAVAIL, NSS_TRYAGAIN, NSS_NSTATUS };
+enum { SRC_FILES, SRC_DNS, SRC_OTHER };
+#define NSS_MAXSRC 8
+
+struct nss_source {
+	int kind;
+	bool stop[NSS_NSTATUS];
+};
+
+static void nss_default_actions(struct nss_source *s, int kind)
 {
-	*use_files = *use_dns = true;
+	s->kind = kind;
+	for (int i = 0; i < NSS_NSTATUS; i++)
+		s->stop[i] = i == NSS_SUCCESS;
+}
+
+static int nss_status_of(const char *w, size_t n)
+{
+	static const char *const names[NSS_NSTATUS] = {"success", "notfound", "unavail", "tryagain"};
+	for (int i = 0; i < NSS_NSTATUS; i++)
+		if (strlen(names[i]) == n && sm_strncasecmp(w, names[i], n) == 0)
+			return i;
+	return -1;
+}
+
+/* One "[...]" block's "STATUS=action" or "!STATUS=action" item. */
+static void nss_criterion(struct nss_source *s, const char *w)
+{
+	bool negate = *w == '!';
+	if (negate)
+		w++;
+	const char *eq = strchr(w, '=');
+	if (eq == NULL)
+		return;
+	int st = nss_status_of(w, (size_t)(eq - w));
+	if (st < 0)
+		return;
+	bool stop = sm_strcasecmp(eq + 1, "return") == 0;
+	for (int i = 0; i < NSS_NSTATUS; i++)
+		if (negate ? i != st : i == st)
+			s->stop[i] = stop;
+}
+
+static int nss_hosts(struct nss_source *src)
+{
+	int n = 0;
 	FILE *f = fopen("/etc/nsswitch.conf", "r");
-	if (f == NULL)
-		return true;
-	char line[512];
-	bool files_first = true;
-	while (fgets(line, sizeof line, f) != NULL) {
+	char line[1024];
+	bool found = false;
+	while (f != NULL && !found && fgets(line, sizeof line, f) != NULL) {
 		char *p = line;
 		while (sm_isspace((unsigned char)*p))
 			p++;
-		if (strncmp(p, "hosts:", 6) != 0)
+		if (sm_strncasecmp(p, "hosts:", 6) != 0)
 			continue;
-		char *files = strstr(p, "files"), *dns = strstr(p, "dns");
-		*use_files = files != NULL;
-		*use_dns = dns != NULL;
-		files_first = files != NULL && (dns == NULL || files < dns);
-		break;
+		found = true;
+		p += 6;
+		char *hash = strchr(p, '#');
+		if (hash != NULL)
+			*hash = '\0';
+		bool in_block = false;
+		char *save = NULL;
+		/* brackets become separate words */
+		char spaced[2 * sizeof line];
+		size_t o = 0;
+		for (; *p != '\0' && o + 3 < sizeof spaced; p++) {
+			if (*p == '[' || *p == ']') {
+				spaced[o++] = ' ';
+				spaced[o++] = *p;
+				spaced[o++] = ' ';
+			} else {
+				spaced[o++] = *p;
+			}
+		}
+		spaced[o] = '\0';
+		for (char *w = strtok_r(spaced, " \t\r\n", &save); w != NULL;
+		     w = strtok_r(NULL, " \t\r\n", &save)) {
+			if (strcmp(w, "[") == 0) {
+				in_block = true;
+			} else if (strcmp(w, "]") == 0) {
+				in_block = false;
+			} else if (in_block) {
+				if (n > 0)
+					nss_criterion(&src[n - 1], w);
+			} else if (n < NSS_MAXSRC) {
+				nss_default_actions(&src[n++], strcmp(w, "files") == 0 ? SRC_FILES
+							    : strcmp(w, "dns") == 0 ? SRC_DNS
+										    : SRC_OTHER);
+			}
+		}
 	}
-	(void)fclose(f);
-	return files_first;
+	if (f != NULL)
+		(void)fclose(f);
+	if (!found) {
+		nss_default_actions(&src[0], SRC_DNS);
+		nss_criterion(&src[0], "!UNAVAIL=return");
+		nss_default_actions(&src[1], SRC_FILES);
+		n = 2;
+	}
+	return n;
 }
 
-static bool ptr_lookup(int af, const unsigned char *a, const struct dns_params *p, char *out,
-		       size_t outsize, int *statp)
+/* The nsswitch status of a failed DNS lookup. */
+static int nss_dns_failure(void)
+{
+	return dns_unreachable ? NSS_UNAVAIL : dns_h_errno == DNS_TRYAGAIN ? NSS_TRYAGAIN
+									    : NSS_NOTFOUND;
+}
+
+/* Does a line of the system hosts file give name an address of family af? */
+static bool etc_hosts_byname(const char *name, int af)
+{
+	FILE *f = fopen("/etc/hosts", "r");
+	if (f == NULL)
+		return false;
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	size_t nl = strlen(name);
+	char want[NAMEBUF];
+	sm_strlcpy(want, name, sizeof want);
+	if (nl > 0 && want[nl - 1] == '.')
+		want[nl - 1] = '\0';
+	while (!found && getline(&line, &cap, f) != -1) {
+		char *hash = strchr(line, '#');
+		if (hash != NULL)
+			*hash = '\0';
+		char *save = NULL;
+		char *a = strtok_r(line, " \t\r\n", &save);
+		unsigned char buf[16];
+		if (a == NULL || inet_pton(af, a, buf) != 1)
+			continue;
+		for (char *w = strtok_r(NULL, " \t\r\n", &save); w != NULL && !found;
+		     w = strtok_r(NULL, " \t\r\n", &save))
+			found = sm_strcasecmp(w, want) == 0;
+	}
+	free(line);
+	(void)fclose(f);
+	return found;
+}
+
+/*
+ * gethostbyname(name) for one address family through the switch, for
+ * what it leaves in h_errno (0 when found).
+ */
+static int byname_h_errno(const char *name, int af, const struct dns_params *p)
+{
+	struct nss_source src[NSS_MAXSRC];
+	int nsrc = nss_hosts(src);
+	int h = DNS_NOTFOUND;
+	unsigned char *ans = NULL;
+	for (int i = 0; i < nsrc; i++) {
+		int status = NSS_UNAVAIL;
+		if (src[i].kind == SRC_FILES) {
+			bool found = etc_hosts_byname(name, af);
+			h = found ? DNS_OK : DNS_NOTFOUND;
+			status = found ? NSS_SUCCESS : NSS_NOTFOUND;
+		} else if (src[i].kind == SRC_DNS) {
+			int type = af == AF_INET6 ? DNS_T_AAAA : DNS_T_A;
+			if (ans == NULL)
+				ans = sm_malloc(CANON_ANSWER_SIZE);
+			int st = DNS_OK;
+			int n = dns_search(name, type, p, ans, CANON_ANSWER_SIZE, &st);
+			char cname[NAMEBUF];
+			if (n > 0 && scan_answer(ans, n, type, cname, sizeof cname) != 0) {
+				h = DNS_OK;
+				status = NSS_SUCCESS;
+			} else {
+				h = n > 0 ? DNS_NODATA : st;
+				status = n > 0 ? NSS_NOTFOUND : nss_dns_failure();
+			}
+		}
+		if (src[i].stop[status])
+			break;
+	}
+	sm_free(ans);
+	return h;
+}
+
+/* ---------------------------------------------------------- start-up */
+
+/*
+ * What sendmail does with the resolver before it reads any input: it
+ * looks up this host's own name (IPv6 first, then IPv4), which leaves
+ * its trace in h_errno, and it computes the MX hosts of FallbackMXhost
+ * once.  We do the same on the first use of the resolver.
+ */
+
+static void resolver_startup(void)
+{
+	if (Started)
+		return;
+	Started = true;
+	struct dns_params p;
+	resolver_params(NULL, &p);
+	char host[256];
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		dns_session_begin(&p);
+		int h = byname_h_errno(host, AF_INET6, &p);
+		dns_session_end();
+		if (h != DNS_OK) {
+			dns_session_begin(&p);
+			h = byname_h_errno(host, AF_INET, &p);
+			dns_session_end();
+		}
+		dns_h_errno = h;
+	}
+	const char *fb = opt_value(OPT_FallbackMXhost);
+	if (fb != NULL && *fb != '\0') {
+		int rc = EX_OK_;
+		NFallback = getmxrr_tuned(fb, FallbackHosts, FallbackPrefs, MAXMXHOSTS, false, false,
+					  NULL, &rc);
+		if (NFallback < 0)
+			NFallback = 0;
+	}
+}
+
+/*
+ * A host name as the C library's hosts lookups accept it: letters,
+ * digits, '-' and '_' in every label, and no '-' to start the name.
+ * dns_expand() writes every other byte escaped, so a backslash fails.
+ */
+static bool name_ok(const char *name)
+{
+	if (name[0] == '-')
+		return false;
+	for (const char *p = name; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(isalnum(c) || c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The name a PTR answer gives, read as the C library's gethostbyaddr
+ * does: records are taken in order, those whose owner is not the name
+ * asked (or the target of a CNAME seen before) are skipped, and the
+ * first PTR record wins.  A record that cannot be read, a name that is
+ * no host name or no PTR at all make the answer unusable (DNS_NORECOVERY).
+ */
+static int ptr_answer(const unsigned char *ans, int n, const char *qname, char *out,
+		      size_t outsize)
+{
+	struct dns_msg m;
+	struct dns_rr rr;
+	char expected[DNS_MAXNAME];
+	sm_strlcpy(expected, qname, sizeof expected);
+	if (!dns_msg_init(&m, ans, (size_t)n))
+		return DNS_NORECOVERY;
+	for (;;) {
+		int r = dns_msg_next(&m, &rr);
+		if (r == 0)
+			break;
+		if (r < 0)
+			return DNS_NORECOVERY;
+		if (rr.cls != DNS_C_IN || sm_strcasecmp(rr.owner, expected) != 0)
+			continue;
+		char name[DNS_MAXNAME];
+		if (rr.type == DNS_T_CNAME) {
+			if (dns_expand(ans, (size_t)n, rr.rdoff, name, sizeof name) < 0)
+				return DNS_NORECOVERY;
+			sm_strlcpy(expected, name, sizeof expected);
+		} else if (rr.type == DNS_T_PTR) {
+			if (dns_expand(ans, (size_t)n, rr.rdoff, name, sizeof name) < 0 ||
+			    !name_ok(name))
+				return DNS_NORECOVERY;
+			/* the root has the name "." */
+			sm_strlcpy(out, name[0] != '\0' ? name : ".", outsize);
+			return DNS_OK;
+		}
+	}
+	/* an answer without a PTR record for the name is unusable too */
+	return DNS_NORECOVERY;
+}
+
+/* The PTR lookup of an address; returns DNS_OK or a dns_status. */
+static int ptr_lookup(int af, const unsigned char *a, const struct dns_params *p, char *out,
+		      size_t outsize)
 {
 	char qname[128];
 	if (af == AF_INET) {
@@ -759,53 +1043,21 @@ static bool ptr_lookup(int af, const unsigned char *a, const struct dns_params *
 	unsigned char *ans = sm_malloc(CANON_ANSWER_SIZE);
 	int st = DNS_OK;
 	int n = dns_query(qname, DNS_T_PTR, p, ans, CANON_ANSWER_SIZE, &st);
-	bool found = false;
-	if (n > 0) {
-		struct dns_msg m;
-		struct dns_rr rr;
-		if (dns_msg_init(&m, ans, (size_t)n)) {
-			while (!found && dns_msg_next(&m, &rr) == 1) {
-				if (rr.type != DNS_T_PTR || rr.cls != DNS_C_IN)
-					continue;
-				if (dns_expand(ans, (size_t)n, rr.rdoff, out, outsize) >= 0)
-					found = true;
-			}
-		}
-		*statp = found ? EX_OK_ : EX_NOHOST_;
-	} else {
-		*statp = st == DNS_TRYAGAIN ? EX_TEMPFAIL_ : EX_NOHOST_;
-	}
+	if (n > 0)
+		st = ptr_answer(ans, n, qname, out, outsize);
 	sm_free(ans);
-	return found;
+	return st;
 }
 
-/*
- * What a bracketed key that is no address reports depends on the
- * previous address lookups, as with sendmail (it reads the resolver's
- * leftover error state): a timeout sticks until a lookup finds nothing,
- * "nothing found" sticks until a lookup succeeds, and otherwise the key
- * is "unavailable".
- */
-static bool AddrTimedOut;
-static bool AddrNotFound;
-
+/* The map status for a failed address lookup, from h_errno as sendmail has it. */
 static int addr_failure_status(void)
 {
-	return AddrTimedOut ? EX_TEMPFAIL_ : AddrNotFound ? EX_NOHOST_ : EX_UNAVAILABLE_;
-}
-
-static void addr_note(int af, bool found, int status)
-{
-	if (af == AF_INET6)
-		AddrTimedOut = false;
-	if (found) {
-		AddrNotFound = false;
-	} else if (status == EX_TEMPFAIL_) {
-		AddrTimedOut = true;
-		AddrNotFound = false;
-	} else {
-		AddrTimedOut = false;
-		AddrNotFound = true;
+	switch (dns_h_errno) {
+	case DNS_TRYAGAIN: return EX_TEMPFAIL_;
+	case DNS_NOTFOUND:
+	case DNS_NODATA: return EX_NOHOST_;
+	case DNS_NORECOVERY: return EX_SOFTWARE_;
+	default: return EX_UNAVAILABLE_;
 	}
 }
 
@@ -843,33 +1095,43 @@ bool getnamebyaddr_literal(const char *key, char *out, size_t outsize,
 		*statp = addr_failure_status();
 		return false;
 	}
-	/* an IPv4 address mapped into IPv6 is looked up as IPv4 */
+	/*
+	 * An IPv4 address mapped into IPv6 matches no IPv4 line of the hosts
+	 * file, but its PTR record is the IPv4 one.
+	 */
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	if (af == AF_INET6 && memcmp(a, mapped, 12) == 0) {
-		memmove(a, a + 12, 4);
-		af = AF_INET;
-	}
-	bool use_files, use_dns;
-	bool files_first = nsswitch_files_first(&use_files, &use_dns);
+	bool is_mapped = af == AF_INET6 && memcmp(a, mapped, 12) == 0;
+	struct nss_source src[NSS_MAXSRC];
+	int nsrc = nss_hosts(src);
 	struct dns_params p;
 	resolver_params(t, &p);
 	bool found = false;
-	*statp = EX_NOHOST_;
+	/*
+	 * h_errno starts at 0 (sendmail clears it); a source that fails sets
+	 * it, one that succeeds leaves it (a success from the hosts file after
+	 * a DNS failure still says "not found" there).
+	 */
+	dns_h_errno = DNS_OK;
 	dns_session_begin(&p);
-	for (int pass = 0; pass < 2 && !found; pass++) {
-		bool files_turn = (pass == 0) == files_first;
-		if (files_turn) {
-			if (use_files && etc_hosts_byaddr(af, a, out, outsize)) {
-				found = true;
-				*statp = EX_OK_;
-			}
-		} else if (use_dns) {
-			int st;
-			found = ptr_lookup(af, a, &p, out, outsize, &st);
-			*statp = st;
+	for (int i = 0; i < nsrc; i++) {
+		int status = NSS_UNAVAIL;
+		if (src[i].kind == SRC_FILES) {
+			found = etc_hosts_byaddr(af, a, out, outsize);
+			if (!found)
+				dns_h_errno = DNS_NOTFOUND;
+			status = found ? NSS_SUCCESS : NSS_NOTFOUND;
+		} else if (src[i].kind == SRC_DNS) {
+			int st = is_mapped ? ptr_lookup(AF_INET, a + 12, &p, out, outsize)
+					   : ptr_lookup(af, a, &p, out, outsize);
+			found = st == DNS_OK;
+			if (!found)
+				dns_h_errno = st;
+			status = found ? NSS_SUCCESS : nss_dns_failure();
 		}
+		if (src[i].stop[status])
+			break;
 	}
 	dns_session_end();
-	addr_note(af, found, *statp);
+	*statp = found ? EX_OK_ : addr_failure_status();
 	return found;
 }

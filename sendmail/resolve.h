@@ -55,6 +55,8 @@ bool getcanonname_tuned(char *host, size_t hbsize, bool trymx, const struct reso
  */
 bool getnamebyaddr_literal(const char *key, char *out, size_t outsize,
 			   const struct resolver_tuning *t, int *statp);
+/* Does the hosts service of the switch name "dns" (sendmail's UseNameServer)? */
+bool resolver_uses_dns(void);
 /* The "HasWildcardMX" resolver option (canonification then skips MX). */
 bool resolver_wildcard_mx(void);
 /* Builds the DNS parameters for a lookup (resolve.c owns the options). */

@@ -31,6 +31,8 @@ Hostile kinds (the value of a name instead of a dict):
     "WRONGID"   an answer with another query id (must be ignored), then silence
     "HUGEMX"    300 MX records with long names over TCP (UDP sets TC)
     "LONGLABEL" a name of many 63-byte labels (longer than 255 bytes)
+    "TXTSIZE:n" a TXT record with n bytes of data (strings of 'z'), then a
+                TXT record "end"
 """
 import socket
 import struct
@@ -255,6 +257,16 @@ class Server:
             ans = []
             for i in range(300):
                 ans.append(rr(key, "MX", (i % 7, ("m%03d." % i) + "x" * 50 + "." + key)))
+            return [packet(0, ans)]
+        if kind.startswith("TXTSIZE:"):
+            # one TXT record whose data is n bytes long, then a short one
+            n = int(kind[8:])
+            parts = []
+            while n > 0:
+                k = min(n - 1, 255)
+                parts.append("z" * k)
+                n -= k + 1
+            ans = [rr(key, "TXT", parts), rr(key, "TXT", "end")]
             return [packet(0, ans)]
         if kind == "LONGLABEL":
             long = ".".join(["a" * 63] * 5) + ".example.com"
