@@ -37,8 +37,21 @@ static int gdbm_to_errno(void)
 	if (gdbm_errno == GDBM_FILE_OPEN_ERROR || gdbm_errno == GDBM_FILE_READ_ERROR ||
 	    gdbm_errno == GDBM_FILE_WRITE_ERROR || gdbm_errno == GDBM_FILE_SEEK_ERROR)
 		return errno ? errno : EIO;
-	if (gdbm_errno == GDBM_BAD_MAGIC_NUMBER || gdbm_errno == GDBM_EMPTY_DATABASE)
-		return EINVAL;
+	switch (gdbm_errno) {
+	case GDBM_BAD_MAGIC_NUMBER:
+	case GDBM_EMPTY_DATABASE:
+	case GDBM_FILE_EOF: /* too short to be a database */
+	case GDBM_BAD_FILE_OFFSET:
+	case GDBM_BAD_HEADER:
+	case GDBM_BAD_BUCKET:
+	case GDBM_BAD_AVAIL:
+	case GDBM_BAD_HASH_TABLE:
+	case GDBM_BAD_DIR_ENTRY:
+	case GDBM_BAD_HASH_ENTRY:
+		return EINVAL; /* not a (sound) database file */
+	case GDBM_MALLOC_ERROR:
+		return ENOMEM;
+	}
 	return errno ? errno : EIO;
 }
 
@@ -261,9 +274,15 @@ int mapdb_fileno(const struct mapdb *db)
 	return gdbm_fdesc(db->dbf);
 }
 
-/* The records behind duplicate keys: key, NUL, marker, and for values a number. */
+/*
+ * The records behind duplicate keys: key, NUL, marker, and for values a
+ * number; and the record that marks a map made to hold duplicates.
+ */
+#define DUPS_FLAG_MARK '\xfd'
 #define DUP_COUNT_MARK '\xfe'
 #define DUP_VALUE_MARK '\xff'
+static const char dups_flag_key[] = "\0\xfd" "duplicates";
+static const char type_key[] = "\0\xfd" "type";
 
 static void dup_record_key(struct sm_buf *b, const char *key, size_t klen, char mark,
 			   unsigned long index)
@@ -279,7 +298,8 @@ static void dup_record_key(struct sm_buf *b, const char *key, size_t klen, char 
 static bool is_dup_record(const char *key, size_t klen)
 {
 	for (size_t i = 0; i + 1 < klen; i++)
-		if (key[i] == '\0' && (key[i + 1] == DUP_COUNT_MARK || key[i + 1] == DUP_VALUE_MARK))
+		if (key[i] == '\0' && (key[i + 1] == DUPS_FLAG_MARK || key[i + 1] == DUP_COUNT_MARK ||
+					key[i + 1] == DUP_VALUE_MARK))
 			return true;
 	return false;
 }
@@ -371,4 +391,29 @@ int mapdb_foreach_dups(struct mapdb *db,
 	}
 	sm_buf_free(&b);
 	return result;
+}
+
+int mapdb_mark_dups(struct mapdb *db)
+{
+	return mapdb_store(db, dups_flag_key, sizeof dups_flag_key - 1, "1", 1, true) == 0 ? 0 : -1;
+}
+
+int mapdb_has_dups(struct mapdb *db)
+{
+	char *val = NULL;
+	int r = mapdb_fetch(db, dups_flag_key, sizeof dups_flag_key - 1, &val, NULL);
+	sm_free(val);
+	return r;
+}
+
+int mapdb_set_type(struct mapdb *db, const char *type)
+{
+	return mapdb_store(db, type_key, sizeof type_key - 1, type, strlen(type), true) == 0 ? 0
+											   : -1;
+}
+
+int mapdb_get_type(struct mapdb *db, char **type)
+{
+	*type = NULL;
+	return mapdb_fetch(db, type_key, sizeof type_key - 1, type, NULL);
 }

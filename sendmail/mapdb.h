@@ -66,5 +66,21 @@ int mapdb_foreach_dups(struct mapdb *db,
 		       bool (*fn)(const char *key, size_t klen, const char *val, size_t vlen,
 				  void *arg),
 		       void *arg);
+/*
+ * A map made to hold duplicates says so (a record of the same hidden kind),
+ * as a Berkeley DB file remembers it was opened with duplicates allowed.
+ */
+/* Marks the map; 0 or -1. */
+int mapdb_mark_dups(struct mapdb *db);
+/* 1 the map is marked, 0 it is not, -1 error. */
+int mapdb_has_dups(struct mapdb *db);
+/*
+ * The map's type ("hash", "btree"), recorded the same way by makemap,
+ * which refuses to read a map as another type, as Berkeley DB does.
+ */
+/* 0 or -1. */
+int mapdb_set_type(struct mapdb *db, const char *type);
+/* 1 with *type malloc'ed, 0 none recorded (*type NULL), -1 error. */
+int mapdb_get_type(struct mapdb *db, char **type);
 
 #endif
