@@ -48,8 +48,8 @@ static bool is_delimiter(const struct makemap *mm, char c)
 }
 
 /* Parses and stores one line (without its newline); false for a bad line. */
-static bool load_line(const struct makemap *mm, struct mapdb *db, unsigned long lineno,
-		      char *line)
+static bool load_line(const struct makemap *mm, struct mapdb *db, bool holds_dups,
+		      unsigned long lineno, char *line)
 {
 	if (line[0] == '\0' || line[0] == mm->comment)
 		return true;
@@ -80,10 +80,10 @@ static bool load_line(const struct makemap *mm, struct mapdb *db, unsigned long 
 	size_t vlen = strlen(value) + extra;
 	errno = 0;
 	int r;
-	if (mm->allow_dups)
+	if (holds_dups && (mm->allow_dups || mm->replace))
 		r = mapdb_store_dup(db, key, klen, value, vlen);
 	else
-		r = mapdb_store(db, key, klen, value, vlen, mm->replace);
+		r = mapdb_store(db, key, klen, value, vlen, mm->replace && !holds_dups);
 	if (r == 1) {
 		line_error(mm, lineno, "key %s: duplicate key", key);
 		return false;
@@ -95,7 +95,7 @@ static bool load_line(const struct makemap *mm, struct mapdb *db, unsigned long 
 	return true;
 }
 
-int input_load(const struct makemap *mm, FILE *in, struct mapdb *db)
+int input_load(const struct makemap *mm, FILE *in, struct mapdb *db, bool holds_dups)
 {
 	char buf[LINE_BUFSIZE];
 	unsigned long lineno = 0;
@@ -110,7 +110,7 @@ int input_load(const struct makemap *mm, FILE *in, struct mapdb *db)
 		}
 		if (newline != NULL)
 			*newline = '\0';
-		if (!load_line(mm, db, lineno, buf))
+		if (!load_line(mm, db, holds_dups, lineno, buf))
 			good = false;
 	}
 	if (ferror(in))

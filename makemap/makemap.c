@@ -185,6 +185,13 @@ static int dump_map(struct makemap *mm)
 	struct mapdb *db = mapdb_open_read(mm->path, &e);
 	if (db == NULL)
 		return open_error(mm, sm_errstring(e));
+	e = mapfile_match_type(mm, db, &mm->sorted);
+	if (e == 0 && mm->allow_dups && mapdb_has_dups(db) != 1)
+		e = EINVAL; /* -d asks for a map made to hold duplicates */
+	if (e != 0) {
+		mapdb_close(db);
+		return open_error(mm, sm_errstring(e));
+	}
 	e = mapfile_dump(mm, db);
 	mapdb_close(db);
 	if (e != 0) {
@@ -197,10 +204,11 @@ static int dump_map(struct makemap *mm)
 static int build_map(struct makemap *mm, const struct mapfile_state *state)
 {
 	int e = 0;
-	struct mapdb *db = mapfile_open_write(mm, state, &e);
+	bool holds_dups = false;
+	struct mapdb *db = mapfile_open_write(mm, state, &holds_dups, &e);
 	if (db == NULL)
 		return open_error(mm, sm_errstring(e));
-	int r = input_load(mm, stdin, db);
+	int r = input_load(mm, stdin, db, holds_dups);
 	if (r > 0) {
 		/* keep the old map rather than install a truncated one */
 		fprintf(stderr, "%s: %s: read error: %s\n", mm->progname, mm->mapname, strerror(r));
@@ -302,7 +310,7 @@ int main(int argc, char **argv)
 	if (strlen(mm.mapname) + strlen(type->suffix) >= PATH_MAX)
 		return open_error(&mm, "Name too long");
 	mm.path = map_path(mm.mapname, type);
-	mm.sorted = strcmp(type->name, "btree") == 0;
+	mm.new_type = strcmp(type->name, "implicit") == 0 ? "hash" : type->name;
 
 	struct mapfile_state state;
 	int e = mapfile_check(&mm, &state);

@@ -110,8 +110,8 @@ static struct mapdb *open_in_place(const struct makemap *mm, int *err)
 	return db;
 }
 
-struct mapdb *mapfile_open_write(const struct makemap *mm, const struct mapfile_state *state,
-				 int *err)
+static struct mapdb *open_for_writing(const struct makemap *mm,
+				      const struct mapfile_state *state, int *err)
 {
 	if (state->exists && state->linked)
 		return open_in_place(mm, err);
@@ -137,6 +137,32 @@ struct mapdb *mapfile_open_write(const struct makemap *mm, const struct mapfile_
 		mapdb_abort(db);
 		return NULL;
 	}
+	return db;
+}
+
+struct mapdb *mapfile_open_write(const struct makemap *mm, const struct mapfile_state *state,
+				 bool *holds_dups, int *err)
+{
+	struct mapdb *db = open_for_writing(mm, state, err);
+	if (db == NULL)
+		return NULL;
+	int marked = 0;
+	bool btree = false;
+	if (mm->append) {
+		*err = mapfile_match_type(mm, db, &btree);
+		marked = *err == 0 ? mapdb_has_dups(db) : 0;
+	} else {
+		*err = mapdb_set_type(db, mm->new_type) == 0 ? 0 : EIO;
+		if (*err == 0 && mm->allow_dups)
+			marked = mapdb_mark_dups(db) == 0 ? 1 : -1;
+	}
+	if (*err == 0 && (marked < 0 || (mm->allow_dups && marked == 0)))
+		*err = marked < 0 ? EIO : EINVAL;
+	if (*err != 0) {
+		mapdb_abort(db);
+		return NULL;
+	}
+	*holds_dups = marked == 1;
 	return db;
 }
 
@@ -201,6 +227,23 @@ static int record_order(const void *a, const void *b)
 	if (x->klen != y->klen)
 		return x->klen < y->klen ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int mapfile_match_type(const struct makemap *mm, struct mapdb *db, bool *btree)
+{
+	char *recorded = NULL;
+	int r = mapdb_get_type(db, &recorded);
+	if (r < 0)
+		return EIO;
+	const char *type = mm->type;
+	if (r > 0 && strcmp(mm->type, "implicit") == 0)
+		type = recorded;
+	int e = 0;
+	if (r > 0 && strcmp(recorded, type) != 0)
+		e = EINVAL;
+	*btree = strcmp(type, "btree") == 0;
+	sm_free(recorded);
+	return e;
 }
 
 int mapfile_dump(const struct makemap *mm, struct mapdb *db)
