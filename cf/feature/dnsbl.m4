@@ -1,13 +1,13 @@
 divert(-1)
-#  feature/dnsbl.m4 -- FEATURE(`dnsbl'): refuse clients listed in a DNS block list.
-#  Arguments: list domain (required), message or discard/quarantine,
-#  t (temporary errors count) or a message for them.
-ifelse(defn(`_ARG_'), `', `_CF_ERR(`FEATURE(dnsbl) needs the domain of the block list as its argument')')
-define(`_DNSBL_MAPS_', `Kdnsbl host -T<TEMP> -a. ifdef(`DNSBL_MAP_OPT', `DNSBL_MAP_OPT')
-')
-define(`_DNSBL_RULES_', ifdef(`_DNSBL_RULES_', `defn(`_DNSBL_RULES_')')`R<?> $+ .			$: < $(dnsbl $1 . '_ARG_` . $: OK $) > $1 .
-R< $+ . > $+ .			'ifelse(defn(`_ARG2_'), `discard', `$#discard $: discard', defn(`_ARG2_'), `quarantine', `$#error $@ quarantine $: "Mail from " $&{client_addr} " refused"', defn(`_ARG2_'), `', `$#error $@ 5.7.1 $: "550 Rejected: " $&{client_addr} " listed at '_ARG_`"', `$#error $@ 5.7.1 $: '_ARG2_)`
-'ifelse(defn(`_ARG3_'), `', `', defn(`_ARG3_'), `t', `R< TEMP > $+ .			$#error $@ 4.4.3 $: "451 Temporary lookup failure of " $&{client_addr} " at '_ARG_`"
-', `R< TEMP > $+ .			$#error $@ 4.4.3 $: '_ARG3_`
-')`R< $* > $+ .			$: <?> $2 .
-')
+#  feature/dnsbl.m4 -- FEATURE(`dnsbl', `list.example' [, what [, temp]]):
+#  refuse clients whose IPv4 address is listed in a DNS block list.
+#  what: empty (550 Rejected: ADDRESS listed at LIST), `discard',
+#  `quarantine', or a full error text.  temp: empty (lookup failures are
+#  ignored), `t' (451 Temporary lookup failure of ADDRESS at LIST) or a
+#  full error text.  May be given several times.  The lookups use the
+#  map "dnsbl" (DNSBL_MAP, default `dns -R A', plus DNSBL_MAP_OPT).
+ifelse(defn(`_ARG_'), `', `_CF_ERR(`FEATURE(dnsbl) needs the domain of the block list as its first argument')')
+_CF_BL_CHECK(defn(`_ARG_'))
+define(`_CF_HAVE_DNSBL_', `1')
+_CF_BL_ADD(`dnsbl', defn(`_ARG_'), defn(`_ARG2_'), defn(`_ARG3_'), `')
+define(`_CF_PART_OK_', `1')

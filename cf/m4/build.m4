@@ -8,6 +8,9 @@ divert(-1)
 include(_CF_DIR_`m4/options.m4')
 
 ifdef(`_CF_OSTYPE_', `', `_CF_ERR(`no OSTYPE given; add for example OSTYPE(`linux') to the .mc file')')
+ifdef(`_CF_NEEDACCESS_', `ifdef(`_ACCESS_SPEC_', `',
+	`_CF_ERR(`FEATURE(`access_db') is needed by FEATURE 'translit(defn(`_CF_NEEDACCESS_'), `
+', ` '))')')
 
 # relay host specifications "mailer:host" or "host"
 define(`_CF_RMAILER', `ifelse(index(`$1', `:'), `-1', `$2', `substr(`$1', 0, index(`$1', `:'))')')
@@ -16,7 +19,7 @@ define(`_SMTP_', ifdef(`confSMTP_MAILER', `confSMTP_MAILER', `esmtp'))
 define(`_LOCAL_', ifdef(`confLOCAL_MAILER', `confLOCAL_MAILER', `local'))
 define(`_RELAY_', ifdef(`confRELAY_MAILER', `confRELAY_MAILER', `relay'))
 define(`_REJECT_MSG_', ifdef(`confREJECT_MSG', `confREJECT_MSG', `"550 Access denied"'))
-define(`_RELAY_MSG_', ifdef(`confRELAY_MSG', `confRELAY_MSG', `"550 Relaying denied"'))
+define(`_RELAY_MSG_', ifdef(`confRELAY_MSG', `confRELAY_MSG', ifdef(`_CF_HAVE_TRUSTAUTH_', `"550 Relaying denied. Proper authentication required."', `"550 Relaying denied"')))
 
 # the local mailer is always there
 define(`_MAILER_local_', `1')
@@ -95,8 +98,8 @@ ifdef(`_CF_HAVE_VIRTHOST_', `# virtual domains may receive mail (relaying to the
 CR $={VirtHost}
 ')dnl
 ifdef(`_FEAT_block_bad_helo_', `# `block_bad_helo': loopback addresses are ours and may relay
-Cw[127.0.0.1] [IPv6:0:0:0:0:0:0:0:1]
-CR127.0.0.1 IPv6:0:0:0:0:0:0:0:1
+Cw[127.0.0.1] [IPv6:0:0:0:0:0:0:0:1] [IPv6:::1]
+CR127.0.0.1 IPv6:0:0:0:0:0:0:0:1 IPv6:::1
 ')dnl
 
 ######################  maps  ############################################
@@ -131,14 +134,19 @@ ifdef(`_FEAT_relay_based_on_MX_', `ifdef(`_FEAT_bestmx_is_local_', `', `Kbestmx 
 ')')dnl
 ifdef(`_FEAT_badmx_', `# `badmx'
 Kmxlist bestmx -z: -T<TEMP>
-Kbadmxip regex -a<BADMX> _BADMX_RE_
-Kdnsa dns -R A -a. -T<TEMP>
+Kbadmxname regex -a<BADMX> ^([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9])?\.$
+KdnsA dns -R A -a. -T<TEMP>
+Kbadmxaddr regex -a<BADMXIP> _BADMX_RE_
 ')dnl
 ifdef(`_FEAT_check_other_', `# `check_other'
 Kcheck_other regex -a@MATCH _CHECK_OTHER_RE_
 ')dnl
-ifdef(`_DNSBL_MAPS_', `# `dnsbl' / `enhdnsbl'
-_DNSBL_MAPS_')dnl
+ifdef(`_CF_HAVE_DNSBL_', `# `dnsbl' and `rhsbl' lists (DNSBL_MAP, DNSBL_MAP_OPT)
+Kdnsbl ifdef(`DNSBL_MAP', `DNSBL_MAP', `dns -R A') -T<TMP>ifdef(`DNSBL_MAP_OPT', ` DNSBL_MAP_OPT')
+')dnl
+ifdef(`_CF_HAVE_EDNSBL_', `# `enhdnsbl' lists (EDNSBL_TO: DNS retries)
+Kednsbl dns -R A -a. -T<TMP> -r`'ifdef(`EDNSBL_TO', `EDNSBL_TO', `5')
+')dnl
 ifdef(`_FEAT_greet_pause_', `ifdef(`_ACCESS_SPEC_', `', `')')dnl
 ifdef(`_FEAT_preserve_local_plus_detail_', `', `')dnl
 ifdef(`LUSER_RELAY', `# local users that exist (for `LUSER_RELAY')

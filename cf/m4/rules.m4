@@ -301,24 +301,35 @@ R< $+ > < $- >			$@ < ? >
 R< $+ > < $- > $+ . 		$: < $1 > < $2 > $3
 R< $+ > < $- > $+		$: < $1 > < $2 > $3 < $(access $1 : $3 $: ? $) >
 R< $+ > < + > $+ < ? >		$: < $1 > < + > $2 < $(access $2 $: ? $) >
-R< $+ > < $- > $+ < SKIP >	$@ < ? >
+ifdef(`_ACCESS_SKIP_', `R< $+ > < $- > $+ < SKIP >	$@ < ? >
+')dnl
 ifdef(`_FEAT_lookupdotdomain_', `R< $+ > < $- > $- . $+ < ? >	$: < $1 > < $2 > $3 . $4 < $(access $1 : . $4 $: ? $) >
+R< $+ > < + > $- . $+ < ? >	$: < $1 > < + > $2 . $3 < $(access . $3 $: ? $) >
 ')dnl
 ifdef(`_FEAT_relay_hosts_only_', `', `R< $+ > < $- > $- . $+ < ? >	$@ $>A_Dom < $1 > < $2 > $4
 ')dnl
 R< $+ > < $- > $+ < $* >	$@ < $4 >
 
 SA_Addr
-#  `access_db': input < Tag > address; tries Tag:address and then the
-#  shorter networks (1.2.3.4, 1.2.3, 1.2, 1; IPv6 by groups).
-R< $+ >				$@ < ? >
-R< $+ > $+			$: < $1 > $2 < $(access $1 : $2 $: ? $) >
-R< $+ > $+ < ? >		$: < $1 > $2 < $(access $2 $: ? $) >
-R< $+ > $+ < SKIP >		$@ < ? >
-R< $+ > $+ . $- < ? >		$@ $>A_Addr < $1 > $2
-R< $+ > $+ : $- < ? >		$@ $>A_Addr < $1 > $2
-R< $+ > $+ : < ? >		$@ $>A_Addr < $1 > $2
-R< $+ > $+ < $* >		$@ < $3 >
+#  `access_db': input < Tag > < + or - > address; tries Tag:address (and
+#  the bare address when +), then the shorter networks (1.2.3.4, 1.2.3,
+#  1.2, 1; IPv6 by groups).  Output: < value > or < ? >.
+R< $+ > < $- >			$@ < ? >
+R< $+ > < $- > $+		$: < $1 > < $2 > $3 < $(access $1 : $3 $: ? $) >
+R< $+ > < + > $+ < ? >		$: < $1 > < + > $2 < $(access $2 $: ? $) >
+ifdef(`_ACCESS_SKIP_', `R< $+ > < $- > $+ < SKIP >	$@ < ? >
+')dnl
+R< $+ > < $- > $+ . $- < ? >	$@ $>A_Addr < $1 > < $2 > $3
+R< $+ > < $- > $+ : $- < ? >	$@ $>A_Addr < $1 > < $2 > $3
+R< $+ > < $- > $+ : < ? >	$@ $>A_Addr < $1 > < $2 > $3
+R< $+ > < $- > $+ < $* >	$@ < $4 >
+
+SA_Host
+#  `access_db': input < Tag > < + or - > name $| address: the name (and
+#  its parent domains), then the address (and its networks).
+R< $+ > < $- > $* $| $*		$: < $1 > < $2 > $4 $| $>A_Dom < $1 > < $2 > $3
+R< $+ > < $- > $* $| < ? >	$@ $>A_Addr < $1 > < $2 > $3
+R< $+ > < $- > $* $| $*		$@ $4
 
 ')dnl
 SA_Verdict
@@ -332,55 +343,123 @@ R< ERROR : $+ >			$#error $: $1
 R< $+ >				$@ < $1 >
 
 SLocal_check_relay
-Scheck_relay
-#  Called with  client name $| client address  when a client connects.
+SClientCheck
+#  The checks of a connecting client: Local_check_relay, then ConnCheck.
+#  Input: client name $| client address.
 R$*				$: $1 $| $>Local_check_relay $1
 R$* $| $* $| $#$*		$#$3
-R$* $| $* $| $*			$: $1 $| $2
-ifdef(`_FEAT_delay_checks_', `# `delay_checks': the checks run from check_rcpt instead
-R$*				$@ OK
+R$* $| $* $| $*			$@ $>ConnCheck $1 $| $2
+
+Scheck_relay
+#  Called with  client name $| client address  when a client connects.
+ifdef(`_FEAT_delay_checks_', `# `delay_checks': the client checks run from check_rcpt instead
+ifdef(`_CF_RATE_NODELAY_', `# `ratecontrol' with nodelay
+R$*				$: $>RateControl $1
 ')dnl
-R$*				$@ $>ConnCheck $1
+ifdef(`_CF_CONN_NODELAY_', `# `conncontrol' with nodelay
+R$*				$: $>ConnControl $1
+')dnl
+R$*				$@ OK
+', `R$*				$@ $>ClientCheck $1
+')dnl
 
 SConnCheck
 #  Input: client name $| client address.
-ifdef(`_FEAT_use_client_ptr_', `# `use_client_ptr'
+ifdef(`_FEAT_use_client_ptr_', `# `use_client_ptr': the unverified name of the client address
 R$* $| $*			$: $&{client_ptr} $| $2
 ')dnl
-ifdef(`_ACCESS_SPEC_', `R$* $| $*			$: $1 $| $2 $| $>A_Dom < Connect > < + > $1
-R$* $| $* $| < ? >		$: $1 $| $2 $| $>A_Addr < Connect > $2
+ifdef(`_ACCESS_SPEC_', `# `access_db': Connect:name (and its domains), else Connect:address (and its networks)
+R$* $| $*			$: $1 $| $2 $| $>A_Host < Connect > < + > $1 $| $2
 R$* $| $* $| < ? >		$: $1 $| $2
 R$* $| $* $| < OK >		$@ OK
 R$* $| $* $| < RELAY >		$@ RELAY
-R$* $| $* $| < $+ >		$@ $>A_Verdict < $3 >
+R$* $| $* $| < REJECT >		$#error $@ 5.7.1 $: _REJECT_MSG_
+R$* $| $* $| < DISCARD >	$#discard $: discard
+R$* $| $* $| < QUARANTINE : $+ >	$#error $@ quarantine $: $3
+R$* $| $* $| < ERROR : $-.$-.$- : $+ >	$#error $@ $3.$4.$5 $: $6
+R$* $| $* $| < ERROR : $+ >	$#error $: $3
+R$* $| $* $| < $* < TMPF > >	$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R$* $| $* $| < $+ >		$#error $: $3
 ')dnl
-ifdef(`_DNSBL_RULES_', `# `dnsbl' / `enhdnsbl'
-R$* $| $*			$: $&{client_addr}
-R$-.$-.$-.$-			$: <?> $4.$3.$2.$1 .
-_DNSBL_RULES_')dnl
-ifdef(`_FEAT_ratecontrol_', `# `ratecontrol'
+undivert(31)dnl
+ifdef(`_FEAT_require_rdns_', `# `require_rdns': the client address must map back to a name
+R$*				$: < RDNS > $&{client_addr} $| $&{client_resolve}
+R< RDNS > $=R $*		$@ RELAY
+R< RDNS > $* $| OK		$@ OK
+R< RDNS > $* $| FAIL		$#error $@ 5.7.1 $: 550 Fix reverse DNS for $1
+R< RDNS > $* $| TEMP		$#error $@ 4.1.8 $: 451 Client IP address $1 does not resolve
+R< RDNS > $* $| FORGED		$#error $@ 4.1.8 $: 451 Possibly forged hostname for $1
+R< RDNS > $*			$: OK
+')dnl
+ifdef(`_FEAT_ratecontrol_', `ifdef(`_CF_RATE_NODELAY_', `', `# `ratecontrol'
 R$*				$: $>RateControl $1
-R$#$*				$#$1
-')dnl
-ifdef(`_FEAT_conncontrol_', `# `conncontrol'
+')')dnl
+ifdef(`_FEAT_conncontrol_', `ifdef(`_CF_CONN_NODELAY_', `', `# `conncontrol'
 R$*				$: $>ConnControl $1
-R$#$*				$#$1
-')dnl
+')')dnl
 R$*				$@ OK
 
+ifdef(`_CF_HAVE_DNSBL_', `SRhsExempt
+#  `rhsbl': input user < @ domain >.  < OK > when the access map has OK or
+#  RELAY for rhs:user@domain, user@domain, rhs:domain or domain (or a
+#  parent domain).
+ifdef(`_ACCESS_SPEC_', `R$+ < @ $+ >			$: < $(access rhs:$1@$2 $: ? $) > $1 < @ $2 >
+R< ? > $+ < @ $+ >		$: < $(access $1@$2 $: ? $) > $1 < @ $2 >
+R< ? > $+ < @ $+ >		$: $>A_Dom < rhs > < + > $2
+R< OK > $*			$@ < OK >
+R< RELAY > $*			$@ < OK >
+')dnl
+R$*				$@ < ? >
+
+')dnl
+ifdef(`_FEAT_ratecontrol_', `SRateControl
+#  `ratecontrol': ClientRate:address (or network; ClientRate: alone is the
+#  default) in the access map is the most connections a client may open
+#  per ConnectionRateWindowSize; 0 is no limit.
+R$*				$: $>A_Addr < ClientRate > < - > $&{client_addr}
+R< ? >				$: < $(access ClientRate: $: ? $) >
+R< ? >				$@ OK
+R< 0 >				$@ OK
+R< $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R< $- >				$: < $1 > $(arith l $@ $1 $@ $&{client_rate} $)
+R< $- > TRUE			$#error $@ 4.3.2 $: ifdef(`_CF_RATE_TERM_', `421', `452') Connection rate limit exceeded.
+R$*				$@ OK
+
+')dnl
+ifdef(`_FEAT_conncontrol_', `SConnControl
+#  `conncontrol': ClientConn:address (or network; ClientConn: alone is the
+#  default) in the access map is the most open connections of a client;
+#  0 is no limit.
+R$*				$: $>A_Addr < ClientConn > < - > $&{client_addr}
+R< ? >				$: < $(access ClientConn: $: ? $) >
+R< ? >				$@ OK
+R< 0 >				$@ OK
+R< $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R< $- >				$: < $1 > $(arith l $@ $1 $@ $&{client_connections} $)
+R< $- > TRUE			$#error $@ 4.3.2 $: ifdef(`_CF_CONN_TERM_', `421', `452') Too many open connections.
+R$*				$@ OK
+
+')dnl
 SLocal_check_mail
-Scheck_mail
-#  Called with the MAIL FROM address.
+SMailCheck
+#  The checks of a sender: Local_check_mail, then SenderCheck.
 R$*				$: $1 $| $>Local_check_mail $1
 R$* $| $#$*			$#$2
-R$* $| $*			$: $1
-ifdef(`_FEAT_delay_checks_', `# `delay_checks': the checks run from check_rcpt instead
+R$* $| $*			$@ $>SenderCheck $1
+
+Scheck_mail
+#  Called with the MAIL FROM address.
+ifdef(`_FEAT_delay_checks_', `# `delay_checks': the sender checks run from check_rcpt instead
 R$*				$@ OK
+', `R$*				$@ $>MailCheck $1
 ')dnl
-R$*				$@ $>SenderCheck $1
 
 SSenderCheck
 #  Input: the sender address.  Output: $#error / $#discard, or it is fine.
+# a client that used STARTTLS must meet the TLS_Clt: requirements
+R$*				$: $1 $| $>tls_client $&{verify} $| MAIL
+R$* $| $#$*			$#$2
+R$* $| $*			$: $1
 R<>				$@ < OK >
 R$*				$: $>canonify $1
 R<@>				$@ < OK >
@@ -413,7 +492,36 @@ R$* < @ $+ > $*			$: $1 < @ $(resolve $2 $: $2 <PERM> $) > $3
 R$* < @ $+ <PERM> > $*		$#error $@ 5.1.8 $: "553 Domain of sender address " $&f " does not exist"
 R$* < @ $+ <TEMP> > $*		$#error $@ 4.1.8 $: "451 Domain of sender address " $&f " does not resolve"
 ')dnl
+ifdef(`_FEAT_badmx_', `# `badmx'
+R$* < @ $+ > $*			$@ $>BadMX $2
+')dnl
 R$*				$@ < OK >
+
+ifdef(`_FEAT_badmx_', `SBadMX
+#  `badmx': input a sender domain.  Its MX hosts (map mxlist, "a.:b.")
+#  must be host names, and their addresses (map dnsA) must not match
+#  the pattern of the feature.
+R$+				$: < $1 > $(mxlist $1 $) :
+R< $+ > $* < TEMP > :		$#error $@ 4.1.2 $: "450 MX lookup failure for " $1
+R< $+ > $*			$: < $1 > $>MXWalk < N > $2
+R< $+ > < ILLEGAL >		$#error $@ 5.1.2 $: "550 Illegal MX record for host " $1
+R< $+ > < I >			$#error $@ 5.1.2 $: "550 Invalid MX record for host " $1
+R$*				$@ < OK >
+
+SMXWalk
+#  Input: < state > host : host : ... ; state N (all fine so far) or I (an
+#  MX host with a bad address seen).  An MX that is an IP number wins.
+R< $- > 			$@ < $1 >
+R< $- > :			$@ < $1 >
+R< $- > : $+			$@ $>MXWalk < $1 > $2
+R< $- > $+ : $*			$: < $1 > < $(badmxname $2 $) > $2 : $3
+R< $- > < $* < BADMX > > $*	$@ < ILLEGAL >
+R< $- > < $* > $+ : $*		$: < $1 > < $(dnsA $3 $) > $4
+R< $- > < $* > $*		$: < $1 > < $(badmxaddr $2 $) > $3
+R< $- > < $* < BADMXIP > > $*	$@ $>MXWalk < I > $3
+R< $- > < $* > $*		$@ $>MXWalk < $1 > $3
+
+')dnl
 
 SLocal_check_rcpt
 Scheck_rcpt
@@ -434,17 +542,36 @@ R$* $| < $* >			$: $1 $| SKIP',
 R$* $| < $* >			$: $1 $| < CHECK >
 R$* $| < CHECK >		$: $1 $| < $&{auth_type} >
 R$* $| < $={TrustAuthMech} >	$: $1 $| SKIP
-R$* $| < $* >			$: $1 $| $>SenderCheck < $&f >
+R$* $| < $* >			$: $1 $| $>MailCheck < $&f >
 R$* $| $#error $*		$#error $2
 R$* $| $#discard $*		$#discard $2
 R$* $| $#$*			$: $1 $| SKIP
 R$* $| SKIP			$@ RELAY
-R$* $| $*			$: $1 $| $>ConnCheck $&{client_name} $| $&{client_addr}
+R$* $| $*			$: $1 $| $>ClientCheck $&{client_name} $| $&{client_addr}
 R$* $| $#error $*		$#error $2
 R$* $| $#discard $*		$#discard $2
+ifdef(`_FEAT_block_bad_helo_', `# `block_bad_helo': the HELO name must be qualified and not ours
+R$* $| $*			$: $1 $| $>HeloCheck < $&{auth_authen} > < $&{client_addr} > [ $&s ]
+R$* $| $#error $*		$#error $2
+')dnl
 ')dnl
 R$* $| $*			$@ $2
 
+ifdef(`_FEAT_block_bad_helo_', `SHeloCheck
+#  `block_bad_helo': input < SASL user > < client address > [ HELO name ].
+#  Authenticated clients, class R addresses and sendmail -bs (address 0)
+#  pass; a name in class w (our own, or a loopback literal) or one with no
+#  dot (but an IPv6 literal) is refused.
+R< > < $=R $* > $*		$@ OK
+R< > < 0 > $*			$@ OK
+R< > < $* > $=w			$#error $@ 5.7.1 $: "550 bogus HELO name used: " $&s
+R< > < $* > [ $=w ]		$#error $@ 5.7.1 $: "550 bogus HELO name used: " $&s
+R< > < $* > [ IPv6 : $+ ]	$@ OK
+R< > < $* > [ $+ . $+ ]		$@ OK
+R< > < $* > $*			$#error $@ 5.7.1 $: "550 bogus HELO name used: " $&s
+R$*				$@ OK
+
+')dnl
 ifelse(defn(`_DELAY_ARG_'), `', `', `SSpamTag
 #  `delay_checks' friend/hater: Spam:user@domain, Spam:user@, Spam:domain
 R$*				$: $>canonify $1
@@ -505,6 +632,7 @@ ifdef(`_FEAT_loose_relay_check_', `# `loose_relay_check': a domain we relay for 
 ')dnl
 R$* < @ $+ > $* $| < RELAY >	$@ RELAY
 R$* < @ $+ > $* $| $*		$: $1 < @ $2 > $3 $| $>RelayClient < $&{client_addr} > < $&{client_name} >
+R$* $| $#$*			$#$2
 R$* $| < RELAY >		$@ RELAY
 R$* < @ $+ > $* $| $*		$#error $@ 5.7.1 $: _RELAY_MSG_
 # unqualified: a local name
@@ -536,8 +664,17 @@ SRelayClient
 #  may send mail to other hosts.
 R< > < $* >			$@ < RELAY >
 R< $* > < $* >			$: < $1 > < $2 > $| $>Local_Relay_Auth $&{auth_type}
+R$* $| $#error $*		$#error $2
 R$* $| $#$*			$@ < RELAY >
 R$* $| $*			$: $1
+ifdef(`_ACCESS_SPEC_', `# STARTTLS: a verified certificate whose issuer (CERTISSUER:) or
+# subject (CERTSUBJECT:, when the issuer entry says SUBJECT) is RELAY
+R< $* > < $* >			$: < $1 > < $2 > $| < $&{verify} >
+R$* $| < OK >			$: $1 $| $>CertRelay $&{cert_issuer}
+R$* $| < TRUSTED >		$: $1 $| $>CertRelay $&{cert_issuer}
+R$* $| < RELAY >		$@ < RELAY >
+R$* $| $*			$: $1
+')dnl
 R< $* > < $* >			$: < $1 > < $2 > $| < $&{auth_type} >
 R$* $| < $={TrustAuthMech} >	$@ < RELAY >
 R$* $| $*			$: $1
@@ -560,7 +697,7 @@ R$* $| $*			$: $1
 R< $=R > < $* >			$@ < RELAY >
 R< $=R . $* > < $* >		$@ < RELAY >
 R< $=R : $* > < $* >		$@ < RELAY >
-ifdef(`_ACCESS_SPEC_', `R< $+ > < $* >			$: < $1 > < $2 > $| $>A_Addr < Connect > $1
+ifdef(`_ACCESS_SPEC_', `R< $+ > < $* >			$: < $1 > < $2 > $| $>A_Addr < Connect > < + > $1
 R$* $| < RELAY >		$@ < RELAY >
 R$* $| $*			$: $1
 ')dnl
@@ -573,49 +710,74 @@ R< RELAY >			$@ < RELAY >
 ')dnl
 R$*				$@ < ? >
 
+ifdef(`_ACCESS_SPEC_', `SCertRelay
+#  Input: ${cert_issuer}.  < RELAY > when the access map allows relaying.
+R$+				$: < $(access CERTISSUER:$1 $: ? $) >
+R< SUBJECT >			$: < $(access CERTSUBJECT:$&{cert_subject} $: ? $) >
+R< RELAY >			$@ < RELAY >
+R$*				$@ < ? >
+
+')dnl
 ######################  other rulesets the binary calls  #################
 
 SLocal_trust_auth
+
 Strust_auth
-#  AUTH= of MAIL FROM is trusted when it names the authenticated user.
-R$*				$: $1 $| $>Local_trust_auth $1
+#  Called with the AUTH= parameter of MAIL FROM: it is trusted when the
+#  client authenticated as that very user, or when Local_trust_auth
+#  resolves to something.
+R$*				$: < $&{auth_type} > $1
+R< > $*				$#error $@ 5.7.1 $: "550 not authenticated"
+R< $* > $&{auth_authen}		$@ identical
+R< $* > < $&{auth_authen} >	$@ identical
+R< $* > $*			$: $2 $| $>Local_trust_auth $2
 R$* $| $#$*			$#$2
-R$* $| $*			$: $1 $| $&{auth_authen}
-R$* $| $*			$: $1
-R$&{auth_authen}		$@ OK
-R$*				$#error $@ 5.7.1 $: "550 not authenticated"
+R$*				$#error $@ 5.7.1 $: "550 " $&{auth_authen} " not allowed to act as " $&{auth_author}
 
 Scheck_compat
+#  Called with  sender $| recipient  before each delivery.
 ifdef(`_FEAT_compat_check_', `# `compat_check': Compat:sender<@>recipient in the access map
-R$* $| $*			$: $1 $| $2 $| < $(access Compat : $1 < @ > $2 $: ? $) >
-R$* $| $* $| < DISCARD >	$#discard $: discard
-R$* $| $* $| < TEMP : $+ >	$#error $@ 4.7.1 $: $3
-R$* $| $* $| < ERROR : $+ >	$#error $@ 5.7.1 $: $3
+R< $+ > $| $*			$: $1 $| $2
+R$* $| < $+ >			$: $1 $| $2
+R$+ $| $+			$: < $(access Compat:$1<@>$2 $: OK $) >
+R$* $| $*			$@ ok
+R< DISCARD : $* >		$#discard $: $1 " - discarded by check_compat"
+R< DISCARD $* >			$#discard $: $1 " - discarded by check_compat"
+R< TEMP : $* >			$#error $@ TEMPFAIL $: $1 " error from check_compat. Try again later"
+R< ERROR : $* >			$#error $@ UNAVAILABLE $: $1 " error from check_compat"
 ')dnl
+
+ifdef(`_FEAT_greet_pause_', `SLocal_greet_pause
 
 Sgreet_pause
-ifdef(`_FEAT_greet_pause_', `# `greet_pause': milliseconds to wait before the greeting
-R$*				$: < $&{client_addr} >
-ifdef(`_ACCESS_SPEC_', `R< $+ >				$: $>A_Addr < GreetPause > $1
-R< $- >				$@ $#pause $: $1
-R$*				$: $>A_Dom < GreetPause > < - > $&{client_name}
-R< $- >				$@ $#pause $: $1
+#  `greet_pause': called with  client name $| client address; returns
+#  $# and the milliseconds to wait before the greeting.
+R$*				$: < $1 > $| $>Local_greet_pause $1
+R< $* > $| $#$*			$#$2
+R< $* > $| $*			$: $1
+ifdef(`_ACCESS_SPEC_', `# GreetPause:name (and its domains), else GreetPause:address (and networks)
+R$* $| $*			$: $>A_Host < GreetPause > < - > $1 $| $2
+R< $* < TMPF > >		$@
+R< ? >				$: ?
+R< $- >				$# $1
 ')dnl
-ifelse(defn(`_GREET_ARG_'), `', `', `R$*				$#pause $: _GREET_ARG_
-')dnl
-')dnl
+ifelse(defn(`_GREET_ARG_'), `', `R$*				$@', `R$*				$# _GREET_ARG_')
 
-Squeuegroup
-ifdef(`_FEAT_queuegroup_', `# `queuegroup': QGRP:address or QGRP:domain in the access map
-R$*				$: $>canonify $1
-R$+ < @ $+ . >			$: $1 < @ $2 >
-R$+ < @ $+ >			$: < $(access QGRP : $1 @ $2 $: ? $) > $1 < @ $2 >
-R< ? > $+ < @ $+ >		$: $>A_Dom < QGRP > < - > $2
-R< ? >				$: < ? >
+')dnl
+ifdef(`_FEAT_queuegroup_', `Squeuegroup
+#  `queuegroup': called with a recipient address; QGRP:address or
+#  QGRP:domain (and parent domains) in the access map name its queue group.
+R< $+ >				$1
+R$+ @ $+			$: $>QgrpLookup $1 @ $2
 ifelse(defn(`_QGRP_ARG_'), `', `R< ? >				$@', `R< ? >				$# _QGRP_ARG_')
 R< $+ >				$# $1
-')dnl
 
+SQgrpLookup
+R$+ @ $+			$: < $(access qgrp:$1@$2 $: ? $) > $2
+R< ? > $+			$@ $>A_Dom < qgrp > < - > $1
+R< $+ > $*			$@ < $1 >
+
+')dnl
 Scheck_data
 Scheck_eoh
 Scheck_eom
@@ -630,55 +792,202 @@ R@MATCH				$#error $@ 4.7.0 $: 421 bad command
 
 ######################  STARTTLS and AUTH client rulesets  ###############
 
-Stls_server
-#  Called with ${verify} after STARTTLS as a client.
-R SOFTWARE			$#error $@ 4.7.0 $: "403 TLS handshake."
-ifdef(`_CF_HAVE_LTLSSRV_', `undivert(23)')dnl
+SLocal_tls_client
 
 Stls_client
-#  Called with ${verify} $| STARTTLS or MAIL as a server.
-R SOFTWARE $| $*		$#error $@ 4.7.0 $: "403 TLS handshake."
+#  As a server: called with  ${verify} $| STARTTLS  after STARTTLS and
+#  ${verify} $| MAIL  at MAIL FROM.  Requirements: TLS_Clt: entries.
+R$*				$: < $1 > $| $>Local_tls_client $1
+R< $* > $| $#$*			$#$2
+R< $* > $| $*			$: $1
 ifdef(`_CF_HAVE_LTLSCLT_', `undivert(22)')dnl
+R$*				$: $(macro {TLS_Peer} $@ $&{client_name} $) $1
+ifdef(`_ACCESS_SPEC_', `R$* $| $*			$: $1 $| $>TlsReq < TLS_Clt > $&{client_name} $| $&{client_addr}
+R$* $| < $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R$* $| < $* >			$@ $>TLS_connection $1 $| < $2 >
+')dnl
+R$* $| $*			$@ $>TLS_connection $1 $| < ? >
+
+SLocal_tls_server
+
+Stls_server
+#  As a client: called with ${verify} after STARTTLS (or when it was not
+#  used).  Requirements: TLS_Srv: entries.
+R$*				$: < $1 > $| $>Local_tls_server $1
+R< $* > $| $#$*			$#$2
+R< $* > $| $*			$: $1
+ifdef(`_CF_HAVE_LTLSSRV_', `undivert(23)')dnl
+R$*				$: $(macro {TLS_Peer} $@ $&{server_name} $) $1
+ifdef(`_ACCESS_SPEC_', `R$*				$: $1 $| $>TlsReq < TLS_Srv > $&{server_name} $| $&{server_addr}
+R$* $| < $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R$* $| < $* >			$@ $>TLS_connection $1 $| < $2 >
+')dnl
+R$*				$@ $>TLS_connection $1 $| < ? >
+
+SLocal_tls_rcpt
 
 Stls_rcpt
+#  As a client: called with each recipient before RCPT TO.
+#  Requirements: TLS_Rcpt:user@domain, TLS_Rcpt:user@, TLS_Rcpt:domain
+#  (and parent domains), TLS_Rcpt: (any recipient).
+R$*				$: < $1 > $| $>Local_tls_rcpt $1
+R< $* > $| $#$*			$#$2
+R< $* > $| $*			$: $1
 ifdef(`_CF_HAVE_LTLSRCPT_', `undivert(21)')dnl
+ifdef(`_ACCESS_SPEC_', `R$*				$: $(macro {TLS_Peer} $@ $&{server_name} $) $1
+R$+				$: < R > $>canonify $1
+R< R > $+ < @ $+ . >		< R > $1 < @ $2 >
+R< R > $+ < @ $+ >		$: < $(access TLS_Rcpt:$1@$2 $: ? $) > $1 < @ $2 >
+R< ? > $+ < @ $+ >		$: < $(access TLS_Rcpt:$1@ $: ? $) > $1 < @ $2 >
+R< ? > $+ < @ $+ >		$: $>A_Dom < TLS_Rcpt > < - > $2
+R< R > $+			$: < $(access TLS_Rcpt:$1@ $: ? $) >
+R< ? > $*			$: < $(access TLS_Rcpt: $: ? $) >
+R< ? >				$@ OK
+R< $* < TMPF > > $*		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R< $+ > $*			$@ $>TLS_connection $&{verify} $| < $1 >
+')dnl
+
+ifdef(`_ACCESS_SPEC_', `STlsReq
+#  Input: < Tag > name $| address.  Tag:name (and its domains), else
+#  Tag:address (and networks), else Tag: alone.  Output: < value > or < ? >.
+R< $+ > $* $| $*		$: < $1 > $>A_Host < $1 > < - > $2 $| $3
+R< $+ > < ? >			$@ < $(access $1: $: ? $) >
+R< $+ > < $* >			$@ < $2 >
+
+')dnl
+STLS_connection
+#  Input: ${verify} $| < requirement > (< ? >: none).  Requirements:
+#  VERIFY, VERIFY:bits, ENCR:bits, each with an optional PERM+ or TEMP+
+#  in front (the reply: 503 5.7.0, 403 4.7.0; else 454 4.7.0) and
+#  +extension++extension... after it (CN, CN:name, CS:subject,
+#  CI:issuer, CITag:tag, see TLSExt).
+R$* $| < $* >			$: $1 $| < > < $2 >
+R$* $| < > < PERM + $+ >	$: $1 $| < 503 : 5.7.0 > < $2 >
+R$* $| < > < TEMP + $+ >	$: $1 $| < 403 : 4.7.0 > < $2 >
+R$* $| < > < VERIFY $* >	$: $1 $| < 454 : 4.7.0 > < VERIFY $2 >
+R$* $| < > < ENCR $* >		$: $1 $| < 454 : 4.7.0 > < ENCR $2 >
+# failures of the handshake itself end the connection
+RSOFTWARE $| < $- : $+ > $*	$#error $@ $2 $: $1 " TLS handshake failed."
+RSOFTWARE $| $*			$#error $@ 4.7.0 $: "454 TLS handshake failed."
+RPROTOCOL $| < $- : $+ > $*	$#error $@ $2 $: $1 " STARTTLS failed."
+RPROTOCOL $| $*			$#error $@ 4.7.0 $: "454 STARTTLS failed."
+RDANE_FAIL $| < $- : $+ > $*	$#error $@ $2 $: $1 " DANE check failed."
+RDANE_FAIL $| $*		$#error $@ 4.7.0 $: "454 DANE check failed."
+RCONFIG $| < $- : $+ > $*	$#error $@ $2 $: $1 " STARTTLS temporarily not possible."
+RCONFIG $| $*			$#error $@ 4.7.0 $: "454 STARTTLS temporarily not possible."
+# no requirement
+R$* $| < > $*			$@ OK
+# split: < kind bits > < extensions > < code > verify
+R$* $| < $+ > < VERIFY >	$: < VERIFY > < > < $2 > $1
+R$* $| < $+ > < VERIFY + $+ >	$: < VERIFY > < $3 > < $2 > $1
+R$* $| < $+ > < VERIFY : $- >	$: < VERIFY $3 > < > < $2 > $1
+R$* $| < $+ > < VERIFY : $- + $+ >	$: < VERIFY $3 > < $4 > < $2 > $1
+R$* $| < $+ > < ENCR : $- >	$: < ENCR $3 > < > < $2 > $1
+R$* $| < $+ > < ENCR : $- + $+ >	$: < ENCR $3 > < $4 > < $2 > $1
+R$* $| $*			$@ OK
+# VERIFY: the certificate of the other side must have been verified
+R< VERIFY > < > < $+ > OK	$@ OK
+R< VERIFY > < > < $+ > TRUSTED	$@ OK
+R< VERIFY $* > < $* > < $+ > OK	$: < BITS $1 > < $2 > < $3 >
+R< VERIFY $* > < $* > < $+ > TRUSTED	$: < BITS $1 > < $2 > < $3 >
+R< VERIFY $* > < $* > < $- : $+ >	$#error $@ $4 $: $3 " authentication required"
+R< VERIFY $* > < $* > < $- : $+ > FAIL	$#error $@ $4 $: $3 " authentication failed"
+R< VERIFY $* > < $* > < $- : $+ > NO	$#error $@ $4 $: $3 " not authenticated"
+R< VERIFY $* > < $* > < $- : $+ > NOT	$#error $@ $4 $: $3 " no authentication requested"
+R< VERIFY $* > < $* > < $- : $+ > NONE	$#error $@ $4 $: $3 " other side does not support STARTTLS"
+R< VERIFY $* > < $* > < $- : $+ > CLEAR	$#error $@ $4 $: $3 " STARTTLS disabled locally"
+# (as in sendmail, the text names the extensions, not ${verify})
+R< VERIFY $* > < $* > < $- : $+ > $+	$#error $@ $4 $: $3 " authentication failure " $2
+R< ENCR $- > < $* > < $+ > $*	$: < BITS $1 > < $2 > < $3 >
+# the key length: the larger of ${cipher_bits} and ${auth_ssf}
+R< BITS > $*			$: < BITS 0 > $1
+R< BITS $- > < $* > < $+ >	$: < BITS $1 > < $2 > < $3 > $>TLSMaxBits $&{cipher_bits} : $&{auth_ssf}
+R< BITS $- > < $* > < $+ > $-	$: < BITS $1 > < $2 > < $3 > $4 $(arith l $@ $4 $@ $1 $)
+R< BITS $- > < $* > < $- : $+ > $- TRUE	$#error $@ $4 $: $3 " encryption too weak " $5 " less than " $1
+R< BITS $- > < > < $+ > $*	$@ OK
+R< BITS $- > < $+ > < $+ > $*	$@ $>TLSExt < $2 > < $3 >
+
+STLSMaxBits
+#  Input: bits : bits (either may be missing).  Output: the larger one.
+R:				$@ 0
+R: $-				$@ $1
+R$- :				$@ $1
+R$- : $-			$: $1 : $2 < $(arith l $@ $1 $@ $2 $) >
+R$- : $- < TRUE >		$@ $2
+R$- : $- < $* >			$@ $1
+
+STLSExt
+#  Input: < ext ++ ext ... > < code : dsn >: each extension must hold.
+R< > < $+ >			$@ OK
+R< $+ ++ $+ > < $+ >		$: < $1 > < $3 > < $2 >
+R< $+ > < $+ >			$: < $1 > < $2 > < >
+R< CN > < $+ > < $* >		$: < CN : $&{TLS_Peer} > < $1 > < $2 >
+R< CN : $&{cn_subject} > < $+ > < $* >	$@ $>TLSExt < $2 > < $1 >
+R< CN : $+ > < $- : $+ > < $* >	$#error $@ $3 $: $2 " CN " $&{cn_subject} " does not match " $1
+R< CS : $&{cert_subject} > < $+ > < $* >	$@ $>TLSExt < $2 > < $1 >
+R< CS : $+ > < $- : $+ > < $* >	$#error $@ $3 $: $2 " Cert Subject " $&{cert_subject} " does not match " $1
+R< CI : $&{cert_issuer} > < $+ > < $* >	$@ $>TLSExt < $2 > < $1 >
+R< CI : $+ > < $- : $+ > < $* >	$#error $@ $3 $: $2 " Cert Issuer " $&{cert_issuer} " does not match " $1
+ifdef(`_ACCESS_SPEC_', `R< CITag : $- > < $+ > < $* >	$: < $(access $1:$&{cert_issuer} $: ? $) > < $2 > < $3 >
+R< OK > < $+ > < $* >		$@ $>TLSExt < $2 > < $1 >
+R< $* > < $- : $+ > < $* >	$#error $@ $3 $: $2 " Cert Issuer " $&{cert_issuer} " not acceptable"
+')dnl
+R$*				$@ OK
 
 Ssrv_features
-ifdef(`_ACCESS_SPEC_', `R$*				$: $>A_Dom < Srv_Features > < - > $&{client_name}
-R< ? >				$: $>A_Addr < Srv_Features > $&{client_addr}
-R< ? >				$: < $(access Srv_Features : $: ? $) >
-R< ? >				$@
-R< $* >				$# $1
+#  Called when a client connects: $# and the SMTP features to change
+#  (Srv_Features: entries).
+ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < Srv_Features > $&{client_name} $| $&{client_addr}
+R< ? >				$@ OK
+R< $* < TMPF > >		$#temp
+R< $+ >				$# $1
 ')dnl
 ifdef(`_CF_HAVE_LSRVF_', `undivert(18)')dnl
 
 Sclt_features
-ifdef(`_ACCESS_SPEC_', `R$*				$: $>A_Dom < Clt_Features > < - > $&{server_name}
-R< ? >				$: $>A_Addr < Clt_Features > $&{server_addr}
-R< ? >				$: < $(access Clt_Features : $: ? $) >
-R< ? >				$@
-R< $* >				$# $1
+#  Called when we connect to a server: $# and the client features to
+#  change (Clt_Features: entries; looked up, as sendmail does, by the
+#  client macros).
+ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < Clt_Features > $&{client_name} $| $&{client_addr}
+R< ? >				$@ OK
+R< $* < TMPF > >		$#temp
+R< $+ >				$# $1
 ')dnl
 ifdef(`_CF_HAVE_LCLTF_', `undivert(19)')dnl
 
 Stry_tls
-ifdef(`_ACCESS_SPEC_', `R$*				$: $>A_Dom < Try_TLS > < - > $&{server_name}
-R< ? >				$: $>A_Addr < Try_TLS > $&{server_addr}
-R< ? >				$: < $(access Try_TLS : $: ? $) >
-R< NO >				$#error $: NO
+#  Called when we connect to a server: Try_TLS: NO means no STARTTLS.
+ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < Try_TLS > $&{server_name} $| $&{server_addr}
+R< ? >				$@ OK
+R< $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
+R< NO >				$#error $@ 5.7.1 $: "550 do not try TLS with " $&{server_name} " ["$&{server_addr}"]"
 ')dnl
 ifdef(`_CF_HAVE_LTRYTLS_', `undivert(20)')dnl
 
+ifdef(`_FEAT_tls_session_features_', `ifdef(`_ACCESS_SPEC_', `Stls_srv_features
+#  `tls_session_features': called with  client name $| address  when the
+#  client sends STARTTLS; TLS_Srv_Features: entries.
+R$* $| $*			$: $>A_Host < TLS_Srv_Features > < - > $1 $| $2
+R< ? >				$@ ""
+R< $+ >				$@ $1
+
+Stls_clt_features
+#  `tls_session_features': called with  server name $| address  before we
+#  send STARTTLS; TLS_Clt_Features: entries.
+R$* $| $*			$: $>A_Host < TLS_Clt_Features > < - > $1 $| $2
+R< ? >				$@ ""
+R< $+ >				$@ $1
+
+')')dnl
 ifdef(`_FEAT_msp_', `', `Sauthinfo
-ifdef(`_AUTHINFO_SPEC_', `# `authinfo'
-R$*				$: < $(authinfo AuthInfo : $&{server_name} $: ? $) >
-R< ? >				$: < $(authinfo AuthInfo : $&{server_addr} $: ? $) >
-R< ? >				$: < $(authinfo AuthInfo : $: ? $) >
+#  Called before AUTH as a client: $# and the AUTH data.
+ifdef(`_AUTHINFO_SPEC_', `# `authinfo': AuthInfo:server name, AuthInfo:server address, AuthInfo:
+R$*				$: < $(authinfo AuthInfo:$&{server_name} $: ? $) >
+R< ? >				$: < $(authinfo AuthInfo:$&{server_addr} $: ? $) >
+R< ? >				$: < $(authinfo AuthInfo: $: ? $) >
 R< ? >				$@ no
 R< $* >				$# $1
-', `ifdef(`_ACCESS_SPEC_', `R$*				$: < $(access AuthInfo : $&{server_name} $: ? $) >
-R< ? >				$: < $(access AuthInfo : $&{server_addr} $: ? $) >
-R< ? >				$: < $(access AuthInfo : $: ? $) >
+', `ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < AuthInfo > $&{server_name} $| $&{server_addr}
 R< ? >				$@ no
 R< $* >				$# $1
 ')')dnl

@@ -57,6 +57,21 @@ define(`_CF_MAPSPEC', `ifelse(`$2', `', `_CF_DBTYPE_ $3',
 define(`_CF_DBTYPE_', `ifdef(`DATABASE_MAP_TYPE', `DATABASE_MAP_TYPE', `hash')')
 define(`MAIL_SETTINGS_DIR', `/etc/mail/')
 
+# _CF_NEEDS_ACCESS(feature): checked at the end (build.m4): the FEATURE
+# needs FEATURE(`access_db').
+define(`_CF_NEEDS_ACCESS', `_CF_APPEND(`_CF_NEEDACCESS_', `$1')')
+
+# ---------------------------------------------------------------- block lists
+# _CF_BL_ADD(kind, list, what, temp, value1 ... value5): the rules of one
+# dnsbl (kind dnsbl), enhdnsbl (ednsbl) or rhsbl (rhsbl) FEATURE, written
+# by m4/blrules.m4 to diversion 31 in the order of the .mc file.
+define(`_CF_BL_ADD', `define(`_BL_KIND_', `$1')define(`_BL_L_', `$2')define(`_BL_W_', `$3')define(`_BL_T_', `$4')dnl
+define(`_BL_V1_', `$5')define(`_BL_V2_', `$6')define(`_BL_V3_', `$7')define(`_BL_V4_', `$8')define(`_BL_V5_', `$9')dnl
+include(_CF_DIR_`m4/blrules.m4')')
+# _CF_BL_CHECK(list): a block list domain is a domain name.
+define(`_CF_BL_CHECK', `ifelse(regexp(`$1', `^[A-Za-z0-9_-]+\(\.[A-Za-z0-9_-]+\)*\.?$'), `0', `',
+	`_CF_ERR(`FEATURE('defn(`_FEATURE_NAME_')`): "$1" is not a domain name')')')
+
 # ---------------------------------------------------------------- classes
 # Each class macro records C and F lines for build.m4.
 define(`_CF_CLASS', `_CF_APPEND(`_CF_CLASSES_', `C$1$2')')
