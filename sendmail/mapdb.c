@@ -274,6 +274,15 @@ int mapdb_fileno(const struct mapdb *db)
 	return gdbm_fdesc(db->dbf);
 }
 
+bool mapdb_temp_file(const struct mapdb *db, int *dirfd, const char **name)
+{
+	if (db->tmpname == NULL)
+		return false;
+	*dirfd = db->dirfd;
+	*name = db->tmpname;
+	return true;
+}
+
 /*
  * The records behind duplicate keys: key, NUL, marker, and for values a
  * number; and the record that marks a map made to hold duplicates.

@@ -49,6 +49,12 @@ int mapdb_foreach(struct mapdb *db,
 struct mapdb *mapdb_create_inplace(const char *path, int *err);
 /* The descriptor of the file being written (to set its owner and mode). */
 int mapdb_fileno(const struct mapdb *db);
+/*
+ * While a new file is being written beside the map: the descriptor of its
+ * directory and its name there, for a signal handler to remove it; false
+ * when writing in place.
+ */
+bool mapdb_temp_file(const struct mapdb *db, int *dirfd, const char **name);
 
 /*
  * Duplicate keys (makemap -d).  GDBM holds one value per key, so the
