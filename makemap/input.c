@@ -51,7 +51,7 @@ static bool is_delimiter(const struct makemap *mm, char c)
 static bool load_line(const struct makemap *mm, struct mapdb *db, bool holds_dups,
 		      unsigned long lineno, char *line)
 {
-	if (line[0] == '\0' || line[0] == mm->comment)
+	if (line[0] == '\0' || (unsigned char)line[0] == mm->comment)
 		return true;
 	if (mm->delimiter < 0 && sm_isspace((unsigned char)line[0])) {
 		line_error(mm, lineno, "syntax error (leading space)");

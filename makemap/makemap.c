@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -201,6 +202,58 @@ static int dump_map(struct makemap *mm)
 	return finish(mm->progname, EX_OK_);
 }
 
+/*
+ * The new map file being written beside the old map: a signal that ends
+ * us first (hangup, interrupt, termination, broken pipe) removes it.
+ */
+static volatile sig_atomic_t cleanup_armed;
+static int cleanup_dirfd = -1;
+static char cleanup_name[NAME_MAX + 1];
+static const int fatal_signals[] = {SIGHUP, SIGINT, SIGTERM, SIGPIPE};
+#define N_FATAL_SIGNALS (sizeof fatal_signals / sizeof fatal_signals[0])
+
+static void remove_temp_and_die(int sig)
+{
+	if (cleanup_armed)
+		unlinkat(cleanup_dirfd, cleanup_name, 0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void arm_cleanup(struct mapdb *db)
+{
+	int dirfd = -1;
+	const char *name = NULL;
+	if (!mapdb_temp_file(db, &dirfd, &name) || strlen(name) >= sizeof cleanup_name)
+		return;
+	cleanup_dirfd = dirfd;
+	sm_strlcpy(cleanup_name, name, sizeof cleanup_name);
+	cleanup_armed = 1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = remove_temp_and_die;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_FATAL_SIGNALS; i++) {
+		struct sigaction old;
+		/* a signal ignored by whoever started us (nohup) stays ignored */
+		if (sigaction(fatal_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN &&
+		    sigaction(fatal_signals[i], &sa, NULL) != 0)
+			fprintf(stderr, "%s: cannot catch signal %d: %s\n", "makemap", fatal_signals[i],
+				strerror(errno));
+	}
+}
+
+/* Blocks (or unblocks) the signals while the file is renamed or removed. */
+static void hold_signals(bool hold)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < N_FATAL_SIGNALS; i++)
+		sigaddset(&set, fatal_signals[i]);
+	if (sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL) != 0)
+		fprintf(stderr, "makemap: sigprocmask: %s\n", strerror(errno));
+}
+
 static int build_map(struct makemap *mm, const struct mapfile_state *state)
 {
 	int e = 0;
@@ -208,14 +261,20 @@ static int build_map(struct makemap *mm, const struct mapfile_state *state)
 	struct mapdb *db = mapfile_open_write(mm, state, &holds_dups, &e);
 	if (db == NULL)
 		return open_error(mm, sm_errstring(e));
+	arm_cleanup(db);
 	int r = input_load(mm, stdin, db, holds_dups);
+	hold_signals(true);
 	if (r > 0) {
 		/* keep the old map rather than install a truncated one */
 		fprintf(stderr, "%s: %s: read error: %s\n", mm->progname, mm->mapname, strerror(r));
 		mapdb_abort(db);
+		cleanup_armed = 0;
+		hold_signals(false);
 		return finish(mm->progname, EX_IOERR_);
 	}
 	e = mapfile_commit(mm, state, db);
+	cleanup_armed = 0;
+	hold_signals(false);
 	if (e != 0) {
 		fprintf(stderr, "%s: close(%s): %s\n", mm->progname, mm->mapname, strerror(e));
 		return finish(mm->progname, EX_IOERR_);
