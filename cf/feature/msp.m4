@@ -1,8 +1,17 @@
 divert(-1)
-#  feature/msp.m4 -- FEATURE(`msp'): the configuration of the mail submission program
-#  (submit.cf).  Arguments: the host to send to [[localhost]]; MSA to use port 587.
+#  feature/msp.m4 -- FEATURE(`msp' [, `host' [, `MSA']]): the configuration
+#  of the mail submission program (submit.cf), which hands every message
+#  to the MTA on host [[localhost]] (${MTAHost}) by SMTP.  Addresses are
+#  parsed as usual, but every mailer has the F=5 flag, so ruleset 5 sends
+#  each recipient to the relay mailer at ${MTAHost}; the local and prog
+#  mailers speak SMTP too.  `MSA' as second argument: port 587.
+#  Also sets: UseMSP, DeliveryMode=i, no daemon but a NoMTA entry, the
+#  client queue /var/spool/clientmqueue (MSP_QUEUE_DIR), PrivacyOptions
+#  goaway,noetrn,restrictqrun, DontProbeInterfaces, DontInitGroups,
+#  TimeZoneSpec (USE_TZ), its own pid file.
 define(`_MSP_HOST_', ifelse(defn(`_ARG_'), `', `[localhost]', `defn(`_ARG_')'))
-ifelse(defn(`_ARG2_'), `MSA', `define(`RELAY_MAILER_ARGS', `TCP $h 587')')
+ifelse(defn(`_ARG2_'), `', `', defn(`_ARG2_'), `MSA', `define(`RELAY_MAILER_ARGS', `TCP $h 587')',
+	`_CF_ERR(`FEATURE(msp): the second argument must be empty or MSA, not "'defn(`_ARG2_')`"')')
 define(`confUSE_MSP', `True')
 ifdef(`confDELIVERY_MODE', `', `define(`confDELIVERY_MODE', `i')')
 ifdef(`confTIME_ZONE', `', `define(`confTIME_ZONE', `USE_TZ')')
@@ -12,7 +21,15 @@ ifdef(`confDONT_PROBE_INTERFACES', `', `define(`confDONT_PROBE_INTERFACES', `Tru
 ifdef(`confPID_FILE', `', `define(`confPID_FILE', `/var/spool/clientmqueue/sm-client.pid')')
 define(`_CF_DAEMONS_', `O DaemonPortOptions=Name=NoMTA, Addr=127.0.0.1, M=E
 ')
-define(`MAIL_HUB', defn(`_MSP_HOST_'))
-define(`SMART_HOST', defn(`_MSP_HOST_'))
+# the local and prog mailers also hand the message to ${MTAHost}
+define(`LOCAL_MAILER_PATH', `[IPC]')
+define(`_MODFLAGS_LOCAL_', `lmDFMuXkw5')
+define(`LOCAL_MAILER_ARGS', `TCP $h')
+define(`LOCAL_MAILER_DSN_DIAGNOSTIC_CODE', `SMTP')
+define(`LOCAL_SHELL_PATH', `[IPC]')
+define(`_MODFLAGS_LOCAL_SHELL_', `lmDFMuXk5')
+define(`LOCAL_SHELL_ARGS', `TCP $h')
+# the smtp mailers get k (no loop check) and 5 (ruleset 5 for every recipient)
+define(`_CF_MSPFL_', `k5')
 MAILER(`smtp')
 define(`_CF_PART_OK_', `1')

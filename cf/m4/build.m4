@@ -65,6 +65,9 @@ Dj`'confDOMAIN_NAME
 ')dnl
 ifdef(`confCF_VERSION', `DZ8.17.1.9/confCF_VERSION', `DZ8.17.1.9')
 DnMAILER-DAEMON
+ifdef(`_MSP_HOST_', `# `msp': the MTA that gets all mail
+D{MTAHost}_MSP_HOST_
+')dnl
 ifdef(`confMAILER_NAME', `Dn`'confMAILER_NAME
 ')dnl
 ifdef(`confLDAP_CLUSTER', `D{sendmailMTACluster}confLDAP_CLUSTER
@@ -89,9 +92,8 @@ CO @ % !
 # single character classes used to match literal tokens
 C..
 C[[
-ifdef(`_FEAT_nullclient_', `', `# hosts allowed to relay through us (class R)
+# hosts allowed to relay through us (class R)
 FR-o ifdef(`confCR_FILE', `confCR_FILE', `MAIL_SETTINGS_DIR`'relay-domains')
-')dnl
 ifdef(`_CF_CLASSES_', `# from `LOCAL_DOMAIN', `RELAY_DOMAIN', `MASQUERADE_DOMAIN', `EXPOSED_USER' ...
 _CF_CLASSES_`'')dnl
 ifdef(`_CF_HAVE_VIRTHOST_', `# virtual domains may receive mail (relaying to them is allowed)

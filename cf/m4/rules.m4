@@ -110,6 +110,9 @@ R$* $| $#$*			$#$2
 R$* $| < NEW > $*		$@ $>parse $>canonify $2
 R$* $| $*			$: $1
 ')dnl
+# our host with a routing local part (user%host@ours, "user@host"@ours): parse it again
+R$- < @ $=w . > $*		$: $(dequote $1 $) < @ $2 . > $3
+R$* $=O $* < @ $=w . > $*	$@ $>parse $>canonify $1 $2 $3
 ifdef(`_FEAT_stickyhost_', `ifdef(`MAIL_HUB', `# `stickyhost' with `MAIL_HUB': qualified local names go to the hub as they are
 R$+ < @ $=w . > $*		$#_CF_RMAILER(MAIL_HUB, `_RELAY_') $@ $H $: $1 < @ $2 . > $3
 ')')dnl
@@ -138,6 +141,12 @@ SRouteHost
 ifdef(`_FEAT_nouucp_', `', `ifdef(`_MAILER_uucp_', `', `')')dnl
 ifdef(`_MAILERTABLE_SPEC_', `# `mailertable': per domain routes
 R$* < @ $+ > $*			$: $>MailerTable $1 < @ $2 > $3 $| $2
+')dnl
+ifdef(`_FEAT_bestmx_is_local_', `# `bestmx_is_local': a domain whose best MX host is one of our names is local
+R$* < @ ifdef(`_CF_LOCALMX_', `$={LocalMX} .', `$+') > $*	$: $1 < @ $2 > $3 < MX $(bestmx $2 $) >
+R$* $=O $* < @ $+ > $* < MX $=w . >	$@ $>parse $>canonify $1 $2 $3
+R$+ < @ $+ > $* < MX $=w . >	$#_LOCAL_ $@ $: $1
+R$* < MX $* >			$: $1
 ')dnl
 undivert(16)dnl
 ifdef(`SMART_HOST', `# `SMART_HOST': everything else goes to the smart host
@@ -205,6 +214,13 @@ R$*				$@
 #  Local names after aliasing: +detail, unknown users, hubs.
 
 Slocaladdr=5
+ifdef(`_FEAT_msp_', `# `msp': every recipient goes to the MTA (${MTAHost}) by the relay mailer
+R$*				$: $>canonify $1
+R< @ $+ >			$#error $@ 5.1.3 $: "553 User address required"
+R$* < @ $+ . > $*		$: $1 < @ $2 > $3
+R$* < @ $+ > $*			$#_RELAY_ $@ ${MTAHost} $: $1 < @ $2 > $3
+R$+				$#_RELAY_ $@ ${MTAHost} $: $1 < @ $j >
+', `dnl
 ifdef(`_FEAT_preserve_local_plus_detail_', `# `preserve_local_plus_detail': keep user+detail as it is
 R$+ + $*			$#_LOCAL_ $@ $&h $: $1 + $2
 ', `# user+detail: deliver to user, the detail goes in the host part
@@ -225,6 +241,7 @@ R$=L				$@ $1
 R$+				$#_CF_RMAILER(LOCAL_RELAY, `_RELAY_') $@ $R $: $1 < @ $R >
 ')')')dnl
 
+')dnl
 ######################  qualifying and masquerading  #####################
 
 SQualify
@@ -647,7 +664,9 @@ ifdef(`_FEAT_relay_entire_domain_', `# `relay_entire_domain'
 R$=m				$@ < RELAY >
 R$* . $=m			$@ < RELAY >
 ')dnl
-ifdef(`_FEAT_relay_based_on_MX_', `# `relay_based_on_MX'
+ifdef(`_FEAT_relay_based_on_MX_', `define(`_CF_MXRELAY_', `1')')dnl
+ifdef(`_FEAT_bestmx_is_local_', `define(`_CF_MXRELAY_', `1')')dnl
+ifdef(`_CF_MXRELAY_', `# `relay_based_on_MX' / `bestmx_is_local': our MX hosts
 R$+				$: $1 < $(bestmx $1 $: ? $) >
 R$+ < $* $=w . $* >		$@ < RELAY >
 R$+ < $* $=w $* >		$@ < RELAY >

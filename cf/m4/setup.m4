@@ -40,7 +40,21 @@ define(`FEATURE', `ifelse(`$1', `', `_CF_ERR(`FEATURE needs a name')')dnl
 define(`_ARG_', `$2')define(`_ARG2_', `$3')define(`_ARG3_', `$4')define(`_ARG4_', `$5')dnl
 define(`_ARG5_', `$6')define(`_ARG6_', `$7')define(`_ARG7_', `$8')define(`_ARG8_', `$9')dnl
 define(`_FEATURE_NAME_', `$1')dnl
-define(`_FEAT_$1_', `1')_CF_PART(`feature', `$1')')
+define(`_FEAT_$1_', `1')dnl
+_CF_ARGCHECK(`_ARG_')_CF_ARGCHECK(`_ARG2_')_CF_ARGCHECK(`_ARG3_')_CF_ARGCHECK(`_ARG4_')dnl
+_CF_ARGCHECK(`_ARG5_')_CF_ARGCHECK(`_ARG6_')_CF_ARGCHECK(`_ARG7_')_CF_ARGCHECK(`_ARG8_')dnl
+_CF_PART(`feature', `$1')')
+
+# _CF_ARGCHECK(`_ARGn_'): a word in a FEATURE argument that looks like an
+# m4 macro name (confSOMETHING, or capitals with an underscore such as
+# DATABASE_MAP_TYPE) but is not defined is almost always a misspelling
+# that would end up in sendmail.cf as it is: stop with an error naming it.
+define(`_CF_MACWORD', `regexp(`$1', `\(^\|[^A-Za-z0-9_]\)\(conf[A-Z][A-Z0-9_]*\|[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\)\([^A-Za-z0-9_]\|$\)', ``\2'')')
+define(`_CF_ARGCHECK', `pushdef(`_CF_W_', _CF_MACWORD(defn(`$1')))ifelse(defn(`_CF_W_'), `', `',
+	`ifdef(defn(`_CF_W_'), `', `_CF_ERR(`FEATURE('defn(`_FEATURE_NAME_')`): 'defn(`_CF_W_')` in its arguments is not a defined macro (misspelled?)')')')popdef(`_CF_W_')')
+# defaults that FEATURE arguments may name
+define(`DATABASE_MAP_TYPE', `hash')
+define(`confEBINDIR', `/usr/libexec')
 
 # ---------------------------------------------------------------- map specs
 # _CF_MAPSPEC(feature, given spec, default file): the K line arguments for
@@ -54,7 +68,7 @@ define(`_CF_MAPSPEC', `ifelse(`$2', `', `_CF_DBTYPE_ $3',
 	`ifelse(index(_CF_MAPCLASSES_, ` '_CF_FIRSTWORD(`$2')` '), `-1',
 		`_CF_ERR(`FEATURE($1): unknown map class "'_CF_FIRSTWORD(`$2')`" in "$2"')',
 		`$2')')')
-define(`_CF_DBTYPE_', `ifdef(`DATABASE_MAP_TYPE', `DATABASE_MAP_TYPE', `hash')')
+define(`_CF_DBTYPE_', `DATABASE_MAP_TYPE')
 define(`MAIL_SETTINGS_DIR', `/etc/mail/')
 
 # _CF_NEEDS_ACCESS(feature): checked at the end (build.m4): the FEATURE
