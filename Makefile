@@ -60,6 +60,17 @@ $(O)/bin/makemap: $(call obj,$(MAKEMAP_SRC)) $(CORE_A) $(LIBSM_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The helper programs: one directory each, every .c file in it linked with
+# the core library (mail.local/ gives build/bin/mail.local and so on).
+TOOLS := mail.local smrsh praliases mailstats
+define tool_rule
+$(O)/bin/$(1): $$(call obj,$$(sort $$(wildcard $(1)/*.c))) $$(CORE_A) $$(LIBSM_A)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS_ALL) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+all: $(addprefix $(O)/bin/,$(TOOLS))
+
 $(O)/test/%: $(call obj,test/unit/%.c test/unit/unit.c) $(CORE_A) $(LIBSM_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -78,8 +89,16 @@ install: all
 	install -m 755 $(O)/bin/makemap $(DESTDIR)$(PREFIX)/sbin/makemap
 	for l in $(LINKS); do ln -sf ../sbin/sendmail $(DESTDIR)$(PREFIX)/bin/$$l; done
 	ln -sf ../sbin/sendmail $(DESTDIR)$(PREFIX)/lib/sendmail
+	install -d $(DESTDIR)$(PREFIX)/libexec/sendmail
+	install -m 755 $(O)/bin/mail.local $(O)/bin/smrsh $(DESTDIR)$(PREFIX)/libexec/sendmail/
+	install -m 755 $(O)/bin/praliases $(O)/bin/mailstats $(DESTDIR)$(PREFIX)/sbin/
 	install -d $(DESTDIR)$(PREFIX)/share/sendmail
+	rm -rf $(DESTDIR)$(PREFIX)/share/sendmail/cf
 	cp -R cf $(DESTDIR)$(PREFIX)/share/sendmail/
+	rm -f $(DESTDIR)$(PREFIX)/share/sendmail/cf/etc-mail.Makefile
+	sed 's|@PREFIX@|$(PREFIX)|' cf/etc-mail.Makefile > $(DESTDIR)$(PREFIX)/share/sendmail/etc-mail.Makefile
+	install -d $(DESTDIR)/etc/mail
+	[ -e $(DESTDIR)/etc/mail/Makefile ] || install -m 644 $(DESTDIR)$(PREFIX)/share/sendmail/etc-mail.Makefile $(DESTDIR)/etc/mail/Makefile
 
 clean:
 	rm -rf build
