@@ -1,0 +1,10 @@
+/*
+ * mailstats.c: mailstats (placeholder until the program lands).
+ */
+#include <stdio.h>
+
+int main(void)
+{
+	fprintf(stderr, "mailstats: not yet available\n");
+	return 69;
+}
