@@ -1,0 +1,108 @@
+/*
+ * envelope.h: one message in memory: its envelope (sender, recipients and
+ * their delivery state), its headers, and where its body lives.
+ *
+ * This is the contract between the modules that fill an envelope
+ * (submission: the command line, -t, SMTP; the queue reader) and the ones
+ * that act on it (the queue writer, aliasing, delivery, DSNs, mailq).  All
+ * strings of an envelope are allocated in its arena and live until
+ * envelope_free(); nothing outside the envelope owns them.
+ *
+ * The fields follow what sendmail keeps in its queue control file (qf), so
+ * the queue writer can save every field and the reader restore it.
+ */
+#ifndef ENVELOPE_H
+#define ENVELOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "sm.h"
+
+/* Recipient flags (saved in the qf "R" line as sendmail's letters). */
+#define RCPT_PRIMARY 0x0001u      /* P: given by the sender (not from an alias) */
+#define RCPT_NOTIFY_SUCCESS 0x0002u /* S */
+#define RCPT_NOTIFY_FAILURE 0x0004u /* F */
+#define RCPT_NOTIFY_DELAY 0x0008u /* D */
+#define RCPT_NOTIFY_NEVER 0x0010u /* N */
+#define RCPT_HAS_NOTIFY 0x0020u   /* a NOTIFY= parameter was given */
+#define RCPT_ALIAS_DONE 0x0040u   /* A: already expanded by aliasing */
+#define RCPT_DONE 0x0100u         /* delivered or failed for good: not tried again */
+#define RCPT_QUEUED 0x0200u       /* to be tried again later */
+#define RCPT_DELAY_SENT 0x0400u   /* a delay DSN was sent */
+#define RCPT_BADADDR 0x0800u      /* failed: a DSN is due */
+#define RCPT_SENT 0x1000u         /* delivered */
+
+struct recipient {
+	struct recipient *next;
+	char *address;     /* the address as given (qf "R" text after the flags) */
+	char *orcpt;       /* DSN ORCPT= ("rfc822;user@host"), NULL for none */
+	char *final_rcpt;  /* the final recipient for DSNs, NULL for none */
+	char *ctladdr;     /* the controlling user ("user:uid:gid"), NULL for none */
+	char *status;      /* DSN status "x.y.z" of the last attempt, NULL for none */
+	char *diag;        /* the last reply or error text, NULL for none */
+	char *mta;         /* the host that gave diag, NULL for none */
+	time_t status_time;
+	unsigned flags;    /* RCPT_* */
+};
+
+struct header {
+	struct header *next;
+	char *name;        /* without the colon */
+	char *value;       /* after the colon, continuation lines kept with "\n" */
+	char *cond;        /* the ?flags? or ?${macro}? condition of an H line, NULL for none */
+	unsigned flags;    /* H_* of the header's definition (headers module) */
+};
+
+struct envelope {
+	struct sm_arena *arena;
+	char id[32];       /* the queue ID, "" until one is assigned */
+	char *sender;      /* envelope sender as given ("" for the null sender <>) */
+	char *sender_full; /* the full name (-F or from the From: header), NULL for none */
+	char *envid;       /* DSN ENVID=, NULL for none */
+	char *body_type;   /* "7BIT", "8BITMIME", "BINARYMIME", NULL for none */
+	char *auth_param;  /* the AUTH= parameter of MAIL, NULL for none */
+	char *queue_dir;   /* the directory of the qf file once it is queued */
+	char *qgroup;      /* the queue group name, NULL for the default */
+	int dsn_ret;       /* 0 none, 1 RET=FULL, 2 RET=HDRS */
+	long priority;     /* qf "P" */
+	time_t ctime;      /* creation time (qf "T") */
+	time_t last_try;   /* qf "K" */
+	int ntries;        /* qf "N" */
+	long body_size;    /* bytes of the df file (qf "S") */
+	int hop_count;     /* Received: headers seen */
+	unsigned flags;    /* ENV_* */
+	char *status_msg;  /* the last status text shown by mailq (qf "M"), NULL for none */
+	char *quarantine;  /* the quarantine reason (qf "q"), NULL for none */
+	struct recipient *rcpts;
+	struct recipient **rcpts_tail;
+	struct header *headers;
+	struct header **headers_tail;
+	/* macros saved in the qf "$" lines (e.g. $r, $s, ${daemon_flags}) as name=value pairs */
+	char **macros;
+	size_t nmacros;
+};
+
+/* Envelope flags (qf "F" letters where sendmail has them). */
+#define ENV_WARNING_SENT 0x0001u /* w */
+#define ENV_RESPONSE_SENT 0x0002u /* r: a return receipt was sent */
+#define ENV_8BIT_BODY 0x0004u   /* 8: the body has 8-bit bytes */
+#define ENV_BOUNCE 0x0008u      /* b: this message is a bounce */
+#define ENV_DELETE_BCC 0x0010u  /* d: Bcc: must not be sent */
+#define ENV_SPLIT 0x0020u       /* s */
+#define ENV_HAS_DF 0x0040u      /* the df file exists */
+
+/* A new empty envelope with its own arena. */
+struct envelope *envelope_new(void);
+void envelope_free(struct envelope *e);
+/* Appends a recipient (address copied into the arena); returns it. */
+struct recipient *envelope_add_rcpt(struct envelope *e, const char *address, unsigned flags);
+/* Appends a header (copied into the arena); returns it. */
+struct header *envelope_add_header(struct envelope *e, const char *name, const char *value);
+/* The first header of that name (without case), or NULL. */
+struct header *envelope_find_header(const struct envelope *e, const char *name);
+/* Saves a macro value to go into the qf file. */
+void envelope_set_macro(struct envelope *e, const char *name, const char *value);
+
+#endif
