@@ -1,0 +1,121 @@
+/*
+ * queue.h: the mail queue: queue IDs, the qf/df/xf/tf files as sendmail
+ * 8.17 writes them, locking, queue runs and the mailq listing.
+ *
+ * A message in the queue is a control file "qf<ID>" (the envelope, see
+ * envelope.h) and a data file "df<ID>" (the body), plus a transcript
+ * "xf<ID>" while delivery errors are collected.  Files are written as
+ * "tf<ID>" and renamed into place, so a message is either fully queued or
+ * absent.  A qf that cannot be read is renamed to "Qf<ID>" and skipped.
+ *
+ * The queue directory comes from the QueueDirectory option (a trailing "*"
+ * selects every directory matching the prefix); when a queue directory
+ * holds "qf", "df" or "xf" subdirectories, those files go there.  Queue
+ * groups (Q lines of sendmail.cf) have their own directories (Q= of the
+ * group, relative names under the QueueDirectory's parent).
+ *
+ * All functions return 0 or an errno value unless said otherwise.
+ */
+#ifndef QUEUE_H
+#define QUEUE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "envelope.h"
+
+/* Assigns a new queue ID (sendmail 8.17's 14-character form) to e->id. */
+int queue_new_id(struct envelope *e);
+
+/*
+ * Queues a message: copies the body from body_fd (read from its start) to
+ * the df file and writes the envelope to the qf file, both synced together
+ * with their directory before returning.  Assigns an ID first when e->id is
+ * empty.  Picks the queue directory (sets e->queue_dir) and sets the body
+ * size.  On failure nothing of the message is left in the queue.
+ */
+int queue_store(struct envelope *e, int body_fd);
+/* Rewrites the qf of a queued message (after a delivery attempt), atomically. */
+int queue_update(struct envelope *e);
+/* Removes the qf, df and xf files of a queued message. */
+int queue_remove(struct envelope *e);
+/*
+ * Reads a qf file into a new envelope (its ID and queue_dir are taken from
+ * the path).  Returns NULL with *err set when the file cannot be opened
+ * (ENOENT ...) or is not a valid qf (EINVAL: corrupt, truncated, too long).
+ */
+struct envelope *queue_read(const char *qf_path, int *err);
+/* Opens the df file of a queued message for reading; a descriptor or -1 with errno. */
+int queue_df_open(const struct envelope *e);
+/* The path of a queue file of e: kind is 'q', 'd', 'x', 't' or 'Q'; malloc'ed. */
+char *queue_file_path(const struct envelope *e, char kind);
+
+/*
+ * Locks the qf file of a queued message as sendmail does (an exclusive
+ * non-blocking flock on the open qf file), so two runners, ours or the
+ * real sendmail's, never work on one message at the same time.  EWOULDBLOCK
+ * when another process holds it.  The lock lasts until queue_unlock.
+ */
+int queue_lock(struct envelope *e);
+void queue_unlock(struct envelope *e);
+
+/* QueueSortOrder */
+enum queue_sort {
+	QSORT_PRIORITY, QSORT_HOST, QSORT_FILENAME, QSORT_TIME,
+	QSORT_RANDOM, QSORT_MODIFICATION, QSORT_NONE
+};
+/* Parses a QueueSortOrder value (first letter, no case); -1 when unknown. */
+int queue_sort_parse(const char *value);
+
+/* A -qI/-qR/-qS/-qQ selection: "I" queue ID, "R" recipient, "S" sender,
+ * "Q" quarantine reason; substring match, negated with "!". */
+struct queue_filter {
+	char kind;        /* 'I', 'R', 'S' or 'Q' */
+	bool negate;
+	const char *text;
+};
+
+#define QUEUE_MAX_FILTERS 32
+
+/* Which messages a run or listing selects. */
+struct queue_select {
+	const char *qgroup;  /* only this queue group (-qG), NULL for all */
+	struct queue_filter filters[QUEUE_MAX_FILTERS];
+	int nfilters;        /* filters of one kind are or'ed, kinds are and'ed */
+	bool quarantined;    /* -qQ: only quarantined messages, else only the others */
+};
+
+struct queue_run_opts {
+	struct queue_select sel;
+	int sort;             /* enum queue_sort, or -1 for the QueueSortOrder option */
+	long min_age;         /* seconds since the last try, -1 for the MinQueueAge option */
+	long max_run_size;    /* messages per run, 0 unlimited, -1 for the MaxQueueRunSize option */
+	bool verbose;
+};
+
+/*
+ * Called with each selected message, read and locked.  Return 0 when done
+ * with it (the runner unlocks and frees it); the callback updates or removes
+ * the queue files itself (queue_update / queue_remove).
+ */
+typedef int (*queue_deliver_fn)(struct envelope *e, void *arg);
+
+/* One pass over the queue(s): returns 0 or an errno of the queue directory. */
+int queue_run(const struct queue_run_opts *opts, queue_deliver_fn deliver, void *arg);
+
+struct queue_print_opts {
+	struct queue_select sel;
+	bool verbose;   /* mailq -v: priority, full status, controlling users */
+	bool counts;    /* -bP: only the number of messages per queue */
+};
+
+/* Prints the queue as mailq does; returns sendmail's exit status (EX_OK ...). */
+int queue_print(FILE *out, const struct queue_print_opts *opts);
+
+/* The queue directories of all queue groups (after readcf), expanded;
+ * NULL-terminated, owned by the queue module. */
+char **queue_dirs(const char *qgroup);
+void queue_free_all(void);
+
+#endif
