@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "class.h"
 #include "conf.h"
 #include "err.h"
@@ -110,6 +111,12 @@ int main(int argc, char **argv)
 	switch (mode) {
 	case 't':
 		rc = testmode_run(stdin);
+		break;
+	case 'i':
+		rc = newaliases_run();
+		break;
+	case 'v':
+		rc = verify_addresses(argv + optind);
 		break;
 	default:
 		fprintf(stderr, "sendmail: mode -b%c is not available yet\n", mode);
