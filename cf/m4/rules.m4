@@ -143,7 +143,8 @@ ifdef(`_MAILERTABLE_SPEC_', `# `mailertable': per domain routes
 R$* < @ $+ > $*			$: $>MailerTable $1 < @ $2 > $3 $| $2
 ')dnl
 ifdef(`_FEAT_bestmx_is_local_', `# `bestmx_is_local': a domain whose best MX host is one of our names is local
-R$* < @ ifdef(`_CF_LOCALMX_', `$={LocalMX} .', `$+') > $*	$: $1 < @ $2 > $3 < MX $(bestmx $2 $) >
+ifdef(`_CF_LOCALMX_', `R$* < @ $={LocalMX} . > $*	$: $1 < @ $2 . > $3 < MX $(bestmx $2 . $) >',
+`R$* < @ $+ > $*			$: $1 < @ $2 > $3 < MX $(bestmx $2 $) >')
 R$* $=O $* < @ $+ > $* < MX $=w . >	$@ $>parse $>canonify $1 $2 $3
 R$+ < @ $+ > $* < MX $=w . >	$#_LOCAL_ $@ $: $1
 R$* < MX $* >			$: $1
@@ -510,6 +511,7 @@ R$* < @ $+ <PERM> > $*		$#error $@ 5.1.8 $: "553 Domain of sender address " $&f 
 R$* < @ $+ <TEMP> > $*		$#error $@ 4.1.8 $: "451 Domain of sender address " $&f " does not resolve"
 ')dnl
 ifdef(`_FEAT_badmx_', `# `badmx'
+R$* < @ $+ < OKR > > $*		$: $1 < @ $2 > $3
 R$* < @ $+ > $*			$@ $>BadMX $2
 ')dnl
 R$*				$@ < OK >
