@@ -2,7 +2,7 @@
  * dns.c: the DNS protocol layer (see dns.h).
  *
  * Owns the resolver configuration read from /etc/resolv.conf, the
- * session deadline, query construction, the UDP/TCP exchange with the
+ * per-try waits, query construction, the UDP/TCP exchange with the
  * name servers, the search-list walk, and the answer parser.  Nothing
  * here knows about sendmail's options: resolve.c turns those into
  * struct dns_params.
@@ -212,10 +212,7 @@ void dns_set_resolv_conf(const char *path)
 	ConfLoaded = false;
 }
 
-/* --------------------------------------------------------------- session */
-
-static int SessionDepth;
-static long long SessionDeadline; /* monotonic milliseconds */
+/* ---------------------------------------------------------------- timing */
 
 static long long now_ms(void)
 {
@@ -225,23 +222,16 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static long long budget_of(const struct dns_params *p)
+/*
+ * How long a try waits for server i of nns (milliseconds), as the C
+ * library's resolver does: retrans for the first server, (retrans << i)
+ * / nns for the others, at least a second.  So a query costs at most
+ * tries x the sum of these, and a lookup a bounded number of queries.
+ */
+static long long server_wait(long long retrans_ms, int i, int nns)
 {
-	long long r = p->retrans > 0 ? p->retrans : 1000;
-	long long t = p->tries > 0 ? p->tries : 1;
-	return r * t + (r < 1000 ? r : 1000);
-}
-
-void dns_session_begin(const struct dns_params *p)
-{
-	if (SessionDepth++ == 0)
-		SessionDeadline = now_ms() + budget_of(p);
-}
-
-void dns_session_end(void)
-{
-	if (SessionDepth > 0)
-		SessionDepth--;
+	long long w = i == 0 ? retrans_ms : (retrans_ms << i) / (nns > 0 ? nns : 1);
+	return w < 1000 ? 1000 : w;
 }
 
 /* ----------------------------------------------------------- query build */
@@ -699,7 +689,7 @@ struct qresult {
 };
 
 /*
- * Sends q to the servers, tries x servers, within the session deadline.
+ * Sends q to the servers, tries x servers, each waited for server_wait().
  * The same id is reused for every send so that a late answer to an
  * earlier send is still taken.
  */
@@ -713,17 +703,13 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 		socks[i] = -1;
 	bool dead[DNS_MAXNS] = {false};
 	int tries = p->tries > 0 ? p->tries : 1;
-	long long retrans = p->retrans > 0 ? p->retrans : 1000;
+	long long retrans = p->retrans > 0 ? p->retrans : 5000;
 	unsigned char *buf = sm_malloc(DNS_MAXPACKET);
 	for (int t = 0; t < tries && r->len < 0; t++) {
 		for (int ns = 0; ns < Conf.nns && r->len < 0; ns++) {
 			if (dead[ns])
 				continue;
-			long long dl = now_ms() + retrans;
-			if (dl > SessionDeadline)
-				dl = SessionDeadline;
-			if (now_ms() >= dl)
-				goto done;
+			long long dl = now_ms() + server_wait(retrans, ns, Conf.nns);
 			if (p->flags & DNSF_USEVC) {
 				size_t alen = 0;
 				enum xfer x = tcp_exchange(ns, q, qlen, ans, anssize, &alen, dl);
@@ -813,7 +799,6 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 			}
 		}
 	}
-done:
 	for (int i = 0; i < DNS_MAXNS; i++)
 		if (socks[i] >= 0)
 			(void)close(socks[i]);
@@ -834,12 +819,7 @@ static int query_one(const char *name, int type, const struct dns_params *p, uns
 		*status = dns_h_errno = DNS_NORECOVERY;
 		return -1;
 	}
-	bool own_session = SessionDepth == 0;
-	if (own_session)
-		dns_session_begin(p);
 	exchange(q, (size_t)qlen, p, ans, anssize, qr);
-	if (own_session)
-		dns_session_end();
 	dns_unreachable = qr->len < 0 && !qr->reached;
 	if (qr->len < 0) {
 		*status = dns_h_errno = DNS_TRYAGAIN;

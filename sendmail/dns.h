@@ -3,10 +3,9 @@
  * /etc/resolv.conf, sends queries over UDP (TCP when the answer is
  * truncated or when asked to), applies the search list the way the C
  * library's res_search does, and parses answers with bounds checks on
- * every byte.  Time is bounded: each query waits at most tries x retrans,
- * and a "session" (one top-level lookup such as a canonification or an MX
- * lookup, which may send several queries) has an overall deadline, so a
- * dead name server costs a few seconds, not minutes.
+ * every byte.  Time is bounded as with the C library's resolver: a query
+ * waits at most tries x (retrans for each server), and a lookup sends a
+ * bounded number of queries (search list, record types, CNAME chain).
  */
 #ifndef DNS_H
 #define DNS_H
@@ -87,15 +86,6 @@ struct dns_params {
 const struct dns_config *dns_get_config(void);
 /* Forgets the configuration (tests, or after the file was replaced). */
 void dns_reset(void);
-
-/*
- * Sessions: dns_session_begin() starts the clock for a top-level lookup
- * (nested calls just count); every query made until the matching
- * dns_session_end() shares one deadline.  Queries made outside a session
- * get a session of their own.
- */
-void dns_session_begin(const struct dns_params *p);
-void dns_session_end(void);
 
 /*
  * Sends one query for name (a trailing dot is ignored) and puts the

@@ -281,9 +281,7 @@ static char *dns_lookup(struct map *m, const char *key, char **args, int *stat)
 	resolver_params(&t, &p);
 	unsigned char *ans = sm_malloc(DNS_MAP_ANSWER_SIZE);
 	int st = DNS_OK;
-	dns_session_begin(&p);
 	int n = dns_search(name, type, &p, ans, DNS_MAP_ANSWER_SIZE, &st);
-	dns_session_end();
 	sm_free(name);
 	if (n < 0) {
 		sm_free(ans);

@@ -33,8 +33,8 @@
 #define MX_ANSWER_SIZE 8192   /* answers longer than this are cut */
 #define CANON_ANSWER_SIZE 8192
 #define MAX_CNAME_CHASE 10
-#define DEFAULT_RETRANS 2     /* seconds per try when nothing is configured */
-#define DEFAULT_TRIES 2
+#define DEFAULT_RETRANS 5     /* seconds per try when nothing is configured (RES_TIMEOUT) */
+#define DEFAULT_TRIES 2       /* RES_DFLRETRY */
 #define NAMEBUF 1025
 
 /* ------------------------------------------------------ resolver options */
@@ -410,7 +410,6 @@ bool getcanonname_tuned(char *host, size_t hbsize, bool trymx, const struct reso
 	int ntypes = hosts_sources(types, 16);
 	bool found = false, tempfail = false;
 	*statp = EX_NOHOST_;
-	dns_session_begin(&p);
 	for (int i = 0; i < ntypes && !found; i++) {
 		int st = EX_NOHOST_;
 		if (strcmp(types[i], "dns") == 0)
@@ -422,7 +421,6 @@ bool getcanonname_tuned(char *host, size_t hbsize, bool trymx, const struct reso
 		if (st == EX_TEMPFAIL_)
 			tempfail = true;
 	}
-	dns_session_end();
 	if (found) {
 		append_local_domain(host, hbsize);
 		*statp = EX_OK_;
@@ -541,7 +539,6 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 	resolver_params(t, &p);
 	/* with a wildcard MX the name is asked for as it is, without the search list */
 	bool as_is = WildcardMX && ConfigLevel >= 6;
-	dns_session_begin(&p);
 
 	if (host[0] == '[') {
 		/* an address literal is used as is; a bracketed name without MX */
@@ -595,7 +592,6 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 			if (tryfallback && NFallback > 0)
 				goto fallback;
 			*rcode = EX_TEMPFAIL_;
-			dns_session_end();
 			return -1;
 		default:
 			goto fallback;
@@ -612,7 +608,6 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 		for (int i = 0; i < nmx; i++)
 			sm_free(mxhosts[i]);
 		*rcode = EX_UNAVAILABLE_;
-		dns_session_end();
 		return NULLMX;
 	}
 
@@ -662,7 +657,6 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 				prefs[nmx++] = 0;
 			} else {
 				*rcode = EX_CONFIG_;
-				dns_session_end();
 				return -1;
 			}
 		}
@@ -679,7 +673,6 @@ int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int m
 fallback:
 	if (tryfallback)
 		(void)tryfallback_add(mxhosts, prefs, &nmx, max, t);
-	dns_session_end();
 	return nmx;
 }
 
@@ -943,13 +936,9 @@ static void resolver_startup(void)
 	char host[256];
 	if (gethostname(host, sizeof host) == 0) {
 		host[sizeof host - 1] = '\0';
-		dns_session_begin(&p);
 		int h = byname_h_errno(host, AF_INET6, &p);
-		dns_session_end();
 		if (h != DNS_OK) {
-			dns_session_begin(&p);
 			h = byname_h_errno(host, AF_INET, &p);
-			dns_session_end();
 		}
 		dns_h_errno = h;
 	}
@@ -1112,7 +1101,6 @@ bool getnamebyaddr_literal(const char *key, char *out, size_t outsize,
 	 * a DNS failure still says "not found" there).
 	 */
 	dns_h_errno = DNS_OK;
-	dns_session_begin(&p);
 	for (int i = 0; i < nsrc; i++) {
 		int status = NSS_UNAVAIL;
 		if (src[i].kind == SRC_FILES) {
@@ -1131,7 +1119,6 @@ bool getnamebyaddr_literal(const char *key, char *out, size_t outsize,
 		if (src[i].stop[status])
 			break;
 	}
-	dns_session_end();
 	*statp = found ? EX_OK_ : addr_failure_status();
 	return found;
 }
