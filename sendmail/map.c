@@ -69,15 +69,19 @@ static struct map *map_enter(const char *name)
 		sm_hash_init(&Maps, false);
 	struct map *m = sm_hash_get(&Maps, name);
 	if (m != NULL) {
-		/* a redefinition replaces the old map */
-		for (size_t i = 0; i < NMaps; i++) {
-			if (MapList[i] == m) {
-				memmove(MapList + i, MapList + i + 1, (NMaps - i - 1) * sizeof *MapList);
-				NMaps--;
-				break;
-			}
-		}
-		map_free(m);
+		/*
+		 * A redefinition reads its flags into the same map, as sendmail
+		 * does: flags and texts of the earlier K line stay unless the
+		 * new one gives them again.  What the old class built goes.
+		 */
+		if (m->cls != NULL && m->cls->close != NULL &&
+		    (((m->flags & MF_OPEN) && !(m->flags & MF_OPENBOGUS)) ||
+		     (m->cls->cflags & MCF_PARSEPRIV)))
+			m->cls->close(m);
+		m->priv = NULL;
+		m->nstack = 0;
+		m->flags &= ~(MF_OPEN | MF_OPENBOGUS | MF_VALID);
+		return m;
 	}
 	m = sm_calloc(1, sizeof *m);
 	m->name = sm_strdup(name);

@@ -66,14 +66,8 @@ static bool regex_parse(struct map *m, char *p)
 	}
 	if (!r->substrings)
 		cflags |= REG_NOSUB;
-	/* blanks in the pattern were written as the blank substitute */
-	char *pat = sm_strdup(p);
-	if (m->spacesub != ' ' && m->spacesub != 0)
-		for (char *q = pat; *q; q++)
-			if (*q == m->spacesub)
-				*q = ' ';
-	int rc = regcomp(&r->re, pat, cflags);
-	sm_free(pat);
+	/* the pattern is taken as written: -S does not change it */
+	int rc = regcomp(&r->re, p, cflags);
 	if (rc != 0) {
 		char errbuf[256];
 		regerror(rc, &r->re, errbuf, sizeof errbuf);
