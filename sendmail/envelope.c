@@ -7,6 +7,7 @@
 #include "envelope.h"
 
 #include <string.h>
+#include <unistd.h>
 
 struct envelope *envelope_new(void)
 {
@@ -16,6 +17,7 @@ struct envelope *envelope_new(void)
 	e->rcpts_tail = &e->rcpts;
 	e->headers_tail = &e->headers;
 	e->sender = sm_arena_strdup(e->arena, "");
+	e->lock_fd = -1;
 	return e;
 }
 
@@ -23,6 +25,8 @@ void envelope_free(struct envelope *e)
 {
 	if (e == NULL)
 		return;
+	if (e->lock_fd >= 0)
+		(void)close(e->lock_fd); /* releases the queue lock */
 	sm_arena_free(e->arena);
 	sm_free(e->arena);
 	sm_free(e);

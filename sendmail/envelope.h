@@ -45,6 +45,7 @@ struct recipient {
 	char *mta;         /* the host that gave diag, NULL for none */
 	time_t status_time;
 	unsigned flags;    /* RCPT_* */
+	char *qf_flags;    /* letters of the qf "R" line this version does not know, NULL for none */
 };
 
 struct header {
@@ -82,19 +83,28 @@ struct envelope {
 	/* macros saved in the qf "$" lines (e.g. $r, $s, ${daemon_flags}) as name=value pairs */
 	char **macros;
 	size_t nmacros;
+	/* queue module state (queue.h) */
+	int lock_fd;       /* the open, locked qf file while this process holds it; -1 otherwise */
+	char *df_dir;      /* qf "d": the directory of the df file when not the queue's, NULL */
+	char *qf_flags;    /* "F" letters this version does not know, NULL for none */
+	char **qf_other;   /* qf lines kept verbatim for rewriting ("!", "I" ...) */
+	size_t nqf_other;
 };
 
 /* Envelope flags (qf "F" letters where sendmail has them). */
 #define ENV_WARNING_SENT 0x0001u /* w */
-#define ENV_RESPONSE_SENT 0x0002u /* r: a return receipt was sent */
+#define ENV_RESPONSE_SENT 0x0002u /* a return receipt was sent (not saved in the qf) */
 #define ENV_8BIT_BODY 0x0004u   /* 8: the body has 8-bit bytes */
-#define ENV_BOUNCE 0x0008u      /* b: this message is a bounce */
-#define ENV_DELETE_BCC 0x0010u  /* d: Bcc: must not be sent */
+#define ENV_BOUNCE 0x0008u      /* r: this message is a response (a bounce or DSN) */
+#define ENV_DELETE_BCC 0x0010u  /* b: Bcc: must not be sent */
 #define ENV_SPLIT 0x0020u       /* s */
 #define ENV_HAS_DF 0x0040u      /* the df file exists */
+#define ENV_RET_PARAM 0x0080u   /* d: RET= was given */
+#define ENV_NO_BODY_RETURN 0x0100u /* n: RET=HDRS: return only the headers */
 
 /* A new empty envelope with its own arena. */
 struct envelope *envelope_new(void);
+/* Frees e, closing its queue lock (lock_fd) if it holds one. */
 void envelope_free(struct envelope *e);
 /* Appends a recipient (address copied into the arena); returns it. */
 struct recipient *envelope_add_rcpt(struct envelope *e, const char *address, unsigned flags);

@@ -1,0 +1,58 @@
+/*
+ * queue_int.h: what the files of the queue module share (not for others).
+ */
+#ifndef QUEUE_INT_H
+#define QUEUE_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "queue.h"
+#include "sm.h"
+
+/* Longest queue file name ("qf" + ID) a queue scan accepts, as sendmail. */
+#define QUEUE_MAX_NAME 21
+#define QUEUE_MAX_ID (QUEUE_MAX_NAME - 2)
+/* Longest logical qf line (with its continuation lines). */
+#define QF_MAX_LINE (1024 * 1024)
+
+/* True if id is usable as a queue ID (printable, no '/', not too long). */
+bool queue_id_valid(const char *id);
+
+/* The QueueDirectory (default /var/spool/mqueue) as configured. */
+const char *queue_base_dir(void);
+/* The path of a queue file kind ('q','t','d','x','Q','h') of ID in dir,
+ * in the qf/df/xf subdirectory when the directory has one; malloc'ed.
+ * df_dir, when not NULL, replaces dir for the df file. */
+char *queue_path(const char *dir, const char *df_dir, char kind, const char *id);
+/* The same path relative to the queue directory ("./dfID" or "df/dfID"). */
+char *queue_relpath(const char *dir, char kind, const char *id);
+/* The directory that holds files of that kind (dir, or dir/qf ...); malloc'ed. */
+char *queue_kind_dir(const char *dir, char kind);
+
+/*
+ * Reads one logical qf line (continuation lines, starting with a space or
+ * a tab, are joined with "\n") into b, without the newline.  Returns 1 for
+ * a line, 0 at the end of the file, -1 for a line longer than QF_MAX_LINE
+ * (the rest of it is skipped) or a read error (errno set).
+ */
+int qf_getline(FILE *f, struct sm_buf *b);
+
+/* Writes the qf text of e to f (stdio errors are left for the caller). */
+void qf_write(FILE *f, const struct envelope *e, bool with_inode, const struct stat *df_st);
+
+/* Set for verbose runs and listings: queue_log also prints. */
+extern bool QueueVerbose;
+
+/* Logs a queue problem (syslog LOG_MAIL) and, in verbose runs, says it. */
+void queue_log(int prio, const char *fmt, ...) SM_PRINTF(2, 3);
+
+/* Renames a bad qf (path) to its Qf name; logs why. */
+void queue_set_aside(const char *dir, const char *id, const char *why);
+
+/* fsync()s a directory; 0 or errno. */
+int queue_sync_dir(const char *dir);
+
+#endif
