@@ -490,24 +490,30 @@ static bool format_rr(const unsigned char *msg, size_t len, const struct dns_rr 
 	const unsigned char *rd = msg + rr->rdoff;
 	switch (rr->type) {
 	case DNS_T_A:
-		if (rr->rdlen != 4)
+		if (rr->rdlen < 4)
 			return false;
 		(void)snprintf(out, outsize, "%u.%u.%u.%u", rd[0], rd[1], rd[2], rd[3]);
 		return true;
 	case DNS_T_AAAA:
-		if (rr->rdlen != 16)
+		if (rr->rdlen < 16)
 			return false;
 		format_aaaa(rd, compress6, out, outsize);
 		return true;
 	case DNS_T_TXT: {
-		/* the first character string */
+		/*
+		 * The first character string, as sendmail gives it: up to a
+		 * NUL byte, with every byte that is no printable ASCII
+		 * character (tabs, controls, 8-bit bytes) replaced by 'X'.
+		 */
 		size_t n = rr->rdlen > 0 ? rd[0] : 0;
 		if (rr->rdlen > 0 && n + 1 > rr->rdlen)
 			n = rr->rdlen - 1;
 		if (n >= outsize)
 			n = outsize - 1;
-		memcpy(out, rd + 1, n);
-		out[n] = '\0';
+		size_t o = 0;
+		for (size_t i = 0; i < n && rd[1 + i] != 0; i++)
+			out[o++] = rd[1 + i] >= 0x20 && rd[1 + i] < 0x7f ? (char)rd[1 + i] : 'X';
+		out[o] = '\0';
 		return true;
 	}
 	case DNS_T_MX:
@@ -524,13 +530,55 @@ static bool format_rr(const unsigned char *msg, size_t len, const struct dns_rr 
 	}
 }
 
+/*
+ * Is every answer record readable, as sendmail's parser wants before it
+ * uses any?  Records must lie inside the answer, names (owners and those
+ * in the data of MX, AFSDB, SRV, NS, CNAME, PTR) must expand, and TXT
+ * data must hold its first string.  (Addresses shorter than 4 or 16
+ * bytes, which sendmail reads past, are skipped later instead.)
+ */
+static bool answer_readable(const unsigned char *msg, size_t len)
+{
+	struct dns_msg m;
+	struct dns_rr rr;
+	char name[DNS_MAXNAME];
+	if (!dns_msg_init(&m, msg, len))
+		return false;
+	int r;
+	while ((r = dns_msg_next(&m, &rr)) == 1) {
+		size_t skip = 0;
+		switch (rr.type) {
+		case DNS_T_TXT:
+			if (rr.rdlen == 0 || (size_t)msg[rr.rdoff] + 1 > rr.rdlen)
+				return false;
+			continue;
+		case DNS_T_MX:
+		case DNS_T_AFSDB:
+			skip = 2;
+			break;
+		case DNS_T_SRV:
+			skip = 6;
+			break;
+		case DNS_T_NS:
+		case DNS_T_CNAME:
+		case DNS_T_PTR:
+			break;
+		default:
+			continue;
+		}
+		if (rr.rdlen < skip + 1 || dns_expand(msg, len, rr.rdoff + skip, name, sizeof name) < 0)
+			return false;
+	}
+	return r == 0;
+}
+
 int dns_answer_join(const unsigned char *msg, size_t len, int type, int delim, int limit,
 		    bool compress6, struct sm_buf *out)
 {
 	struct dns_msg m;
 	struct dns_rr rr;
 	int values = 0;
-	if (!dns_msg_init(&m, msg, len))
+	if (!answer_readable(msg, len) || !dns_msg_init(&m, msg, len))
 		return 0;
 	while (dns_msg_next(&m, &rr) == 1) {
 		if (rr.type != type || rr.cls != DNS_C_IN)

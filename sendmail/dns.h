@@ -142,7 +142,8 @@ struct sm_buf;
  * first string of TXT records, names for the others.  With delim >= 0
  * every record is appended, separated by delim, until limit+1 values
  * (limit > 1) or DNS_JOINED_MAX (then delim and "..." end the text);
- * else only the first.  Returns the number of values.
+ * else only the first.  An answer with any unreadable record gives
+ * nothing.  Returns the number of values.
  */
 int dns_answer_join(const unsigned char *msg, size_t len, int type, int delim, int limit,
 		    bool compress6, struct sm_buf *out);

@@ -31,6 +31,11 @@ Hostile kinds (the value of a name instead of a dict):
     "WRONGID"   an answer with another query id (must be ignored), then silence
     "HUGEMX"    300 MX records with long names over TCP (UDP sets TC)
     "LONGLABEL" a name of many 63-byte labels (longer than 255 bytes)
+    "TXTBADLEN" a TXT record whose string length byte says 200 for 4 bytes,
+                then a TXT record "after"; "TXTEMPTY" the same with no data
+    "AMIXBADTXT", "AMIXBADA", "AMIXLOOP"
+                an A record, a broken TXT record (or an A record of 3 bytes, or
+                an owner name pointing at itself), another A record
     "TXTSIZE:n" a TXT record with n bytes of data (strings of 'z'), then a
                 TXT record "end"
 """
@@ -258,6 +263,23 @@ class Server:
             for i in range(300):
                 ans.append(rr(key, "MX", (i % 7, ("m%03d." % i) + "x" * 50 + "." + key)))
             return [packet(0, ans)]
+        if kind in ("AMIXBADTXT", "AMIXLOOP", "AMIXBADA"):
+            # a good A record, then a broken record, then another A record
+            if kind == "AMIXBADTXT":
+                bad = encode_name(key) + struct.pack("!HHIH", TYPES["TXT"], 1, 60, 3) + b"\x09ab"
+            elif kind == "AMIXBADA":
+                bad = encode_name(key) + struct.pack("!HHIH", TYPES["A"], 1, 60, 3) + b"\x01\x02\x03"
+            else:
+                off = 12 + len(question) + len(rr(key, "A", "192.0.2.90"))
+                bad = struct.pack("!H", 0xC000 | off) + struct.pack("!HHIH", TYPES["A"], 1, 60, 4) + b"\x01\x02\x03\x04"
+            body = rr(key, "A", "192.0.2.90") + bad + rr(key, "A", "192.0.2.91")
+            return [struct.pack("!HHHHHH", qid, 0x8580 | rd, 1, 3, 0, 0) + question + body]
+        if kind in ("TXTBADLEN", "TXTEMPTY"):
+            # TXT data whose string length runs past the record, or no data
+            data = b"\xc8abcd" if kind == "TXTBADLEN" else b""
+            body = (encode_name(key) + struct.pack("!HHIH", TYPES["TXT"], 1, 60, len(data)) +
+                    data + rr(key, "TXT", "after"))
+            return [packet(0, [body])]
         if kind.startswith("TXTSIZE:"):
             # one TXT record whose data is n bytes long, then a short one
             n = int(kind[8:])
