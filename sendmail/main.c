@@ -17,6 +17,7 @@
 #include "mailer.h"
 #include "map.h"
 #include "options.h"
+#include "queue.h"
 #include "rule.h"
 #include "testmode.h"
 
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
 	int nlate = 0;
 	int c;
 	opterr = 0;
-	while ((c = getopt(argc, argv, "b:C:d:O:o:")) != -1) {
+	while ((c = getopt(argc, argv, "b:C:d:O:o:q::v")) != -1) {
 		switch (c) {
 		case 'b':
 			mode = optarg[0];
@@ -72,6 +73,13 @@ int main(int argc, char **argv)
 			break;
 		case 'O':
 			late_opts[nlate++] = sm_asprintf(" %s", optarg);
+			break;
+		case 'q': /* queue flags: queue_cmd.c */
+			if (queue_cmdline_q(optarg) != 0)
+				usage();
+			break;
+		case 'v':
+			queue_cmdline_verbose();
 			break;
 		case 'o':
 			late_opts[nlate++] = sm_strdup(optarg);
@@ -111,6 +119,10 @@ int main(int argc, char **argv)
 	switch (mode) {
 	case 't':
 		rc = testmode_run(stdin);
+		break;
+	case 'p': /* -bp, mailq */
+	case 'P':
+		rc = queue_cmd_list(mode);
 		break;
 	case 'i':
 		rc = newaliases_run();

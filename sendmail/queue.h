@@ -113,6 +113,16 @@ struct queue_print_opts {
 /* Prints the queue as mailq does; returns sendmail's exit status (EX_OK ...). */
 int queue_print(FILE *out, const struct queue_print_opts *opts);
 
+/* The command line (queue_cmd.c): the text after "-q" (may be ""): an
+ * interval, I/R/S/Q selections (with "!"), f, p, G group; 0 or EX_USAGE. */
+int queue_cmdline_q(const char *arg);
+/* -v */
+void queue_cmdline_verbose(void);
+/* The selection built by the -q flags. */
+const struct queue_select *queue_cmdline_select(void);
+/* -bp (mode 'p', also mailq) and -bP ('P'): prints the queue; an exit status. */
+int queue_cmd_list(char mode);
+
 /* The queue directories of all queue groups (after readcf), expanded;
  * NULL-terminated, owned by the queue module. */
 char **queue_dirs(const char *qgroup);

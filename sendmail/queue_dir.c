@@ -233,3 +233,27 @@ int queue_sync_dir(const char *dir)
 		rc = errno;
 	return rc;
 }
+
+int queue_check_dirs(FILE *out)
+{
+	init_groups();
+	const char *base = queue_base_dir();
+	size_t len = strlen(base);
+	if (len > 0 && base[len - 1] == '*') {
+		if (Groups[0].dirs[0] == NULL) {
+			fprintf(out, "can not opendir(%.*s): %s\n", (int)(len - 1), base,
+				strerror(ENOENT));
+			return ENOENT;
+		}
+		return 0;
+	}
+	struct stat st;
+	if (stat(base, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		int err = errno != 0 ? errno : ENOTDIR;
+		if (S_ISDIR(st.st_mode) == 0 && errno == 0)
+			err = ENOTDIR;
+		fprintf(out, "Can not chdir(%s/): %s\n", base, strerror(err));
+		return err;
+	}
+	return 0;
+}

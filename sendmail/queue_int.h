@@ -52,6 +52,10 @@ void queue_log(int prio, const char *fmt, ...) SM_PRINTF(2, 3);
 /* Renames a bad qf (path) to its Qf name; logs why. */
 void queue_set_aside(const char *dir, const char *id, const char *why);
 
+/* Checks that the queue directories exist, saying what is wrong on out
+ * as sendmail does at start-up; 0 or errno. */
+int queue_check_dirs(FILE *out);
+
 /* fsync()s a directory; 0 or errno. */
 int queue_sync_dir(const char *dir);
 

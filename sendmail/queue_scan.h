@@ -1,0 +1,36 @@
+/*
+ * queue_scan.h: the scan of one queue directory (queue_scan.c), shared by
+ * queue runs and the mailq listing.  Not for use outside the queue module.
+ */
+#ifndef QUEUE_SCAN_H
+#define QUEUE_SCAN_H
+
+#include "queue_int.h"
+
+struct queue_entry {
+	char name[QUEUE_MAX_NAME + 1]; /* "qfID" or "hfID" */
+	long long priority;
+	time_t ctime;
+	time_t mtime;
+	char *host;   /* of the first recipient, for the host sort */
+	bool has_q;   /* a quarantine ("q") line */
+	bool bad;     /* empty or unreadable: sorted last */
+};
+
+struct queue_list {
+	struct queue_entry *v;
+	size_t n, cap;
+};
+
+/*
+ * Collects the selected messages of dir, at most max (0: all) in directory
+ * order, sorted by sort (enum queue_sort).  Names too long are reported to
+ * verbose when not NULL.  0 or the errno of opening the directory.
+ */
+int queue_scan(const char *dir, const struct queue_select *sel, int sort, long max,
+	       FILE *verbose, struct queue_list *out);
+void queue_scan_free(struct queue_list *l);
+/* QueueSortOrder as configured (priority by default). */
+int queue_sort_option(void);
+
+#endif
