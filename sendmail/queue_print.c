@@ -53,6 +53,41 @@ static void put_cut(FILE *out, const char *s, size_t width)
 	fwrite(s, 1, n, out);
 }
 
+/*
+ * sendmail reads the whole envelope when the df file is missing, and its
+ * address parser complains about control characters in the sender and
+ * the recipients; says the same, then rewinds f.
+ */
+static void syntax_errors(FILE *out, FILE *f)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	while (qf_getline(f, &b) > 0) {
+		if (b.data[0] == '.' && b.len == 1)
+			break;
+		if (b.data[0] != 'S' && b.data[0] != 'R')
+			continue;
+		char *s = b.data + 1;
+		if (b.data[0] == 'R' && strchr(s, ':') != NULL)
+			s = strchr(s, ':') + 1;
+		size_t n = strlen(s);
+		if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
+			s[n - 1] = '\0';
+			s++;
+		}
+		bool bad = false;
+		for (char *p = s; *p != '\0'; p++)
+			if ((unsigned char)*p < ' ' || *p == 0x7f) {
+				*p = '?';
+				bad = true;
+			}
+		if (bad)
+			fprintf(out, "Syntax error in mailbox address \"%s\" (non-printable character)\n", s);
+	}
+	sm_buf_free(&b);
+	rewind(f);
+}
+
 struct widths {
 	size_t sender, rcpt, status, ctl;
 };
@@ -62,7 +97,7 @@ static void print_entry(FILE *out, const char *dir, const struct queue_entry *q,
 	static const struct widths W[2] = {{39, 38, 60, 64}, {78, 71, 100, 64}};
 	const struct widths *w = &W[verbose];
 	const char *id = q->name + 2;
-	fprintf(out, "%14s", id);
+	fprintf(out, "%13s", id);
 	char *qd = queue_kind_dir(dir, 'q');
 	char *path = sm_asprintf("%s/%s", qd, q->name);
 	sm_free(qd);
@@ -84,6 +119,7 @@ static void print_entry(FILE *out, const char *dir, const struct queue_entry *q,
 		size = (long long)st.st_size;
 	} else {
 		int err = errno;
+		syntax_errors(out, f);
 		char *rel = queue_relpath(dir, 'd', id);
 		fprintf(out, "readqf: cannot open %s: %s\n", rel, strerror(err));
 		sm_free(rel);
