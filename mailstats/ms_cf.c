@@ -3,10 +3,12 @@
  *
  * Owns the line scan that 8.17's mailstats does on its own (it does not run
  * the full configuration reader): "O StatusFile=value" (name without regard
- * to case, '#' starts a comment, trailing blanks dropped), the one-letter
- * "OSvalue", and the name of every M line (up to a comma or white space),
+ * to case, trailing blanks dropped), the one-letter "OSvalue", and the
+ * name of every M line (up to a comma or white space, at most 20 bytes),
  * numbered after prog, *file* and *include*; a name seen before keeps its
- * number.  More than 25 names is an error, as in sendmail.
+ * number.  More than 25 names is an error.  As in 8.17, '#' ends every
+ * line and lines are read in pieces of 2047 bytes (a longer line goes on
+ * as a new line).
  */
 #include "ms.h"
 
@@ -18,15 +20,18 @@
 
 #include "sm.h"
 
+#define MS_LINELEN 2048
+#define MS_NAMELEN 20
+
 static bool ms_space(int c)
 {
 	return isspace((unsigned char)c) != 0;
 }
 
-/* The option value: up to '#', without trailing white space. */
+/* The option value, without trailing white space. */
 static char *ms_value(const char *p)
 {
-	size_t n = strcspn(p, "#");
+	size_t n = strlen(p);
 	while (n > 0 && ms_space(p[n - 1]))
 		n--;
 	return sm_strndup(p, n);
@@ -59,7 +64,7 @@ static bool ms_mailer(struct ms_cf *cf, const char *line)
 {
 	const char *p = line + 1;
 	size_t n = 0;
-	while (p[n] != '\0' && p[n] != ',' && !ms_space(p[n]))
+	while (p[n] != '\0' && p[n] != ',' && !ms_space(p[n]) && n < MS_NAMELEN)
 		n++;
 	for (int i = 0; i < cf->nmailers; i++)
 		if (strlen(cf->mailer[i]) == n && strncmp(cf->mailer[i], p, n) == 0)
@@ -81,13 +86,10 @@ int ms_cf_read(const char *path, struct ms_cf *cf)
 		fprintf(stderr, "mailstats: %s: %s\n", path, strerror(errno));
 		return EX_NOINPUT_;
 	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char line[MS_LINELEN];
 	int rc = 0;
-	while ((len = getline(&line, &cap, fp)) >= 0) {
-		/* A NUL ends the line as it would for a C string reader. */
-		line[strcspn(line, "\n")] = '\0';
+	while (fgets(line, sizeof line, fp) != NULL) {
+		line[strcspn(line, "#\n")] = '\0';
 		if (line[0] == 'O')
 			ms_option(cf, line);
 		else if (line[0] == 'M' && !ms_mailer(cf, line)) {
@@ -101,7 +103,6 @@ int ms_cf_read(const char *path, struct ms_cf *cf)
 		fprintf(stderr, "mailstats: %s: %s\n", path, strerror(errno));
 		rc = EX_IOERR_;
 	}
-	free(line);
 	if (fclose(fp) != 0 && rc == 0) {
 		fprintf(stderr, "mailstats: %s: %s\n", path, strerror(errno));
 		rc = EX_IOERR_;

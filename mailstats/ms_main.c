@@ -37,9 +37,9 @@ static void usage(void)
 
 static bool row_used(const struct stats_rec *st, int i)
 {
-	return st->msgs_from[i] != 0 || st->kb_from[i] != 0 || st->msgs_to[i] != 0 ||
-	       st->kb_to[i] != 0 || st->rejected[i] != 0 || st->discarded[i] != 0 ||
-	       st->quarantined[i] != 0;
+	/* Kilobyte counts alone do not show a mailer, as in 8.17. */
+	return st->msgs_from[i] != 0 || st->msgs_to[i] != 0 || st->rejected[i] != 0 ||
+	       st->discarded[i] != 0 || st->quarantined[i] != 0;
 }
 
 static void print_stats(const struct stats_rec *st, const struct ms_cf *cf,
@@ -98,8 +98,9 @@ static int report(const char *file, enum stats_read_result r, int version)
 	case STATS_IOERR:
 		break;
 	}
-	fprintf(stderr, "mailstats: %s: %s\n", file, strerror(errno));
-	return EX_IOERR_;
+	fputs("mailstats: ", stderr);
+	perror(file);
+	return EX_NOINPUT_;
 }
 
 static int run(const struct ms_opts *o, const struct ms_cf *cf)
