@@ -20,6 +20,7 @@
 int qf_getline(FILE *f, struct sm_buf *b)
 {
 	sm_buf_reset(b);
+	sm_buf_reserve(b, 1); /* b->data is never NULL, even for an empty line */
 	bool any = false, toolong = false;
 	int c;
 	for (;;) {

@@ -156,7 +156,7 @@ static struct envelope *parse(FILE *f, const char **why)
 	bool done = false, have_sender = false;
 	long long v;
 	int lineno = 0;
-	int rc;
+	int rc = 0;
 	*why = NULL;
 	while (*why == NULL && (rc = qf_getline(f, &b)) > 0) {
 		lineno++;
