@@ -252,7 +252,7 @@ int queue_check_dirs(FILE *out)
 		int err = errno != 0 ? errno : ENOTDIR;
 		if (S_ISDIR(st.st_mode) == 0 && errno == 0)
 			err = ENOTDIR;
-		fprintf(out, "Can not chdir(%s/): %s\n", base, strerror(err));
+		fprintf(out, "can not chdir(%s/): %s\n", base, strerror(err));
 		return err;
 	}
 	return 0;

@@ -76,11 +76,13 @@ static void syntax_errors(FILE *out, FILE *f)
 			s++;
 		}
 		bool bad = false;
-		for (char *p = s; *p != '\0'; p++)
-			if ((unsigned char)*p < ' ' || *p == 0x7f) {
-				*p = '?';
+		for (char *p = s; *p != '\0'; p++) {
+			unsigned char c = (unsigned char)*p;
+			if ((c < ' ' && c != '\t') || c == 0x7f)
 				bad = true;
-			}
+			if (c < ' ' || c >= 0x7f)
+				*p = '?';
+		}
 		if (bad)
 			fprintf(out, "Syntax error in mailbox address \"%s\" (non-printable character)\n", s);
 	}

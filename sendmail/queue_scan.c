@@ -61,12 +61,12 @@ static char *host_of(const char *addr)
 
 /* Reads what sorting and selection need from a qf; false when it is empty. */
 static bool peek(const char *path, struct queue_entry *q, const struct queue_select *sel,
-		 bool want_host, bool *match)
+		 bool want_host, bool sort_needs_time, bool *match)
 {
 	FILE *f = fopen(path, "re");
 	if (f == NULL)
 		return false;
-	bool any = false;
+	bool any = false, seen_s = false;
 	bool kind_seen[4] = {false}, kind_ok[4] = {false};
 	static const char kinds[] = "IRSQ";
 	for (int i = 0; i < sel->nfilters; i++) {
@@ -74,19 +74,27 @@ static bool peek(const char *path, struct queue_entry *q, const struct queue_sel
 		if (k != NULL)
 			kind_seen[k - kinds] = true;
 	}
+	/* read only as far as sorting and selection need, as sendmail does:
+	 * a "q" line after that point does not count */
+	bool have_p = false, have_t = sort_needs_time == false, have_host = !want_host;
 	struct sm_buf b;
 	sm_buf_init(&b);
 	int rc;
 	while ((rc = qf_getline(f, &b)) > 0) {
+		if (have_p && have_t && have_host && (!kind_seen[1] || kind_ok[1]) &&
+		    (!kind_seen[2] || kind_ok[2] || seen_s) && (!kind_seen[3] || kind_ok[3]))
+			break;
 		any = true;
 		const char *s = b.data + 1;
 		int check = -1;
 		switch (b.data[0]) {
 		case 'P':
 			q->priority = strtoll(s, NULL, 10);
+			have_p = true;
 			break;
 		case 'T':
 			q->ctime = (time_t)strtoll(s, NULL, 10);
+			have_t = true;
 			break;
 		case 'q':
 			q->has_q = true;
@@ -94,6 +102,7 @@ static bool peek(const char *path, struct queue_entry *q, const struct queue_sel
 			break;
 		case 'S':
 			check = 2;
+			seen_s = true;
 			break;
 		case 'R': {
 			const char *c = strchr(s, ':');
@@ -101,6 +110,7 @@ static bool peek(const char *path, struct queue_entry *q, const struct queue_sel
 				s = c + 1;
 			if (want_host && q->host == NULL)
 				q->host = host_of(s);
+			have_host = true;
 			check = 1;
 			break;
 		}
@@ -164,9 +174,9 @@ static int cmp_entry(const void *pa, const void *pb)
 	}
 	if (c == 0)
 		c = (a->priority > b->priority) - (a->priority < b->priority);
-	if (c == 0)
-		c = (a->ctime > b->ctime) - (a->ctime < b->ctime);
-	return c != 0 ? c : cmp_name(a, b);
+	if (c != 0)
+		return c;
+	return (a->seq > b->seq) - (a->seq < b->seq); /* directory order, as sendmail */
 }
 
 int queue_scan(const char *dir, const struct queue_select *sel, int sort, long max,
@@ -206,7 +216,7 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 		sm_strlcpy(q.name, de->d_name, sizeof q.name);
 		q.mtime = st.st_mtime;
 		bool match = true;
-		q.bad = !peek(path, &q, sel, sort == QSORT_HOST, &match);
+		q.bad = !peek(path, &q, sel, sort == QSORT_HOST, sort == QSORT_TIME, &match);
 		sm_free(path);
 		if (!match) {
 			sm_free(q.host);
@@ -216,6 +226,7 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 			out->cap = out->cap ? 2 * out->cap : 64;
 			out->v = sm_realloc(out->v, out->cap * sizeof *out->v);
 		}
+		q.seq = out->n;
 		out->v[out->n++] = q;
 	}
 	(void)closedir(d);

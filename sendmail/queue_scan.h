@@ -15,6 +15,7 @@ struct queue_entry {
 	char *host;   /* of the first recipient, for the host sort */
 	bool has_q;   /* a quarantine ("q") line */
 	bool bad;     /* empty or unreadable: sorted last */
+	size_t seq;   /* position in directory order: the last tie-break */
 };
 
 struct queue_list {
