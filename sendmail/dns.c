@@ -910,9 +910,8 @@ static int querydomain(const char *name, const char *domain, int type, const str
 			*status = dns_h_errno = DNS_NORECOVERY;
 			return -1;
 		}
+		/* as is: a trailing dot makes it absolute, two make a bad name */
 		memcpy(full, name, n + 1);
-		if (n > 0 && full[n - 1] == '.')
-			full[n - 1] = '\0';
 	} else {
 		size_t d = strlen(domain);
 		if (n + d + 1 >= sizeof full) {

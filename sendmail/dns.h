@@ -95,7 +95,7 @@ void dns_reset(void);
  */
 int dns_query(const char *name, int type, const struct dns_params *p, unsigned char *ans,
 	      size_t anssize, int *status);
-/* As dns_query for "name.domain" (domain NULL: name alone). */
+/* As dns_query for "name.domain" (domain NULL: name as it is, a trailing dot included). */
 int dns_querydomain(const char *name, const char *domain, int type, const struct dns_params *p,
 		    unsigned char *ans, size_t anssize, int *status);
 /*

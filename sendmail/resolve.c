@@ -343,9 +343,14 @@ restart:;
 			list[nlist++] = c->search[0];
 		}
 	} else if (ends_dot) {
-		/* the caller sees the dot go, found or not */
-		name[nl - 1] = '\0';
+		/*
+		 * The caller sees one dot go, found or not; the query keeps it
+		 * ("a.b.." is a bad name that is never asked for).
+		 */
 		sm_strlcpy(host, name, hbsize);
+		size_t hl = strlen(host);
+		if (hl > 0 && host[hl - 1] == '.')
+			host[hl - 1] = '\0';
 	}
 
 	static const int types[] = {DNS_T_AAAA, DNS_T_A, DNS_T_MX};

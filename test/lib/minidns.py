@@ -12,6 +12,7 @@ that resolvers can be tested against them.
     }                                       # NXDOMAIN, DROP (no answer) and the
                                             # hostile kinds below
     srv = Server(zone, "127.0.0.1", 53)     # threads; srv.close() stops it
+                                            # ("::1" listens on IPv6)
     srv.queries  -> list of (name, type name, "udp"|"tcp")
 
 A type may map to one of the kind strings instead of a list ({"AAAA": "SERVFAIL",
@@ -118,10 +119,11 @@ class Server:
         self.queries = []
         self.lock = threading.Lock()
         self.running = True
-        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        self.udp = socket.socket(family, socket.SOCK_DGRAM)
         self.udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.udp.bind((addr, port))
-        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp = socket.socket(family, socket.SOCK_STREAM)
         self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.tcp.bind((addr, port))
         self.tcp.listen(16)
