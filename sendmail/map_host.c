@@ -3,7 +3,10 @@
  *
  * host    canonifies the key through resolve.c (service switch, DNS,
  *         hosts file); a key in brackets is an address whose name is
- *         looked up.  Results, failures included, are cached per key.
+ *         looked up.  Results, failures included, are cached per key
+ *         (10 minutes, temporary failures 1) in one cache for all host
+ *         maps, as sendmail keeps them in its symbol table, with the
+ *         h_errno they left.
  * bestmx  the best MX host of the key (this host wins among the best),
  *         or all of them joined by the -z character.
  * dns     the records of one type (-R) of the key (+ -B domain): the

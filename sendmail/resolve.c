@@ -7,8 +7,13 @@
  * text file), DNS canonification with its own search list, getmxrr (MX
  * sorting with the per-process hash for equal preferences, the local
  * host first among equals, duplicates, null MX, the fallback to the host
- * itself and to FallbackMXhost), and reverse lookups of [address] keys
- * for the host map (the system hosts file, then PTR).
+ * itself and to FallbackMXhost), reverse lookups of [address] keys for
+ * the host map (the "hosts" line of /etc/nsswitch.conf with its actions:
+ * /etc/hosts and PTR records, read as the C library reads them), and the
+ * work sendmail does with the resolver at start-up (its own host name,
+ * the FallbackMXhost list).  Along the way it keeps dns_h_errno as the C
+ * library and sendmail would leave h_errno, which sendmail's host map
+ * reads.
  */
 #include "resolve.h"
 

@@ -1,8 +1,9 @@
 /*
  * resolve.h: host name resolution for the host, bestmx and dns maps and
  * for test mode's /mx and /canon: the service switch decides between the
- * hosts file (HostsFile option) and DNS; with no DNS server answering,
- * lookups fail as temporary failures quickly instead of hanging.
+ * hosts file (HostsFile option) and DNS; address lookups follow
+ * /etc/nsswitch.conf.  Time is bounded by the resolver options (see
+ * dns.h); a name server that does not answer is a temporary failure.
  */
 #ifndef RESOLVE_H
 #define RESOLVE_H
