@@ -36,7 +36,17 @@ int queue_new_id(struct envelope *e);
  * size.  On failure nothing of the message is left in the queue.
  */
 int queue_store(struct envelope *e, int body_fd);
-/* Rewrites the qf of a queued message (after a delivery attempt), atomically. */
+/*
+ * Rewrites the qf of a queued message (after a delivery attempt),
+ * atomically.  What sendmail 8.17 writes after an attempt, the caller sets
+ * before: e->last_try (qf "K", the time of the attempt), e->ntries ("N",
+ * one more), e->status_msg ("M" before the sender: the status mailq shows,
+ * e.g. "Deferred: 451 4.2.1 mailbox busy"), and for each recipient still
+ * to be tried r->diag (its own "M" line, written before its C/Q/r/R lines;
+ * mailq -v shows it under the address; NULL for none).  Recipients with
+ * RCPT_DONE are left out.  An envelope read with queue_read also gets the
+ * "I" (df inode) line, as sendmail writes it after a queue run.
+ */
 int queue_update(struct envelope *e);
 /* Removes the qf, df and xf files of a queued message. */
 int queue_remove(struct envelope *e);
@@ -59,6 +69,43 @@ char *queue_file_path(const struct envelope *e, char kind);
  */
 int queue_lock(struct envelope *e);
 void queue_unlock(struct envelope *e);
+
+/*
+ * Priorities (queue_prio.c), as sendmail 8.17 computes them.  Higher
+ * numbers are delivered later.
+ *
+ * The precedence class of a message: the value of its Precedence: header
+ * looked up (without case, leading blanks skipped) among the P lines of
+ * the configuration; 0 when it has none or an unknown one.
+ */
+int queue_precedence_class(const struct envelope *e);
+/*
+ * The priority of a new message (qf "P"): msgsize - pclass * ClassFactor
+ * + nrcpts * RecipientFactor (defaults 1800 and 30000).  msgsize is what
+ * sendmail counts: every byte read for the message, headers, the blank
+ * line and the body, with "\n" line ends; nrcpts the number of recipients.
+ */
+long queue_priority(long msgsize, int nrcpts, int pclass);
+/* Adds RetryFactor (default 90000) to e->priority; queue_run does it for
+ * each message it hands to the delivery callback (not for the first
+ * delivery attempt at submission). */
+void queue_retry_priority(struct envelope *e);
+/*
+ * When a delay warning and a bounce are due for e (absolute times):
+ * e->ctime plus Timeout.queuewarn / Timeout.queuereturn for the message's
+ * precedence: ".urgent" (class > 0), ".normal" (0), ".non-urgent" (< 0),
+ * ".dsn" (class 0 and ENV_BOUNCE, when set), else the plain option, else
+ * the old T option ("return/warn"); units default to days for
+ * queuereturn and hours for queuewarn.  queuereturn 0 or "now": the
+ * message is returned at its next attempt (*return_at <= now); default 5
+ * days.  *warn_at is 0 when no warning is due at all: queuewarn unset or
+ * 0 (the default), a negative precedence, or ENV_WARNING_SENT already set.
+ * The caller still checks each recipient's NOTIFY (RCPT_NOTIFY_DELAY when
+ * RCPT_HAS_NOTIFY) before warning, and sets ENV_WARNING_SENT ("w") after.
+ * Differences: a specific ".class" value wins over the plain one whatever
+ * their order (sendmail lets the later one win).
+ */
+void queue_timeouts(const struct envelope *e, time_t *warn_at, time_t *return_at);
 
 /* QueueSortOrder */
 enum queue_sort {

@@ -12,6 +12,10 @@
 #include "queue.h"
 #include "sm.h"
 
+/* Private envelope flag: e was read from its qf file (queue_read), so an
+ * update writes the "I" (df inode) line as sendmail does after a queue run. */
+#define ENV_QF_READ 0x40000000u
+
 /* Longest queue file name ("qf" + ID) a queue scan accepts, as sendmail. */
 #define QUEUE_MAX_NAME 21
 #define QUEUE_MAX_ID (QUEUE_MAX_NAME - 2)

@@ -146,6 +146,10 @@ void qf_write(FILE *f, const struct envelope *e, bool with_inode, const struct s
 	for (const struct recipient *r = e->rcpts; r != NULL; r = r->next) {
 		if (r->flags & RCPT_DONE)
 			continue;
+		/* the recipient's status (mailq -v shows it under the address)
+		 * comes first, then its controlling user, ORCPT, final recipient */
+		if (r->diag != NULL && *r->diag != '\0')
+			put_line(f, 'M', r->diag);
 		if (r->ctladdr != NULL ? (ctl == NULL || strcmp(ctl, r->ctladdr) != 0) : ctl != NULL) {
 			put_line(f, 'C', r->ctladdr != NULL ? r->ctladdr : "");
 			ctl = r->ctladdr;

@@ -51,7 +51,7 @@ static void read_flags(struct envelope *e, const char *s)
 }
 
 static bool read_rcpt(struct envelope *e, const char *s, const char *ctl, char **orcpt,
-		      char **final)
+		      char **final, char **diag)
 {
 	const char *colon = strchr(s, ':');
 	const char *addr = s;
@@ -92,7 +92,8 @@ static bool read_rcpt(struct envelope *e, const char *s, const char *ctl, char *
 	r->ctladdr = ctl != NULL ? dup(e, ctl) : NULL;
 	r->orcpt = *orcpt;
 	r->final_rcpt = *final;
-	*orcpt = *final = NULL;
+	r->diag = *diag;
+	*orcpt = *final = *diag = NULL;
 	return true;
 }
 
@@ -152,7 +153,7 @@ static struct envelope *parse(FILE *f, const char **why)
 	struct envelope *e = envelope_new();
 	struct sm_buf b;
 	sm_buf_init(&b);
-	char *ctl = NULL, *orcpt = NULL, *final = NULL;
+	char *ctl = NULL, *orcpt = NULL, *final = NULL, *diag = NULL;
 	bool done = false, have_sender = false;
 	long long v;
 	int lineno = 0;
@@ -194,7 +195,12 @@ static struct envelope *parse(FILE *f, const char **why)
 		case 'I':
 			break; /* rewritten from the df file */
 		case 'M':
-			e->status_msg = dup(e, s);
+			/* before the sender: the message's status; after it: the
+			 * status of the recipient that follows */
+			if (have_sender)
+				diag = dup(e, s);
+			else
+				e->status_msg = dup(e, s);
 			break;
 		case 'q':
 			e->quarantine = dup(e, s);
@@ -231,7 +237,7 @@ static struct envelope *parse(FILE *f, const char **why)
 			final = dup(e, s);
 			break;
 		case 'R':
-			if (!read_rcpt(e, s, ctl, &orcpt, &final))
+			if (!read_rcpt(e, s, ctl, &orcpt, &final, &diag))
 				*why = "empty recipient";
 			break;
 		case 'H':
@@ -307,7 +313,7 @@ struct envelope *queue_read(const char *qf_path, int *err)
 	}
 	e->queue_dir = dup(e, dir);
 	sm_free(dir);
-	e->flags |= ENV_HAS_DF;
+	e->flags |= ENV_HAS_DF | ENV_QF_READ;
 	*err = 0;
 	return e;
 }

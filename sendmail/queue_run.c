@@ -87,6 +87,7 @@ static void run_one(const char *dir, const struct queue_entry *q, long min_age, 
 		envelope_free(e);
 		return;
 	}
+	queue_retry_priority(e); /* each processing lowers its priority */
 	(void)deliver(e, arg);
 	envelope_free(e); /* releases the lock */
 }

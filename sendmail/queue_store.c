@@ -266,7 +266,8 @@ int queue_update(struct envelope *e)
 	char *qf = queue_file_path(e, kind);
 	char *other = queue_file_path(e, kind == 'h' ? 'q' : 'h');
 	(void)unlink(tf); /* a leftover of a crash: we hold the lock */
-	int fd = write_tf(e, tf, &rc, true);
+	/* sendmail writes the df inode ("I") once it has read the qf back */
+	int fd = write_tf(e, tf, &rc, (e->flags & ENV_QF_READ) != 0);
 	if (fd >= 0 && rename(tf, qf) != 0) {
 		rc = errno;
 		(void)close(fd);
