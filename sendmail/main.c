@@ -1,32 +1,95 @@
 /*
- * main.c: the sendmail command: parses the command line, reads the
+ * main.c: the sendmail command: parses the command line (every flag of
+ * sendmail 8.17, its messages and exit statuses for bad ones), reads the
  * configuration and runs the requested mode.  Invoked as mailq,
  * newaliases, hoststat or purgestat it acts as -bp, -bi, -bh or -bH.
+ * Submission itself is submit.c; the queue flags are queue_cmd.c's.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alias.h"
+#include "deliver.h"
 #include "class.h"
 #include "conf.h"
 #include "err.h"
 #include "hostenv.h"
+#include "log.h"
 #include "macro.h"
 #include "mailer.h"
 #include "map.h"
 #include "options.h"
 #include "queue.h"
 #include "rule.h"
+#include "submit.h"
 #include "testmode.h"
 
 #define DEFAULT_CF "/etc/mail/sendmail.cf"
 
+static const char *Argv0 = "sendmail";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: sendmail [-C file] [-bt] [-O option=value] [-d flags]\n");
 	exit(EX_USAGE_);
+}
+
+/*
+ * getopt as sendmail's: its messages name the program as invoked.  Flags
+ * taking a value take it attached or as the next argument; "q" takes an
+ * optional attached value only.
+ */
+#define SM_OPTS "A:B:b:C:cd:D:e:EF:f:Gh:IiL:M:mN:nO:o:p:Q:q:R:r:sTtUV:vX:"
+static int OptInd = 1, OptPos;
+static char *OptArg;
+
+static int sm_getopt(int argc, char **argv)
+{
+	OptArg = NULL;
+	if (OptPos == 0) {
+		if (OptInd >= argc || argv[OptInd][0] != '-' || argv[OptInd][1] == '\0')
+			return -1;
+		if (strcmp(argv[OptInd], "--") == 0) {
+			OptInd++;
+			return -1;
+		}
+		OptPos = 1;
+	}
+	int c = (unsigned char)argv[OptInd][OptPos++];
+	const char *spec = c != ':' ? strchr(SM_OPTS, c) : NULL;
+	bool last = argv[OptInd][OptPos] == '\0';
+	if (spec == NULL) {
+		fprintf(stderr, "%s: illegal option -- %c\n", Argv0, c);
+		if (last) {
+			OptInd++;
+			OptPos = 0;
+		}
+		return '?';
+	}
+	if (spec[1] != ':') {
+		if (last) {
+			OptInd++;
+			OptPos = 0;
+		}
+		return c;
+	}
+	if (!last) {
+		OptArg = argv[OptInd] + OptPos;
+	} else if (c == 'q') {
+		OptArg = "";
+	} else if (OptInd + 1 < argc) {
+		OptArg = argv[++OptInd];
+	} else {
+		fprintf(stderr, "%s: option requires an argument -- %c\n", Argv0, c);
+		OptInd++;
+		OptPos = 0;
+		return ':';
+	}
+	OptInd++;
+	OptPos = 0;
+	return c;
 }
 
 static void install_default_host_map(void)
@@ -39,6 +102,7 @@ static void install_default_host_map(void)
 
 int main(int argc, char **argv)
 {
+	Argv0 = argv[0];
 	const char *cf = DEFAULT_CF;
 	char mode = 'm';
 	const char *prog = strrchr(argv[0], '/');
@@ -60,34 +124,114 @@ int main(int argc, char **argv)
 	char **late_opts = sm_calloc((size_t)argc + 1, sizeof *late_opts);
 	int nlate = 0;
 	int c;
-	opterr = 0;
-	while ((c = getopt(argc, argv, "b:C:d:O:o:q::v")) != -1) {
+	bool qflag = false, bad = false;
+	const char *logtag = NULL, *dlog = NULL, *xlog = NULL;
+	struct submit_opts so = {.hop_count = -1};
+	while ((c = sm_getopt(argc, argv)) != -1) {
 		switch (c) {
 		case 'b':
-			mode = optarg[0];
+			mode = OptArg[0];
+			if (mode == '\0' || strchr("aDdHhimPpstv", mode) == NULL || OptArg[1] != '\0') {
+				usrerr("Invalid operation mode %c", mode);
+				exit(EX_USAGE_);
+			}
+			break;
+		case 'A':
+			if (strcmp(OptArg, "c") == 0)
+				so.msp = true;
+			else if (strcmp(OptArg, "m") != 0)
+				bad = true;
+			break;
+		case 'B':
+			so.body_type = OptArg;
 			break;
 		case 'C':
-			cf = optarg;
+			cf = OptArg;
 			break;
 		case 'd':
 			break;
+		case 'D':
+			dlog = OptArg;
+			break;
+		case 'F':
+			so.fullname = OptArg;
+			break;
+		case 'f':
+		case 'r':
+			if (so.from != NULL) {
+				usrerr("More than one \"from\" person");
+				exit(EX_USAGE_);
+			}
+			so.from = OptArg;
+			break;
+		case 'h': {
+			char *end;
+			long h = strtol(OptArg, &end, 10);
+			if (*OptArg == '\0' || *end != '\0' || h < -1000000 || h > 1000000) {
+				usrerr("Bad hop count (%s)", OptArg);
+				exit(EX_USAGE_);
+			}
+			so.hop_count = h < 0 ? 0 : (int)h;
+			break;
+		}
+		case 'i':
+			so.ignore_dots = true;
+			break;
+		case 'I':
+			mode = 'i';
+			break;
+		case 'L':
+			logtag = OptArg;
+			break;
+		case 'N':
+			so.notify = OptArg;
+			break;
 		case 'O':
-			late_opts[nlate++] = sm_asprintf(" %s", optarg);
-			break;
-		case 'q': /* queue flags: queue_cmd.c */
-			if (queue_cmdline_q(optarg) != 0)
-				usage();
-			break;
-		case 'v':
-			queue_cmdline_verbose();
+			late_opts[nlate++] = sm_asprintf(" %s", OptArg);
 			break;
 		case 'o':
-			late_opts[nlate++] = sm_strdup(optarg);
+			if (OptArg[0] == 'i' && OptArg[1] == '\0')
+				so.ignore_dots = true;
+			late_opts[nlate++] = sm_strdup(OptArg);
+			break;
+		case 'q': /* queue flags: queue_cmd.c */
+			qflag = true;
+			if (queue_cmdline_q(OptArg) != 0)
+				usage();
+			break;
+		case 'Q':
+			break;
+		case 'R':
+			so.ret = OptArg;
+			break;
+		case 't':
+			so.read_rcpts = true;
+			break;
+		case 'v':
+			so.verbose = true;
+			queue_cmdline_verbose();
+			break;
+		case 'V':
+			so.envid = OptArg;
+			break;
+		case 'X':
+			xlog = OptArg;
+			break;
+		case 'U':
+			exit(EX_USAGE_);
+		case 'c': case 'E': case 'e': case 'G': case 'M': case 'm': case 'n':
+		case 'p': case 's': case 'T':
+			/* accepted for compatibility; no effect here */
 			break;
 		default:
-			usage();
+			bad = true;
+			break;
 		}
 	}
+	if (bad)
+		usage();
+	if (submit_check_opts(&so) != 0)
+		exit(EX_USAGE_);
 
 	if (!readcf(cf))
 		exit(EX_OSFILE_);
@@ -115,7 +259,23 @@ int main(int argc, char **argv)
 	if (mailer_find("local") == NULL)
 		syserr("No local mailer defined");
 
+	log_open(logtag);
+	if (dlog != NULL)
+		log_set_file(dlog);
+	if (xlog != NULL && !log_set_traffic(xlog))
+		syserr("cannot open %s", xlog);
+
 	int rc = EX_OK_;
+	if (mode == 'm' && qflag && OptInd >= argc) {
+		struct deliver_opts dopt = {.verbose = so.verbose};
+		struct queue_run_opts ro = {.sort = -1, .min_age = -1, .max_run_size = -1,
+					    .verbose = so.verbose};
+		ro.sel = *queue_cmdline_select();
+		int err = queue_run(&ro, submit_deliver_queued, &dopt);
+		maps_close_all();
+		log_close();
+		return err == 0 ? EX_OK_ : EX_OSFILE_;
+	}
 	switch (mode) {
 	case 't':
 		rc = testmode_run(stdin);
@@ -128,7 +288,15 @@ int main(int argc, char **argv)
 		rc = newaliases_run();
 		break;
 	case 'v':
-		rc = verify_addresses(argv + optind);
+		rc = verify_addresses(argv + OptInd);
+		break;
+	case 'm':
+		if (OptInd >= argc && !so.read_rcpts) {
+			usrerr("Recipient names must be specified");
+			rc = EX_USAGE_;
+			break;
+		}
+		rc = submit_run(&so, argv + OptInd);
 		break;
 	default:
 		fprintf(stderr, "sendmail: mode -b%c is not available yet\n", mode);
@@ -136,5 +304,6 @@ int main(int argc, char **argv)
 		break;
 	}
 	maps_close_all();
+	log_close();
 	return rc;
 }

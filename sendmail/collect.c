@@ -1,0 +1,225 @@
+/*
+ * collect.c: reads a submitted message from standard input (see collect.h).
+ *
+ * Owns the reading rules of a message given on the command line: the
+ * "From " line, header lines and their continuations, the end of the
+ * headers, the "." rules without -i, CRLF to LF, 8-bit detection and the
+ * size limits (MaxHeadersLength, MaxMessageSize).  Headers go into the
+ * envelope as they were written (the text after the colon is kept byte for
+ * byte); the body goes to an unlinked temporary file.
+ */
+#include "collect.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "sm.h"
+
+bool collect_is_header(const char *line, size_t len)
+{
+	size_t i = 0;
+	while (i < len && line[i] != ':') {
+		unsigned char c = (unsigned char)line[i];
+		if (c <= ' ' || c >= 127)
+			break;
+		i++;
+	}
+	/* "Name :" is a header too */
+	size_t j = i;
+	while (j < len && (line[j] == ' ' || line[j] == '\t'))
+		j++;
+	return i > 0 && j < len && line[j] == ':';
+}
+
+/* Reads one line without its end into b; false at end of input. */
+static bool read_line(FILE *in, struct sm_buf *b, bool *had_nl)
+{
+	sm_buf_reset(b);
+	int c;
+	*had_nl = false;
+	while ((c = getc(in)) != EOF) {
+		if (c == '\n') {
+			*had_nl = true;
+			break;
+		}
+		sm_buf_putc(b, c);
+	}
+	if (c == EOF && b->len == 0)
+		return false;
+	if (b->len > 0 && b->data[b->len - 1] == '\r') {
+		b->data[--b->len] = '\0';
+	}
+	return true;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+struct body_out {
+	int fd;
+	char buf[16384];
+	size_t n;
+	int err;
+};
+
+static void body_put(struct body_out *o, const char *p, size_t n)
+{
+	if (o->err != 0)
+		return;
+	if (o->n + n > sizeof o->buf) {
+		o->err = write_all(o->fd, o->buf, o->n);
+		o->n = 0;
+		if (o->err != 0)
+			return;
+		if (n > sizeof o->buf) {
+			o->err = write_all(o->fd, p, n);
+			return;
+		}
+	}
+	memcpy(o->buf + o->n, p, n);
+	o->n += n;
+}
+
+static void add_header_line(struct envelope *e, const char *text, size_t len)
+{
+	const char *colon = memchr(text, ':', len);
+	size_t nlen = (size_t)(colon - text);
+	while (nlen > 0 && (text[nlen - 1] == ' ' || text[nlen - 1] == '\t'))
+		nlen--;
+	char *name = sm_strndup(text, nlen);
+	char *value = sm_strndup(colon + 1, len - (size_t)(colon + 1 - text));
+	envelope_add_header(e, name, value);
+	sm_free(name);
+	sm_free(value);
+}
+
+int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
+	    struct collect_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->body_fd = -1;
+	char *path = sm_asprintf("%s/smcollXXXXXX", tmpdir != NULL ? tmpdir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		int err = errno;
+		sm_free(path);
+		return err;
+	}
+	(void)unlink(path);
+	sm_free(path);
+
+	long maxhdr = COLLECT_DEFAULT_MAX_HEADERS;
+	const char *mh = opt_value(OPT_MaxHeadersLength);
+	if (mh != NULL && atol(mh) > 0)
+		maxhdr = atol(mh);
+	long maxsize = 0;
+	const char *ms = opt_value(OPT_MaxMessageSize);
+	if (ms != NULL)
+		maxsize = atol(ms);
+
+	struct body_out *out = sm_calloc(1, sizeof *out);
+	out->fd = fd;
+	struct sm_buf line, hdr;
+	sm_buf_init(&line);
+	sm_buf_init(&hdr);
+	bool in_headers = true, first = true, had_nl;
+	long hdrtotal = 0;
+	bool have_line = read_line(in, &line, &had_nl);
+	while (have_line) {
+		if (!ignore_dots && line.len >= 1 && line.data[0] == '.') {
+			if (line.len == 1)
+				break;
+			if (line.data[1] == '.') {
+				memmove(line.data, line.data + 1, line.len);
+				line.len--;
+			}
+		}
+		if (in_headers) {
+			if (first && line.len >= 5 && memcmp(line.data, "From ", 5) == 0) {
+				first = false;
+				have_line = read_line(in, &line, &had_nl);
+				continue;
+			}
+			first = false;
+			if (line.len == 0) {
+				in_headers = false;
+				res->size += 1;
+				have_line = read_line(in, &line, &had_nl);
+				continue;
+			}
+			if (!collect_is_header(line.data, line.len)) {
+				/* not a header: the body starts here, after an empty line */
+				in_headers = false;
+				body_put(out, "\n", 1);
+				res->size += 1;
+				continue;
+			}
+			sm_buf_reset(&hdr);
+			sm_buf_put(&hdr, line.data, line.len);
+			/* continuation lines */
+			int c;
+			while ((c = getc(in)) == ' ' || c == '\t') {
+				(void)ungetc(c, in);
+				if (!read_line(in, &line, &had_nl))
+					break;
+				if (hdr.len + line.len + 1 <= COLLECT_MAX_HEADER_LINE) {
+					sm_buf_putc(&hdr, '\n');
+					sm_buf_put(&hdr, line.data, line.len);
+				}
+			}
+			if (c != EOF)
+				(void)ungetc(c, in);
+			res->size += (long)hdr.len + 1;
+			hdrtotal += (long)hdr.len + 1;
+			if (hdrtotal > maxhdr)
+				res->headers_too_large = true;
+			else
+				add_header_line(e, hdr.data, hdr.len > COLLECT_MAX_HEADER_LINE
+							     ? COLLECT_MAX_HEADER_LINE : hdr.len);
+			have_line = read_line(in, &line, &had_nl);
+			continue;
+		}
+		for (size_t i = 0; i < line.len; i++)
+			if ((unsigned char)line.data[i] >= 0x80) {
+				res->eightbit = true;
+				break;
+			}
+		body_put(out, line.data, line.len);
+		body_put(out, "\n", 1);
+		res->size += (long)line.len + 1;
+		have_line = read_line(in, &line, &had_nl);
+	}
+	if (out->err == 0 && out->n > 0)
+		out->err = write_all(fd, out->buf, out->n);
+	int err = out->err;
+	sm_free(out);
+	sm_buf_free(&line);
+	sm_buf_free(&hdr);
+	if (err == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		err = errno;
+	if (err != 0) {
+		(void)close(fd);
+		return err;
+	}
+	if (maxsize > 0 && res->size > maxsize)
+		res->too_large = true;
+	if (res->eightbit)
+		e->flags |= ENV_8BIT_BODY;
+	res->body_fd = fd;
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * collect.h: reading a message (headers and body) from a submitting program.
+ */
+#ifndef COLLECT_H
+#define COLLECT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "envelope.h"
+
+/* Limits for hostile input. */
+#define COLLECT_MAX_HEADER_LINE 32768   /* one header with its continuation lines */
+#define COLLECT_DEFAULT_MAX_HEADERS 32768 /* MaxHeadersLength when unset or 0 */
+
+struct collect_result {
+	int body_fd;      /* an unlinked temporary file holding the body, at offset 0 */
+	long size;        /* bytes of headers and body as sendmail counts them */
+	bool eightbit;    /* the body has bytes >= 0x80 */
+	bool too_large;   /* more than MaxMessageSize */
+	bool headers_too_large;
+};
+
+/*
+ * Reads a message from in: a leading "From " line is dropped, header lines
+ * (with continuation lines) go to e's headers until an empty line or a line
+ * that is no header (an empty line is then put in front of the body),
+ * the rest is the body.  CRLF line ends become LF.  Unless ignore_dots, a
+ * line holding only "." ends the message and a leading ".." loses one dot.
+ * The body goes to a temporary file in tmpdir.  Returns 0, or an errno
+ * (the temporary file could not be written).
+ */
+int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
+	    struct collect_result *res);
+
+/* True when line (len bytes, no newline) starts a header: "name:". */
+bool collect_is_header(const char *line, size_t len);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * deliver.c: runs the mailers for the recipients of a message (see deliver.h).
+ *
+ * Owns: resolving each recipient to its mailer (rulesets 3 and 0), the
+ * checks before delivery (F=w user lookup, programs and files only through
+ * aliases), building a mailer's argv from A= ($u $h $f $g $x ... and the
+ * -f of F=f/F=r), running it with fork/exec and a clean environment,
+ * writing the headers and body it gets (E= line ends, F=E ">From ",
+ * F=X dots, F=7), file delivery with SafeFileEnvironment, and the mapping
+ * of its exit status to sendmail's status text and DSN code, and the
+ * "to=" log lines.  Remote (P=[IPC]) mailers are not run here: those
+ * recipients stay queued.
+ */
+#include "deliver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "err.h"
+#include "headers.h"
+#include "log.h"
+#include "macro.h"
+#include "mailer.h"
+#include "meta.h"
+#include "options.h"
+#include "parseaddr.h"
+
+static const struct {
+	int code;
+	const char *text, *dsn;
+} ExitTexts[] = {
+	{EX_USAGE_, "Command line usage error", "5.0.0"},
+	{EX_DATAERR_, "Data format error", "5.6.0"},
+	{EX_NOINPUT_, "Cannot open input", "5.3.0"},
+	{EX_NOUSER_, "User unknown", "5.1.1"},
+	{EX_NOHOST_, "Host unknown", "5.1.2"},
+	{EX_UNAVAILABLE_, "Service unavailable", "5.0.0"},
+	{EX_SOFTWARE_, "Internal error", "5.3.0"},
+	{EX_OSERR_, "Operating system error", "4.0.0"},
+	{EX_OSFILE_, "System file missing", "5.3.5"},
+	{EX_CANTCREAT_, "Can't create output", "5.0.0"},
+	{EX_IOERR_, "I/O error", "4.0.0"},
+	{EX_TEMPFAIL_, "Deferred", "4.0.0"},
+	{EX_PROTOCOL_, "Remote protocol error", "5.5.0"},
+	{EX_NOPERM_, "Insufficient permission", "5.0.0"},
+	{EX_CONFIG_, "Local configuration error", "5.3.5"},
+};
+
+const char *deliver_exit_text(int status, const char **dsn)
+{
+	for (size_t i = 0; i < sizeof ExitTexts / sizeof ExitTexts[0]; i++)
+		if (ExitTexts[i].code == status) {
+			*dsn = ExitTexts[i].dsn;
+			return ExitTexts[i].text;
+		}
+	*dsn = "5.3.0";
+	return NULL;
+}
+
+static void setmacro(int id, const char *v)
+{
+	macro_set_value(&GlobalMacros, id, v);
+}
+
+void deliver_set_macros(const struct envelope *e)
+{
+	setmacro('i', e->id);
+	char buf[64];
+	struct tm tm;
+	time_t ct = e->ctime != 0 ? e->ctime : time(NULL);
+	if (gmtime_r(&ct, &tm) != NULL) {
+		snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min);
+		setmacro('t', buf);
+	}
+	headers_arpadate(ct, buf, sizeof buf);
+	setmacro('b', buf);
+	struct header *d = envelope_find_header(e, "Date");
+	if (d != NULL && !(d->flags & H_DEFAULT)) {
+		const char *v = d->value;
+		while (sm_isspace((unsigned char)*v))
+			v++;
+		setmacro('a', v);
+	} else {
+		setmacro('a', buf);
+	}
+	setmacro('f', e->sender);
+	setmacro('g', e->sender);
+	setmacro('x', e->sender_full);
+}
+
+/* The user, uid and gid a mailer runs as. */
+static void run_ids(const struct mailer *m, uid_t *uid, gid_t *gid)
+{
+	*uid = geteuid();
+	*gid = getegid();
+	if (geteuid() != 0 || mailer_has_flag(m, 'S'))
+		return;
+	if (m->uid >= 0) {
+		*uid = (uid_t)m->uid;
+		*gid = m->gid >= 0 ? (gid_t)m->gid : *gid;
+		return;
+	}
+	/* the submitting user stays; root hands over to DefaultUser for programs */
+	if (getuid() != 0)
+		return;
+	if (mailer_has_flag(m, 'S'))
+		return;
+	const char *du = opt_value(OPT_DefaultUser);
+	if (du == NULL || *du == '\0')
+		return;
+	struct passwd *pw = getpwnam(du);
+	if (pw != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	} else {
+		unsigned long u = strtoul(du, NULL, 10);
+		const char *c = strchr(du, ':');
+		*uid = (uid_t)u;
+		if (c != NULL)
+			*gid = (gid_t)strtoul(c + 1, NULL, 10);
+	}
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Builds the text a mailer gets: headers, empty line, body with the mailer's rules. */
+static int message_text(const struct envelope *e, const struct mailer *m, int body_fd,
+			struct sm_buf *out)
+{
+	struct sm_buf hdr;
+	sm_buf_init(&hdr);
+	headers_write(e, m, &hdr);
+	const char *eol = m->eol != NULL ? m->eol : "\n";
+	/* header lines: \n becomes the mailer's end of line */
+	for (size_t i = 0; i < hdr.len; i++) {
+		if (hdr.data[i] == '\n') {
+			sm_buf_puts(out, eol);
+		} else {
+			sm_buf_putc(out, hdr.data[i]);
+		}
+	}
+	sm_buf_free(&hdr);
+	sm_buf_puts(out, eol);
+	if (lseek(body_fd, 0, SEEK_SET) < 0)
+		return errno;
+	FILE *f = fdopen(dup(body_fd), "r");
+	if (f == NULL)
+		return errno;
+	struct sm_buf line;
+	sm_buf_init(&line);
+	int c;
+	bool eof = false;
+	while (!eof) {
+		sm_buf_reset(&line);
+		while ((c = getc(f)) != EOF && c != '\n')
+			sm_buf_putc(&line, c);
+		if (c == EOF) {
+			eof = true;
+			if (line.len == 0)
+				break;
+		}
+		if (mailer_has_flag(m, 'E') && line.len >= 5 && memcmp(line.data, "From ", 5) == 0)
+			sm_buf_putc(out, '>');
+		if (mailer_has_flag(m, 'X') && line.len >= 1 && line.data[0] == '.')
+			sm_buf_putc(out, '.');
+		if (mailer_has_flag(m, '7'))
+			for (size_t i = 0; i < line.len; i++)
+				line.data[i] = (char)((unsigned char)line.data[i] & 0x7f);
+		sm_buf_put(out, line.data, line.len);
+		sm_buf_puts(out, eol);
+	}
+	sm_buf_free(&line);
+	(void)fclose(f);
+	return 0;
+}
+
+/* Expands one A= argument with the recipient's macros set. */
+static char *expand_arg(const char *arg)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	macro_expand(arg, &b);
+	return sm_buf_steal(&b);
+}
+
+/* Runs mailer m for user/host; returns its exit status (or EX_* of ours). */
+static int run_mailer(const struct envelope *e, const struct mailer *m, const char *user,
+		      const char *host, int body_fd, const struct deliver_opts *o, const char *sender_g)
+{
+	setmacro('u', user);
+	setmacro('h', host);
+	size_t n = 0;
+	while (m->argv[n] != NULL)
+		n++;
+	char **argv = sm_calloc(n + 4, sizeof *argv);
+	size_t k = 0;
+	argv[k++] = expand_arg(m->argv[0]);
+	bool netfwd = o->invoker == NULL || strcmp(e->sender, o->invoker) != 0;
+	if ((mailer_has_flag(m, 'f') || mailer_has_flag(m, 'r')) && netfwd) {
+		argv[k++] = sm_strdup(mailer_has_flag(m, 'f') ? "-f" : "-r");
+		argv[k++] = sm_strdup(sender_g);
+	}
+	for (size_t i = 1; i < n; i++)
+		argv[k++] = expand_arg(m->argv[i]);
+	argv[k] = NULL;
+
+	struct sm_buf text;
+	sm_buf_init(&text);
+	int rc = message_text(e, m, body_fd, &text);
+	if (rc != 0) {
+		rc = EX_IOERR_;
+		goto out;
+	}
+	int pfd[2];
+	if (pipe(pfd) != 0) {
+		rc = EX_OSERR_;
+		goto out;
+	}
+	uid_t uid;
+	gid_t gid;
+	run_ids(m, &uid, &gid);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		(void)close(pfd[0]);
+		(void)close(pfd[1]);
+		rc = EX_OSERR_;
+		goto out;
+	}
+	if (pid == 0) {
+		(void)dup2(pfd[0], 0);
+		(void)close(pfd[0]);
+		(void)close(pfd[1]);
+		int dn = open("/dev/null", O_WRONLY);
+		if (dn >= 0) {
+			(void)dup2(dn, 1);
+			(void)dup2(dn, 2);
+			if (dn > 2)
+				(void)close(dn);
+		}
+		if (m->execdir != NULL) {
+			struct sm_buf d;
+			sm_buf_init(&d);
+			macro_expand(m->execdir, &d);
+			char *save = NULL;
+			bool ok = false;
+			for (char *dir = strtok_r(d.data, ":", &save); dir != NULL && !ok;
+			     dir = strtok_r(NULL, ":", &save))
+				ok = chdir(dir) == 0;
+			sm_buf_free(&d);
+		}
+		if (geteuid() == 0 && (uid != 0 || gid != 0)) {
+			if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+				_exit(EX_TEMPFAIL_);
+		}
+		char *env[64];
+		int ne = 0;
+		env[ne++] = "AGENT=sendmail";
+		const char *tz = getenv("TZ");
+		char *tzv = NULL;
+		if (tz != NULL) {
+			tzv = sm_asprintf("TZ=%s", tz);
+			env[ne++] = tzv;
+		}
+		for (int i = 0; i < NEnvDefs && ne < 62; i++)
+			env[ne++] = EnvDefs[i];
+		env[ne] = NULL;
+		signal(SIGPIPE, SIG_DFL);
+		execve(m->path, argv, env);
+		_exit(errno == ENOENT ? EX_UNAVAILABLE_ : EX_TEMPFAIL_);
+	}
+	(void)close(pfd[0]);
+	for (size_t i = 0, st0 = 0; i < text.len; i++)
+		if (text.data[i] == '\n') {
+			log_traffic('>', text.data + st0, i - st0);
+			st0 = i + 1;
+		}
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	(void)write_all(pfd[1], text.data, text.len);
+	(void)close(pfd[1]);
+	signal(SIGPIPE, old);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			st = EX_OSERR_ << 8;
+			break;
+		}
+	if (WIFEXITED(st))
+		rc = WEXITSTATUS(st);
+	else
+		rc = EX_SOFTWARE_;
+out:
+	for (size_t i = 0; i < k; i++)
+		sm_free(argv[i]);
+	sm_free(argv);
+	sm_buf_free(&text);
+	return rc;
+}
+
+/* Appends the message to a file (the *file* mailer). */
+static int deliver_file(const struct envelope *e, const struct mailer *m, const char *path,
+			int body_fd)
+{
+	const char *sfe = opt_value(OPT_SafeFileEnvironment);
+	char *full;
+	if (sfe != NULL && *sfe != '\0' && strcmp(sfe, "/") != 0) {
+		size_t l = strlen(sfe);
+		if (strncmp(path, sfe, l) == 0 && (path[l] == '/' || path[l] == '\0'))
+			full = sm_strdup(path);
+		else
+			full = sm_asprintf("%s%s", sfe, path);
+	} else {
+		full = sm_strdup(path);
+	}
+	int rc = EX_OK_;
+	int fd = open(full, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		rc = errno == ENOENT ? EX_CANTCREAT_ : EX_CANTCREAT_;
+		sm_free(full);
+		return rc;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_nlink > 1 && !DontBlame[DBS_FILEDELIVERYTOHARDLINK])) {
+		(void)close(fd);
+		sm_free(full);
+		return EX_CANTCREAT_;
+	}
+	struct sm_buf b;
+	sm_buf_init(&b);
+	time_t now = time(NULL);
+	char date[32];
+	struct tm tm;
+	if (localtime_r(&now, &tm) != NULL)
+		strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm);
+	else
+		date[0] = '\0';
+	sm_buf_printf(&b, "From %s  %s\n", e->sender[0] ? e->sender : "MAILER-DAEMON", date);
+	if (message_text(e, m, body_fd, &b) != 0)
+		rc = EX_IOERR_;
+	sm_buf_putc(&b, '\n');
+	if (rc == EX_OK_ && (write_all(fd, b.data, b.len) != 0 || fsync(fd) != 0)) {
+		rc = EX_IOERR_;
+		if (ftruncate(fd, st.st_size) != 0)
+			rc = EX_IOERR_;
+	}
+	if (close(fd) != 0 && rc == EX_OK_)
+		rc = EX_IOERR_;
+	sm_buf_free(&b);
+	sm_free(full);
+	return rc;
+}
+
+static void set_status(struct envelope *e, struct recipient *r, const char *dsn, const char *diag,
+		       unsigned flags)
+{
+	r->status = sm_arena_strdup(e->arena, dsn);
+	r->diag = diag != NULL ? sm_arena_strdup(e->arena, diag) : NULL;
+	r->status_time = time(NULL);
+	r->flags &= ~RCPT_QUEUED;
+	r->flags |= flags;
+}
+
+static void log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
+		   const char *mailer, time_t start, bool xdelay, const char *reply, const char *stat)
+{
+	char d1[32], d2[32];
+	time_t now = time(NULL);
+	log_delay((long)(now - e->ctime), d1, sizeof d1);
+	log_delay((long)(now - start), d2, sizeof d2);
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_printf(&b, "to=%s, ", r->address);
+	if (ctl != NULL)
+		sm_buf_printf(&b, "ctladdr=%s, ", ctl);
+	sm_buf_printf(&b, "delay=%s, ", d1);
+	if (xdelay)
+		sm_buf_printf(&b, "xdelay=%s, ", d2);
+	sm_buf_printf(&b, "mailer=%s, pri=%ld, ", mailer, e->priority);
+	if (r->status != NULL && !(r->flags & RCPT_QUEUED && r->status[0] == '\0'))
+		sm_buf_printf(&b, "dsn=%s, ", r->status);
+	if (reply != NULL)
+		sm_buf_printf(&b, "reply=%s, ", reply);
+	sm_buf_printf(&b, "stat=%s", stat);
+	log_line(LOG_INFO, e->id, "%s", b.data);
+	sm_buf_free(&b);
+}
+
+/* "root (0/0)": the controlling user of a command line submission. */
+static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
+{
+	if (o->invoker == NULL)
+		return NULL;
+	return sm_asprintf("%s (%ld/%ld)", e->sender[0] ? e->sender : "<>", (long)getuid(),
+			   (long)getgid());
+}
+
+int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts *o)
+{
+	int left = 0;
+	deliver_set_macros(e);
+	char *ctl = ctladdr_of(e, o);
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+		if (r->flags & RCPT_DONE)
+			continue;
+		struct address a;
+		time_t start = time(NULL);
+		if (parseaddr(r->address, &a, RF_ADDDOMAIN, '\0', NULL, true, e->arena) == NULL ||
+		    a.state == QS_BADADDR) {
+			const char *txt = a.mailer == &ErrorMailer && a.user != NULL ? a.user : "Bad address";
+			set_status(e, r, a.status != NULL ? a.status : "5.1.3", txt,
+				   RCPT_BADADDR | RCPT_DONE);
+			log_to(e, r, NULL, "*error*", start, false, NULL, txt);
+			continue;
+		}
+		struct mailer *m = a.mailer;
+		if (o->queue_only || a.state == QS_QUEUEUP) {
+			r->flags |= RCPT_QUEUED;
+			left++;
+			log_to(e, r, NULL, m->name, start, false, NULL, "queued");
+			continue;
+		}
+		const char *user = a.user != NULL ? a.user : "";
+		int rc;
+		const char *mname = m->name;
+		bool prog = false, file = false;
+		if (mailer_has_flag(m, '|') && user[0] == '|')
+			prog = true;
+		else if (mailer_has_flag(m, '/') && user[0] == '/')
+			file = true;
+		if ((prog || file) && (r->flags & RCPT_PRIMARY)) {
+			const char *txt = prog ? "Cannot mail directly to programs"
+					       : "Cannot mail directly to files";
+			usrerr("550 5.7.1 %s... %s", r->address, txt);
+			set_status(e, r, "5.7.1", txt, RCPT_BADADDR | RCPT_DONE);
+			log_to(e, r, NULL, mname, start, false, NULL, txt);
+			continue;
+		}
+		if (mailer_has_flag(m, 'w') && !prog && !file && getpwnam(user) == NULL) {
+			set_status(e, r, "5.1.1", "User unknown", RCPT_BADADDR | RCPT_DONE);
+			log_to(e, r, NULL, mname, start, false, "550 5.1.1 User unknown", "User unknown");
+			continue;
+		}
+		if (m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0) {
+			set_status(e, r, "4.0.0", "Deferred: remote delivery is not available yet",
+				   RCPT_QUEUED);
+			left++;
+			log_to(e, r, NULL, mname, start, true, NULL, r->diag);
+			continue;
+		}
+		int rstat = 0;
+		const char *g = remotename(e->sender[0] ? e->sender : macro_get('n'), m,
+					   RF_SENDERADDR | RF_CANONICAL, &rstat, e->arena);
+		setmacro('g', g);
+		if (o->verbose)
+			message("%s... Connecting to %s...", r->address, mname);
+		if (file || (m->path != NULL && strcmp(m->path, "[FILE]") == 0)) {
+			struct mailer *fm = mailer_find("*file*");
+			rc = deliver_file(e, fm != NULL ? fm : m, user, body_fd);
+			mname = "*file*";
+		} else if (prog) {
+			struct mailer *pm = mailer_find("prog");
+			rc = pm != NULL ? run_mailer(e, pm, user + 1, a.host ? a.host : "", body_fd, o, g)
+					: EX_CONFIG_;
+			mname = "prog";
+		} else {
+			rc = run_mailer(e, m, user, a.host != NULL ? a.host : "", body_fd, o, g);
+		}
+		const char *dsn;
+		const char *txt = deliver_exit_text(rc, &dsn);
+		char *own = NULL;
+		if (rc == EX_OK_) {
+			set_status(e, r, "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
+			txt = "Sent";
+		} else if (rc == EX_TEMPFAIL_ || (txt != NULL && dsn[0] == '4')) {
+			if (rc == EX_TEMPFAIL_)
+				own = sm_asprintf("Deferred: %s mailer (%s) exited with EX_TEMPFAIL", mname,
+						  m->path);
+			set_status(e, r, dsn, own != NULL ? own : txt, RCPT_QUEUED);
+			txt = r->diag;
+			left++;
+		} else {
+			if (txt == NULL)
+				txt = own = sm_asprintf("unknown mailer error %d", rc);
+			set_status(e, r, dsn, txt, RCPT_BADADDR | RCPT_DONE);
+		}
+		if (o->verbose)
+			message("%s... %s", r->address, txt);
+		log_to(e, r, ctl, mname, start, true, NULL, txt);
+		sm_free(own);
+	}
+	sm_free(ctl);
+	return left;
+}

@@ -1,0 +1,263 @@
+/*
+ * dsn.c: bounces and delay warnings as RFC 3464 multipart/report messages,
+ * double bounces to the postmaster, and dead.letter (see dsn.h).
+ *
+ * Owns the text of the notification (the human-readable part, the
+ * message/delivery-status fields per recipient, the returned message or
+ * its headers) and the envelope that carries it: sender <>, headers built
+ * like sendmail's (From: Mail Delivery Subsystem <MAILER-DAEMON>,
+ * Auto-Submitted:), delivered at once through deliver.c.
+ */
+#include "dsn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deliver.h"
+#include "err.h"
+#include "headers.h"
+#include "log.h"
+#include "macro.h"
+#include "options.h"
+#include "queue.h"
+
+static char *expanded(int id)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	const char *v = macro_get(id);
+	if (v != NULL)
+		macro_expand(v, &b);
+	return sm_buf_steal(&b);
+}
+
+static const char *reply_code(const char *status)
+{
+	if (status == NULL || status[0] == '4')
+		return "451";
+	if (strncmp(status, "5.1.", 4) == 0)
+		return "550";
+	return "554";
+}
+
+/* Appends the original message (all or headers only) from body_fd. */
+static void append_original(struct sm_buf *b, struct envelope *e, int body_fd, bool headers_only)
+{
+	struct sm_buf h;
+	sm_buf_init(&h);
+	deliver_set_macros(e);
+	headers_write(e, NULL, &h);
+	sm_buf_put(b, h.data, h.len);
+	sm_buf_free(&h);
+	if (headers_only || body_fd < 0)
+		return;
+	sm_buf_putc(b, '\n');
+	if (lseek(body_fd, 0, SEEK_SET) < 0)
+		return;
+	char buf[8192];
+	ssize_t n;
+	long total = 0;
+	while ((n = read(body_fd, buf, sizeof buf)) > 0 && total < 64L * 1024 * 1024) {
+		sm_buf_put(b, buf, (size_t)n);
+		total += n;
+	}
+}
+
+static void write_tmp(int fd, const struct sm_buf *b, int *err)
+{
+	size_t off = 0;
+	while (off < b->len) {
+		ssize_t w = write(fd, b->data + off, b->len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			return;
+		}
+		off += (size_t)w;
+	}
+}
+
+static int deliver_notice(struct envelope *orig, const char *to, bool delay, int body_fd,
+			  int depth);
+
+int dsn_send(struct envelope *e, int body_fd, bool delay)
+{
+	if (e->sender[0] == '\0' || (e->flags & ENV_BOUNCE)) {
+		/* a bounce of a bounce goes to the postmaster */
+		const char *pm = opt_value(OPT_DoubleBounceAddress);
+		return deliver_notice(e, pm != NULL && *pm ? pm : "postmaster", delay, body_fd, 1);
+	}
+	return deliver_notice(e, e->sender, delay, body_fd, 0);
+}
+
+static int deliver_notice(struct envelope *orig, const char *to, bool delay, int body_fd, int depth)
+{
+	struct envelope *n = envelope_new();
+	n->flags |= ENV_BOUNCE;
+	n->ctime = time(NULL);
+	int rc = queue_new_id(n);
+	if (rc != 0) {
+		envelope_free(n);
+		return EX_TEMPFAIL_;
+	}
+	char *j = expanded('j');
+	char *boundary = sm_asprintf("%s.%lld/%s", n->id, (long long)n->ctime, j);
+	char date[64], arr[64];
+	headers_arpadate(n->ctime, date, sizeof date);
+	headers_arpadate(orig->ctime, arr, sizeof arr);
+	envelope_add_rcpt(n, to, RCPT_PRIMARY);
+
+	/* the body */
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_printf(&b, "This is a MIME-encapsulated message\n\n--%s\n\n", boundary);
+	const char *from_relay = macro_get('_');
+	sm_buf_printf(&b, "The original message was received at %s\nfrom %s\n\n", arr,
+		      from_relay != NULL ? from_relay : "localhost");
+	if (delay) {
+		sm_buf_puts(&b, "   *** ATTENTION ***\n\nYour message could not be delivered yet.\n\n"
+				"   ----- The following addresses had transient non-fatal errors -----\n");
+	} else {
+		sm_buf_puts(&b, "   ----- The following addresses had permanent fatal errors -----\n");
+	}
+	unsigned want = delay ? RCPT_QUEUED : RCPT_BADADDR;
+	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
+		if (!(r->flags & want))
+			continue;
+		sm_buf_printf(&b, "%s\n    (reason: %s %s %s)\n", r->address, reply_code(r->status),
+			      r->status ? r->status : "5.0.0", r->diag ? r->diag : "");
+	}
+	sm_buf_puts(&b, "\n   ----- Transcript of session follows -----\n");
+	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next)
+		if (r->flags & want)
+			sm_buf_printf(&b, "%s %s %s... %s\n", reply_code(r->status),
+				      r->status ? r->status : "5.0.0", r->address, r->diag ? r->diag : "");
+	sm_buf_printf(&b, "\n--%s\nContent-Type: message/delivery-status\n\n", boundary);
+	sm_buf_printf(&b, "Reporting-MTA: dns; %s\n", j);
+	if (orig->envid != NULL)
+		sm_buf_printf(&b, "Original-Envelope-Id: %s\n", orig->envid);
+	sm_buf_printf(&b, "Arrival-Date: %s\n", arr);
+	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
+		if (!(r->flags & want))
+			continue;
+		char last[64];
+		headers_arpadate(r->status_time ? r->status_time : n->ctime, last, sizeof last);
+		if (r->orcpt != NULL)
+			sm_buf_printf(&b, "\nOriginal-Recipient: %s", r->orcpt);
+		sm_buf_printf(&b, "\nFinal-Recipient: %s\n",
+			      r->final_rcpt ? r->final_rcpt : r->address);
+		sm_buf_printf(&b, "Action: %s\nStatus: %s\n", delay ? "delayed" : "failed",
+			      r->status ? r->status : (delay ? "4.0.0" : "5.0.0"));
+		if (r->diag != NULL)
+			sm_buf_printf(&b, "Diagnostic-Code: X-Unix; %s %s %s\n", reply_code(r->status),
+				      r->status ? r->status : "5.0.0", r->diag);
+		sm_buf_printf(&b, "Last-Attempt-Date: %s\n", last);
+	}
+	bool hdrs_only = orig->dsn_ret == 2;
+	sm_buf_printf(&b, "\n--%s\nContent-Type: %s\n\n", boundary,
+		      hdrs_only ? "text/rfc822-headers" : "message/rfc822");
+	append_original(&b, orig, body_fd, hdrs_only);
+	sm_buf_printf(&b, "\n--%s--\n\n", boundary);
+
+	/* the envelope: sender <>, headers as sendmail writes them */
+	{
+		char *v = sm_asprintf(" %s", to);
+		envelope_add_header(n, "To", v);
+		sm_free(v);
+	}
+	envelope_add_header(n, "MIME-Version", " 1.0");
+	char *ct = sm_asprintf(" multipart/report; report-type=delivery-status;\n\tboundary=\"%s\"",
+			       boundary);
+	envelope_add_header(n, "Content-Type", ct);
+	sm_free(ct);
+	envelope_add_header(n, "Subject", delay ? " Warning: could not send message for past 4 hours"
+					       : " Returned mail: see transcript for details");
+	envelope_add_header(n, "Auto-Submitted", delay ? " auto-generated (delay)"
+							 : " auto-generated (failure)");
+	n->sender_full = sm_arena_strdup(n->arena, "Mail Delivery Subsystem");
+	n->priority = orig->priority;
+	const char *old_ = macro_get('_');
+	char *save_ = old_ != NULL ? sm_strdup(old_) : NULL;
+	macro_set_value(&GlobalMacros, '_', "localhost");
+	macro_set_value(&GlobalMacros, 's', "localhost");
+	deliver_set_macros(n);
+	char *mdaemon = expanded('n');
+	macro_set_value(&GlobalMacros, 'g', mdaemon);
+	macro_set_value(&GlobalMacros, 'u', NULL);
+	headers_add_defaults(n);
+
+	int err = 0;
+	char *path = sm_strdup("/tmp/smdsnXXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		err = errno;
+	} else {
+		(void)unlink(path);
+		write_tmp(fd, &b, &err);
+	}
+	sm_free(path);
+	rc = EX_OK_;
+	if (err != 0) {
+		rc = EX_TEMPFAIL_;
+	} else {
+		log_line(LOG_INFO, orig->id, "%s: %s: %s", n->id, delay ? "DSN: Warning" : "DSN",
+			 delay ? "could not send message for past 4 hours" : "User unknown");
+		struct deliver_opts o = {0};
+		(void)deliver_envelope(n, fd, &o);
+		bool failed = false;
+		for (struct recipient *r = n->rcpts; r != NULL; r = r->next)
+			if (r->flags & RCPT_BADADDR)
+				failed = true;
+		if (failed && depth == 0) {
+			const char *pm = opt_value(OPT_DoubleBounceAddress);
+			rc = deliver_notice(n, pm != NULL && *pm ? pm : "postmaster", false, fd, 1);
+		}
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	macro_set_value(&GlobalMacros, '_', save_);
+	macro_set_value(&GlobalMacros, 's', NULL);
+	sm_free(save_);
+	sm_free(mdaemon);
+	sm_buf_free(&b);
+	sm_free(boundary);
+	sm_free(j);
+	envelope_free(n);
+	return rc;
+}
+
+int dsn_dead_letter(struct envelope *e, int body_fd, bool print)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *home = pw != NULL ? pw->pw_dir : NULL;
+	const char *drop = opt_value(OPT_DeadLetterDrop);
+	char *path = home != NULL ? sm_asprintf("%s/dead.letter", home)
+				  : sm_strdup(drop != NULL ? drop : "/var/tmp/dead.letter");
+	int rc = EX_OK_;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		rc = EX_CANTCREAT_;
+	} else {
+		struct sm_buf b;
+		sm_buf_init(&b);
+		append_original(&b, e, body_fd, false);
+		sm_buf_putc(&b, '\n');
+		int err = 0;
+		write_tmp(fd, &b, &err);
+		if (close(fd) != 0 || err != 0)
+			rc = EX_IOERR_;
+		sm_buf_free(&b);
+		if (rc == EX_OK_ && print)
+			message("%s... Saved message in %s", path, path);
+	}
+	sm_free(path);
+	return rc;
+}

@@ -1,0 +1,266 @@
+/*
+ * headers.c: the headers of a submitted message (see headers.h).
+ *
+ * Owns: the H lines of sendmail.cf turned into headers of a message (their
+ * ?flags? and ?${macro}? conditions, defaults the message overrides), the
+ * date format of Date: and Received:, the recipients of -t and the removal
+ * of Bcc:, and the writing of the header block for one mailer.
+ */
+#include "headers.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "macro.h"
+#include "mailer.h"
+#include "meta.h"
+#include "sm.h"
+
+void headers_arpadate(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (localtime_r(&t, &tm) == NULL) {
+		sm_strlcpy(buf, "Thu, 1 Jan 1970 00:00:00 GMT", size);
+		return;
+	}
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	char zone[16];
+	long off = tm.tm_gmtoff / 60;
+	if (off == 0) {
+		sm_strlcpy(zone, "GMT", sizeof zone);
+	} else {
+		char sign = off < 0 ? '-' : '+';
+		if (off < 0)
+			off = -off;
+		snprintf(zone, sizeof zone, "%c%02ld%02ld", sign, (off / 60) % 100, off % 60);
+	}
+	snprintf(buf, size, "%s, %d %s %d %02d:%02d:%02d %s", days[tm.tm_wday % 7], tm.tm_mday,
+		 months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+}
+
+static bool is_resent(const char *name)
+{
+	return sm_strncasecmp(name, "Resent-", 7) == 0;
+}
+
+void headers_add_defaults(struct envelope *e)
+{
+	/* HeaderDefs is kept newest first: collect them in file order */
+	size_t n = 0;
+	for (struct hdr_def *d = HeaderDefs; d != NULL; d = d->next)
+		n++;
+	struct hdr_def **v = sm_calloc(n + 1, sizeof *v);
+	size_t i = n;
+	for (struct hdr_def *d = HeaderDefs; d != NULL; d = d->next)
+		v[--i] = d;
+	bool resent = false;
+	for (struct header *h = e->headers; h != NULL; h = h->next)
+		if (is_resent(h->name))
+			resent = true;
+
+	/* new headers go in front of the message's own, in H line order */
+	struct header *own = e->headers;
+	struct header **own_tail = e->headers_tail;
+	e->headers = NULL;
+	e->headers_tail = &e->headers;
+	for (i = 0; i < n; i++) {
+		struct hdr_def *d = v[i];
+		/* Resent- headers only for resent messages */
+		if (is_resent(d->name) && !resent)
+			continue;
+		bool have = false;
+		for (struct header *h = own; h != NULL; h = h->next)
+			if (sm_strcasecmp(h->name, d->name) == 0)
+				have = true;
+		if (have)
+			continue;
+		struct sm_buf val, cond;
+		sm_buf_init(&val);
+		sm_buf_init(&cond);
+		bool unexpanded = sm_strcasecmp(d->name, "Return-Path") == 0;
+		sm_buf_putc(&val, ' ');
+		if (unexpanded)
+			sm_buf_puts(&val, d->value);
+		else
+			macro_expand(d->value, &val);
+		if (d->macro >= 0) {
+			sm_buf_putc(&cond, (char)META_MACRO);
+			sm_buf_puts(&cond, macro_name(d->macro));
+		} else {
+			for (int c = 1; c < 128; c++)
+				if (d->flags[c])
+					sm_buf_putc(&cond, c);
+		}
+		/* an H line whose value is empty after expansion is left out */
+		bool empty = true;
+		for (size_t k = 0; k < val.len; k++)
+			if (!sm_isspace((unsigned char)val.data[k]))
+				empty = false;
+		if (!empty) {
+			struct header *h = envelope_add_header(e, d->name, val.data);
+			h->flags |= H_DEFAULT | (unexpanded ? H_UNEXPANDED : 0u);
+			h->cond = cond.len > 0 ? sm_arena_strdup(e->arena, cond.data) : NULL;
+		}
+		sm_buf_free(&val);
+		sm_buf_free(&cond);
+	}
+	sm_free(v);
+	*e->headers_tail = own;
+	if (own != NULL)
+		e->headers_tail = own_tail;
+}
+
+int headers_split_addresses(const char *value, char ***out, struct sm_arena *arena)
+{
+	size_t cap = 8, n = 0;
+	char **v = sm_arena_alloc(arena, cap * sizeof *v);
+	int depth_paren = 0;
+	bool quoted = false, angle = false;
+	const char *start = value;
+	for (const char *p = value;; p++) {
+		char c = *p;
+		if (c == '\0' || (c == ',' && !quoted && depth_paren == 0 && !angle)) {
+			const char *a = start, *b = p;
+			while (a < b && sm_isspace((unsigned char)*a))
+				a++;
+			while (b > a && sm_isspace((unsigned char)b[-1]))
+				b--;
+			if (b > a && n < 10000) {
+				if (n + 1 >= cap) {
+					char **nv = sm_arena_alloc(arena, 2 * cap * sizeof *nv);
+					memcpy(nv, v, n * sizeof *v);
+					v = nv;
+					cap *= 2;
+				}
+				v[n++] = sm_arena_strndup(arena, a, (size_t)(b - a));
+			}
+			if (c == '\0')
+				break;
+			start = p + 1;
+			continue;
+		}
+		if (c == '\\' && p[1] != '\0') {
+			p++;
+		} else if (c == '"' && depth_paren == 0) {
+			quoted = !quoted;
+		} else if (!quoted) {
+			if (c == '(')
+				depth_paren++;
+			else if (c == ')' && depth_paren > 0)
+				depth_paren--;
+			else if (c == '<' && depth_paren == 0)
+				angle = true;
+			else if (c == '>' && depth_paren == 0)
+				angle = false;
+		}
+	}
+	v[n] = NULL;
+	*out = v;
+	return (int)n;
+}
+
+static bool has_rcpt(const struct envelope *e, const char *addr)
+{
+	for (const struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		if (strcmp(r->address, addr) == 0)
+			return true;
+	return false;
+}
+
+void headers_rcpts_from(struct envelope *e)
+{
+	bool resent = false;
+	for (struct header *h = e->headers; h != NULL; h = h->next)
+		if (sm_strcasecmp(h->name, "Resent-To") == 0 || sm_strcasecmp(h->name, "Resent-Cc") == 0 ||
+		    sm_strcasecmp(h->name, "Resent-Bcc") == 0)
+			resent = true;
+	static const char *const plain[] = {"To", "Cc", "Bcc", NULL};
+	static const char *const rs[] = {"Resent-To", "Resent-Cc", "Resent-Bcc", NULL};
+	const char *const *names = resent ? rs : plain;
+	for (struct header *h = e->headers; h != NULL; h = h->next) {
+		bool match = false;
+		for (int k = 0; names[k] != NULL; k++)
+			if (sm_strcasecmp(h->name, names[k]) == 0)
+				match = true;
+		if (!match)
+			continue;
+		char **addrs;
+		int n = headers_split_addresses(h->value, &addrs, e->arena);
+		for (int k = 0; k < n; k++) {
+			/* folded lines: the newline is white space */
+			for (char *p = addrs[k]; *p; p++)
+				if (*p == '\n' || *p == '\t')
+					*p = ' ';
+			if (!has_rcpt(e, addrs[k]))
+				envelope_add_rcpt(e, addrs[k], RCPT_PRIMARY);
+		}
+	}
+}
+
+void headers_remove_bcc(struct envelope *e)
+{
+	struct header **pp = &e->headers;
+	e->headers_tail = &e->headers;
+	while (*pp != NULL) {
+		struct header *h = *pp;
+		if (sm_strcasecmp(h->name, "Bcc") == 0 || sm_strcasecmp(h->name, "Resent-Bcc") == 0) {
+			*pp = h->next;
+			continue;
+		}
+		pp = &h->next;
+		e->headers_tail = pp;
+	}
+}
+
+/* True when the condition of h lets it through for m. */
+static bool cond_ok(const struct header *h, const struct mailer *m)
+{
+	if (h->cond == NULL || h->cond[0] == '\0')
+		return true;
+	if ((unsigned char)h->cond[0] == META_MACRO) {
+		const char *endp;
+		int id = macro_scan_name(h->cond + 1, &endp);
+		const char *v = id >= 0 ? macro_get(id) : NULL;
+		return v != NULL && *v != '\0';
+	}
+	if (m == NULL)
+		return false;
+	for (const char *p = h->cond; *p; p++)
+		if (mailer_has_flag(m, (unsigned char)*p))
+			return true;
+	return false;
+}
+
+static bool overridden(const struct envelope *e, const struct header *d)
+{
+	for (const struct header *h = e->headers; h != NULL; h = h->next)
+		if (h != d && !(h->flags & H_DEFAULT) && sm_strcasecmp(h->name, d->name) == 0)
+			return true;
+	return false;
+}
+
+void headers_write(const struct envelope *e, const struct mailer *m, struct sm_buf *out)
+{
+	for (const struct header *h = e->headers; h != NULL; h = h->next) {
+		if (!cond_ok(h, m))
+			continue;
+		if ((h->flags & H_DEFAULT) && overridden(e, h))
+			continue;
+		sm_buf_puts(out, h->name);
+		sm_buf_putc(out, ':');
+		const char *v = h->value != NULL ? h->value : "";
+		bool has_meta = false;
+		for (const char *p = v; *p; p++)
+			if ((unsigned char)*p == META_MACRO)
+				has_meta = true;
+		if (has_meta)
+			macro_expand(v, out);
+		else
+			sm_buf_puts(out, v);
+		sm_buf_putc(out, '\n');
+	}
+}

@@ -1,0 +1,51 @@
+/*
+ * headers.h: the headers sendmail adds to a message and how they are
+ * written out for a mailer.
+ */
+#ifndef HEADERS_H
+#define HEADERS_H
+
+#include <stdbool.h>
+
+#include "envelope.h"
+
+struct mailer;
+struct sm_buf;
+
+/* struct header flags */
+#define H_DEFAULT 0x0001u  /* from an H line: dropped when the message has its own */
+#define H_UNEXPANDED 0x0002u /* value still holds macros, expanded per mailer */
+
+/*
+ * Adds the H lines of the configuration (in their order, before the
+ * message's own headers): Received:, Date:, From:, Message-Id: ... Values
+ * are expanded now with the current macros, except Return-Path:, which is
+ * expanded for each mailer.  Headers the message has already are kept as
+ * the message wrote them.
+ */
+void headers_add_defaults(struct envelope *e);
+
+/*
+ * -t: adds every address of the To:, Cc: and Bcc: headers (Resent-To: ...
+ * when the message has Resent- headers) as recipients, and removes Bcc:.
+ * Addresses already on the command line are not added twice.
+ */
+void headers_rcpts_from(struct envelope *e);
+/* Removes the Bcc: headers (and Resent-Bcc:). */
+void headers_remove_bcc(struct envelope *e);
+
+/* Splits a header value into addresses (commas outside quotes, <>, ()). */
+int headers_split_addresses(const char *value, char ***out, struct sm_arena *arena);
+
+/*
+ * Writes the headers as the mailer m gets them: ?flags? conditions checked
+ * against m's flags, H_DEFAULT headers left out when overridden, unexpanded
+ * values expanded with the current macros ($g of the mailer already set).
+ * Each line ends with "\n".
+ */
+void headers_write(const struct envelope *e, const struct mailer *m, struct sm_buf *out);
+
+/* The date as sendmail writes it: "Tue, 1 Dec 2026 16:38:50 +0100" ("GMT" at UTC). */
+void headers_arpadate(time_t t, char *buf, size_t size);
+
+#endif

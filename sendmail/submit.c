@@ -1,0 +1,520 @@
+/*
+ * submit.c: a message submitted on the command line, from reading it to
+ * queueing and delivering it (see submit.h), and the delivery of queued
+ * messages for the queue runner.
+ *
+ * Owns the submission rules: the envelope sender (-f/-r, or the invoking
+ * user, with X-Authentication-Warning: when an untrusted user sets it),
+ * the full name (-F or the password file), the recipients (arguments, or
+ * the headers with -t, whose arguments are then left out), the checks of
+ * each recipient before the message is accepted, the DSN parameters (-N
+ * -R -V -B), the delivery mode (-odX) and what happens to errors
+ * (-oeX), and the "from=" log line.
+ */
+#include "submit.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "conf.h"
+#include "deliver.h"
+#include "dsn.h"
+#include "err.h"
+#include "headers.h"
+#include "log.h"
+#include "macro.h"
+#include "mailer.h"
+#include "options.h"
+#include "parseaddr.h"
+#include "queue.h"
+
+int submit_check_opts(const struct submit_opts *o)
+{
+	if (o->notify != NULL) {
+		bool never = false, other = false, bad = false;
+		char *copy = sm_strdup(o->notify);
+		char *save = NULL;
+		for (char *w = strtok_r(copy, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
+			if (sm_strcasecmp(w, "never") == 0)
+				never = true;
+			else if (sm_strcasecmp(w, "success") == 0 || sm_strcasecmp(w, "failure") == 0 ||
+				 sm_strcasecmp(w, "delay") == 0)
+				other = true;
+			else
+				bad = true;
+		}
+		sm_free(copy);
+		if (bad || (never && other)) {
+			usrerr("Invalid -N argument");
+			return EX_USAGE_;
+		}
+	}
+	if (o->ret != NULL && sm_strcasecmp(o->ret, "full") != 0 && sm_strcasecmp(o->ret, "hdrs") != 0) {
+		usrerr("Invalid -R value");
+		return EX_USAGE_;
+	}
+	if (o->body_type != NULL && sm_strcasecmp(o->body_type, "7bit") != 0 &&
+	    sm_strcasecmp(o->body_type, "8bitmime") != 0) {
+		usrerr("Illegal body type %s", o->body_type);
+		return EX_USAGE_;
+	}
+	return 0;
+}
+
+/* True when word is one of the comma-separated words of list (no case). */
+static bool has_word(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *p = list; *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+		if (l == wl && sm_strncasecmp(p, word, wl) == 0)
+			return true;
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static unsigned notify_flags(const char *notify)
+{
+	if (notify == NULL)
+		return RCPT_NOTIFY_FAILURE | RCPT_NOTIFY_DELAY;
+	unsigned f = RCPT_HAS_NOTIFY;
+	if (has_word(notify, "never"))
+		f |= RCPT_NOTIFY_NEVER;
+	if (has_word(notify, "success"))
+		f |= RCPT_NOTIFY_SUCCESS;
+	if (has_word(notify, "failure"))
+		f |= RCPT_NOTIFY_FAILURE;
+	if (has_word(notify, "delay"))
+		f |= RCPT_NOTIFY_DELAY;
+	return f;
+}
+
+static char *expanded(int id)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	const char *v = macro_get(id);
+	if (v != NULL)
+		macro_expand(v, &b);
+	return sm_buf_steal(&b);
+}
+
+/* The full name from a password entry's GECOS field ("&" is the login, capitalized). */
+static char *gecos_name(const struct passwd *pw)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (const char *p = pw->pw_gecos; p != NULL && *p != '\0' && *p != ','; p++) {
+		if (*p == '&') {
+			sm_buf_putc(&b, sm_upper((unsigned char)pw->pw_name[0]));
+			if (pw->pw_name[0] != '\0')
+				sm_buf_puts(&b, pw->pw_name + 1);
+		} else {
+			sm_buf_putc(&b, *p);
+		}
+		if (b.len > 256)
+			break;
+	}
+	return b.len > 0 ? sm_buf_steal(&b) : (sm_buf_free(&b), NULL);
+}
+
+static bool is_trusted(const char *user)
+{
+	if (getuid() == 0)
+		return true;
+	for (int i = 0; i < NTrustedUsers; i++)
+		if (strcmp(TrustedUsers[i], user) == 0)
+			return true;
+	const char *tu = opt_value(OPT_TrustedUser);
+	return tu != NULL && strcmp(tu, user) == 0;
+}
+
+static bool privacy(const char *word)
+{
+	const char *p = opt_value(OPT_PrivacyOptions);
+	if (p == NULL)
+		return false;
+	char *copy = sm_strdup(p);
+	bool found = false;
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
+		if (sm_strcasecmp(w, word) == 0 || sm_strcasecmp(w, "goaway") == 0)
+			found = true;
+	sm_free(copy);
+	return found;
+}
+
+/* Adds the recipients of one argument (a comma-separated list). */
+static void add_arg_rcpts(struct envelope *e, const char *arg, unsigned flags)
+{
+	char **v;
+	int n = headers_split_addresses(arg, &v, e->arena);
+	for (int i = 0; i < n; i++)
+		envelope_add_rcpt(e, v[i], flags);
+}
+
+/* Checks a recipient before the message is accepted; false when it fails. */
+static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
+{
+	struct address a;
+	int olderr = Errors;
+	if (parseaddr(r->address, &a, RF_ADDDOMAIN, '\0', NULL, true, e->arena) == NULL ||
+	    a.state == QS_BADADDR) {
+		const char *txt = a.mailer == &ErrorMailer && a.user != NULL ? a.user : "Bad address";
+		if (Errors == olderr)
+			message("%s... %s", r->address, txt);
+		r->status = sm_arena_strdup(e->arena, a.status != NULL ? a.status : "5.1.3");
+		r->diag = sm_arena_strdup(e->arena, txt);
+		r->flags |= RCPT_BADADDR | RCPT_DONE;
+		*exitstat = EX_USAGE_;
+		if (a.status != NULL && strncmp(a.status, "5.1.1", 5) == 0)
+			*exitstat = EX_NOUSER_;
+		return false;
+	}
+	struct mailer *m = a.mailer;
+	if (mailer_has_flag(m, 'w') && a.user != NULL && a.user[0] != '|' && a.user[0] != '/' &&
+	    getpwnam(a.user) == NULL) {
+		message("%s... User unknown", r->address);
+		r->status = sm_arena_strdup(e->arena, "5.1.1");
+		r->diag = sm_arena_strdup(e->arena, "User unknown");
+		r->flags |= RCPT_BADADDR | RCPT_DONE;
+		*exitstat = EX_NOUSER_;
+		char d[32];
+		log_delay(0, d, sizeof d);
+		log_line(LOG_NOTICE, e->id, "%s... User unknown", r->address);
+		log_line(LOG_INFO, e->id,
+			 "to=%s, delay=%s, mailer=%s, pri=0, dsn=5.1.1, reply=550 5.1.1 User unknown, stat=User unknown",
+			 r->address, d, m->name);
+		return false;
+	}
+	if (r->final_rcpt == NULL) {
+		char *j = expanded('j');
+		const char *u = a.user != NULL ? a.user : r->address;
+		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
+							   : sm_asprintf("RFC822; %s@%s", u, j);
+		r->final_rcpt = sm_arena_strdup(e->arena, fr);
+		sm_free(fr);
+		sm_free(j);
+	}
+	return true;
+}
+
+static char delivery_mode(const struct submit_opts *o)
+{
+	if (o->verbose)
+		return 'i';
+	const char *dm = opt_value(OPT_DeliveryMode);
+	if (dm == NULL || *dm == '\0')
+		return 'b';
+	return (char)sm_lower((unsigned char)*dm);
+}
+
+static char error_mode(void)
+{
+	const char *em = opt_value(OPT_ErrorMode);
+	if (em == NULL || *em == '\0')
+		return 'p';
+	return (char)sm_lower((unsigned char)*em);
+}
+
+/* After a delivery attempt: bounce the failures, keep or drop the queue files. */
+static int finish(struct envelope *e, int body_fd, int left, bool queued)
+{
+	int rc = EX_OK_;
+	bool failed = false;
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		if ((r->flags & RCPT_BADADDR) && !(r->flags & RCPT_NOTIFY_NEVER) &&
+		    (!(r->flags & RCPT_HAS_NOTIFY) || (r->flags & RCPT_NOTIFY_FAILURE)))
+			failed = true;
+	if (failed) {
+		char em = error_mode();
+		if (dsn_send(e, body_fd, false) != EX_OK_ && em != 'q')
+			(void)dsn_dead_letter(e, body_fd, em == 'p');
+	}
+	if (queued) {
+		int err = left > 0 ? queue_update(e) : queue_remove(e);
+		if (err != 0) {
+			syserr_errno(err, "cannot update queue file for %s", e->id);
+			rc = EX_TEMPFAIL_;
+		}
+	}
+	return rc;
+}
+
+int submit_run(const struct submit_opts *o, char **rcpts)
+{
+	struct envelope *e = envelope_new();
+	e->ctime = time(NULL);
+	struct passwd *pw = getpwuid(getuid());
+	char *invoker = sm_strdup(pw != NULL ? pw->pw_name : "unknown");
+	int exitstat = EX_OK_;
+
+	/* the envelope sender */
+	const char *from = o->from != NULL ? o->from : invoker;
+	char *fcopy = sm_strdup(from);
+	size_t fl = strlen(fcopy);
+	if (fl >= 2 && fcopy[0] == '<' && fcopy[fl - 1] == '>') {
+		memmove(fcopy, fcopy + 1, fl - 2);
+		fcopy[fl - 2] = '\0';
+	}
+	if (strlen(fcopy) > 255)
+		fcopy[255] = '\0';
+	e->sender = sm_arena_strdup(e->arena, fcopy);
+	sm_free(fcopy);
+	if (e->sender[0] != '\0') {
+		struct address a;
+		(void)parseaddr(e->sender, &a, RF_SENDERADDR | RF_ADDDOMAIN, '\0', NULL, false, e->arena);
+	}
+	if (o->fullname != NULL) {
+		e->sender_full = sm_arena_strndup(e->arena, o->fullname, 256);
+	} else if (strchr(e->sender, '@') == NULL) {
+		struct passwd *spw = getpwnam(e->sender);
+		char *g = spw != NULL ? gecos_name(spw) : NULL;
+		if (g != NULL)
+			e->sender_full = sm_arena_strdup(e->arena, g);
+		sm_free(g);
+	}
+	if (o->envid != NULL)
+		e->envid = sm_arena_strndup(e->arena, o->envid, 100);
+	if (o->ret != NULL)
+		e->dsn_ret = sm_strcasecmp(o->ret, "full") == 0 ? 1 : 2;
+	if (o->body_type != NULL) {
+		e->body_type = sm_arena_strdup(e->arena, o->body_type);
+		for (char *p = e->body_type; *p; p++)
+			*p = (char)sm_upper((unsigned char)*p);
+	}
+	if (o->hop_count >= 0)
+		e->hop_count = o->hop_count;
+	int err = queue_new_id(e);
+	if (err != 0) {
+		syserr_errno(err, "cannot assign a queue ID");
+		sm_free(invoker);
+		envelope_free(e);
+		return EX_TEMPFAIL_;
+	}
+
+	/* the message */
+	char **dirs = queue_dirs(NULL);
+	struct collect_result cr;
+	err = collect(stdin, e, o->ignore_dots, dirs != NULL && dirs[0] != NULL ? dirs[0] : "/tmp",
+		      &cr);
+	if (err != 0) {
+		syserr_errno(err, "collect: cannot write the message");
+		sm_free(invoker);
+		envelope_free(e);
+		return EX_TEMPFAIL_;
+	}
+	for (struct header *h = e->headers; h != NULL; h = h->next)
+		if (sm_strcasecmp(h->name, "Received") == 0)
+			e->hop_count++;
+
+	/* the recipients */
+	unsigned rflags = RCPT_PRIMARY | notify_flags(o->notify);
+	if (o->read_rcpts) {
+		headers_rcpts_from(e);
+		/* addresses given as arguments are left out with -t */
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+			r->flags |= rflags;
+			for (int i = 0; rcpts[i] != NULL; i++) {
+				char **v;
+				int n = headers_split_addresses(rcpts[i], &v, e->arena);
+				for (int k = 0; k < n; k++)
+					if (strcmp(v[k], r->address) == 0)
+						r->flags |= RCPT_DONE;
+			}
+		}
+	} else {
+		for (int i = 0; rcpts[i] != NULL; i++)
+			add_arg_rcpts(e, rcpts[i], rflags);
+	}
+	headers_remove_bcc(e);
+	int nrcpts = 0, nok = 0;
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+		if (r->flags & RCPT_DONE)
+			continue;
+		nrcpts++;
+		if (check_rcpt(e, r, &exitstat))
+			nok++;
+	}
+	long maxhop = opt_value(OPT_MaxHopCount) ? atol(opt_value(OPT_MaxHopCount)) : 25;
+	if (maxhop <= 0)
+		maxhop = 25;
+	if (e->hop_count > maxhop) {
+		usrerr("554 5.4.6 Too many hops %d (%ld max): from %s via localhost, to %s",
+		       e->hop_count, maxhop, e->sender, e->rcpts ? e->rcpts->address : "");
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			if (!(r->flags & RCPT_DONE)) {
+				r->flags |= RCPT_BADADDR | RCPT_DONE;
+				r->status = sm_arena_strdup(e->arena, "5.4.6");
+				r->diag = sm_arena_strdup(e->arena, "Too many hops");
+			}
+		nok = 0;
+		exitstat = EX_UNAVAILABLE_;
+	}
+	if (nrcpts == 0 && o->read_rcpts) {
+		usrerr("No recipient addresses found in header");
+	}
+
+	/* the headers sendmail adds */
+	if (o->from != NULL && !is_trusted(invoker) && privacy("authwarnings")) {
+		char *j = expanded('j');
+		char *w = sm_asprintf(" %s: %s set sender to %s using -f", j, invoker, o->from);
+		envelope_add_header(e, "X-Authentication-Warning", w);
+		sm_free(w);
+		sm_free(j);
+	}
+	deliver_set_macros(e);
+	macro_set_value(&GlobalMacros, 'u', nrcpts == 1 && e->rcpts ? e->rcpts->address : NULL);
+	for (struct recipient *r = e->rcpts; r != NULL && nrcpts == 1; r = r->next)
+		if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
+			macro_set_value(&GlobalMacros, 'u', r->address);
+	headers_add_defaults(e);
+	macro_set_value(&GlobalMacros, 'u', NULL);
+	e->priority = queue_priority(cr.size, nrcpts, queue_precedence_class(e));
+	e->body_size = cr.size;
+	if (e->sender[0] != '\0') {
+		char *j = expanded('j');
+		char *ap = strchr(e->sender, '@') ? sm_strdup(e->sender)
+						  : sm_asprintf("%s@%s", e->sender, j);
+		e->auth_param = sm_arena_strdup(e->arena, ap);
+		sm_free(ap);
+		sm_free(j);
+	}
+	envelope_set_macro(e, "_", macro_get('_') ? macro_get('_') : "");
+
+	struct header *mid = envelope_find_header(e, "Message-Id");
+	const char *midv = mid != NULL ? mid->value : "";
+	while (sm_isspace((unsigned char)*midv))
+		midv++;
+	struct sm_buf fromline;
+	sm_buf_init(&fromline);
+	sm_buf_printf(&fromline, "from=%s, size=%ld, class=%d, nrcpts=%d", e->sender[0] ? e->sender : "<>",
+		      cr.size, queue_precedence_class(e), nrcpts);
+	if (*midv != '\0')
+		sm_buf_printf(&fromline, ", msgid=%s", midv);
+	sm_buf_printf(&fromline, ", relay=%s", macro_get('_') ? macro_get('_') : "localhost");
+
+	int rc = exitstat;
+	char mode = delivery_mode(o);
+	if (nok == 0) {
+		/* nothing to deliver: the failures go back to the sender */
+		log_line(LOG_INFO, e->id, "%s", fromline.data);
+		(void)finish(e, cr.body_fd, 0, false);
+		goto done;
+	}
+	if (cr.too_large) {
+		usrerr("552 5.2.3 Message exceeds maximum fixed size (%s)",
+		       opt_value(OPT_MaxMessageSize));
+		rc = EX_DATAERR_;
+		goto done;
+	}
+	err = queue_store(e, cr.body_fd);
+	if (err != 0) {
+		syserr_errno(err, "queueing %s", e->id);
+		rc = EX_TEMPFAIL_;
+		goto done;
+	}
+	log_line(LOG_INFO, e->id, "%s", fromline.data);
+	struct deliver_opts dopt = {.verbose = o->verbose, .invoker = invoker};
+	if (mode == 'q' || mode == 'd') {
+		dopt.queue_only = true;
+		(void)deliver_envelope(e, cr.body_fd, &dopt);
+		goto done;
+	}
+	if (mode == 'b') {
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid < 0) {
+			/* it stays queued for the next run */
+			goto done;
+		}
+		if (pid > 0)
+			goto done;
+		(void)setsid();
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(EX_OSERR_);
+	}
+	if (queue_lock(e) == 0) {
+		int left = deliver_envelope(e, cr.body_fd, &dopt);
+		(void)finish(e, cr.body_fd, left, true);
+		queue_unlock(e);
+	}
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		if ((r->flags & RCPT_BADADDR) && r->status != NULL) {
+			const char *dsn;
+			for (int c = 64; c <= 78; c++) {
+				const char *t = deliver_exit_text(c, &dsn);
+				if (t != NULL && r->diag != NULL && strcmp(t, r->diag) == 0)
+					rc = c;
+			}
+			if (rc == EX_OK_)
+				rc = EX_UNAVAILABLE_;
+		}
+	if (mode == 'b') {
+		sm_buf_free(&fromline);
+		(void)close(cr.body_fd);
+		sm_free(invoker);
+		envelope_free(e);
+		_exit(EX_OK_);
+	}
+done:
+	sm_buf_free(&fromline);
+	(void)close(cr.body_fd);
+	sm_free(invoker);
+	envelope_free(e);
+	if (error_mode() == 'e' || error_mode() == 'w')
+		return EX_OK_;
+	return rc;
+}
+
+int submit_deliver_queued(struct envelope *e, void *arg)
+{
+	const struct deliver_opts *o = arg;
+	int fd = queue_df_open(e);
+	if (fd < 0) {
+		log_line(LOG_ERR, e->id, "cannot open df file: %s", strerror(errno));
+		return 0;
+	}
+	time_t warn_at, return_at;
+	queue_timeouts(e, &warn_at, &return_at);
+	time_t now = time(NULL);
+	e->last_try = now;
+	e->ntries++;
+	int left = deliver_envelope(e, fd, o);
+	if (left > 0 && return_at <= now) {
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			if ((r->flags & RCPT_QUEUED) && !(r->flags & RCPT_DONE)) {
+				r->flags = (r->flags & ~RCPT_QUEUED) | RCPT_BADADDR | RCPT_DONE;
+				char *d = sm_asprintf("Cannot send message for %s", "5 days");
+				r->diag = sm_arena_strdup(e->arena, d);
+				sm_free(d);
+				r->status = sm_arena_strdup(e->arena, "4.4.7");
+			}
+		left = 0;
+	} else if (left > 0 && warn_at != 0 && warn_at <= now && !(e->flags & ENV_WARNING_SENT)) {
+		if (dsn_send(e, fd, true) == EX_OK_)
+			e->flags |= ENV_WARNING_SENT;
+	}
+	if (left > 0) {
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			if (r->flags & RCPT_QUEUED && r->diag != NULL) {
+				e->status_msg = r->diag;
+				break;
+			}
+	}
+	(void)finish(e, fd, left, true);
+	(void)close(fd);
+	return 0;
+}
