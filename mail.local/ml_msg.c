@@ -122,7 +122,10 @@ FILE *ml_read_message(FILE *in, const char *from, bool lmtp, struct ml_status *s
 	 * before the Content-Length header. */
 	if (!sawline)
 		putc('\n', out);
-	fwrite(hdr.data, 1, hdr.len, out);
+	if (hdr.len > 0 && fwrite(hdr.data, 1, hdr.len, out) != hdr.len) {
+		ml_fail(st, EX_TEMPFAIL_, "451 4.3.0", "Temporary file write error");
+		goto fail;
+	}
 	fprintf(out, "Content-Length: %lld\n\n", blen);
 	if (fflush(body) != 0 || fseek(body, 0, SEEK_SET) != 0) {
 		ml_fail(st, EX_TEMPFAIL_, "451 4.3.0", "Temporary file flush error");
