@@ -34,6 +34,7 @@
 static const char *ResolvConf = "/etc/resolv.conf";
 int dns_h_errno;
 bool dns_unreachable;
+bool dns_refused;
 #define DNS_HFIXED 12
 #define MAX_POINTER_HOPS 64
 
@@ -734,6 +735,7 @@ struct qresult {
 	bool servfail;  /* some server said SERVFAIL (or NOTIMP, REFUSED) */
 	bool reached;   /* some server answered at all */
 	bool refused;   /* a server's port or network refused us */
+	bool timedout;  /* a server was waited for in vain (or hung up) */
 };
 
 /*
@@ -769,6 +771,8 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 				} else if (x == X_UNREACH) {
 					r->refused = true;
 					dead[ns] = true;
+				} else {
+					r->timedout = true;
 				}
 				continue;
 			}
@@ -794,11 +798,17 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 					}
 				}
 				long long left = dl - now_ms();
-				if (n == 0 || left <= 0)
+				if (n == 0)
 					break;
+				if (left <= 0) {
+					r->timedout = true;
+					break;
+				}
 				int pr = poll(pf, (nfds_t)n, (int)left);
 				if (pr < 0 && errno == EINTR)
 					continue;
+				if (pr == 0)
+					r->timedout = true;
 				if (pr <= 0)
 					break;
 				bool next_server = false;
@@ -834,6 +844,8 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 							r->len = (int)alen;
 						else if (x == X_SERVFAIL)
 							r->servfail = true;
+						else if (x != X_UNREACH)
+							r->timedout = true;
 						if (s == ns)
 							next_server = true;
 						continue;
@@ -869,6 +881,7 @@ static int query_one(const char *name, int type, const struct dns_params *p, uns
 	}
 	exchange(q, (size_t)qlen, p, ans, anssize, qr);
 	dns_unreachable = qr->len < 0 && !qr->reached;
+	dns_refused = dns_unreachable && !qr->timedout;
 	if (qr->len < 0) {
 		*status = dns_h_errno = DNS_TRYAGAIN;
 		return -1;

@@ -39,8 +39,13 @@ enum dns_status {
  * it the same way.
  */
 extern int dns_h_errno;
-/* True when the last failed query reached no name server at all. */
+/*
+ * How the last failed query failed: no name server answered at all
+ * (dns_unreachable), and moreover none was even waited for, they all
+ * refused (dns_refused: the C library's ECONNREFUSED, else ETIMEDOUT).
+ */
 extern bool dns_unreachable;
+extern bool dns_refused;
 
 /* resolver flags (the RES_ options sendmail lets ResolverOptions change) */
 #define DNSF_DEBUG 0x0001u

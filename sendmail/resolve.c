@@ -744,9 +744,8 @@ static bool etc_hosts_byaddr(int af, const void *addr, char *out, size_t outsize
  * The "hosts" line of /etc/nsswitch.conf, as the C library reads it:
  * sources in order, each with the statuses that end the walk ("[NOTFOUND=
  * return]", "[!UNAVAIL=return]"; by default only success does).  Without
- * a file or a hosts line the C library's default applies: "dns
- * [!UNAVAIL=return] files".  Sources other than files and dns are taken
- * as unavailable.
+ * a file or a hosts line the C library's default applies: "files dns".
+ * Sources other than files and dns are taken as unavailable.
  */
 enum { NSS_SUCCESS, NSS_NOTFOUND, NSS_UNAVAIL, NSS_TRYAGAIN, NSS_NSTATUS };
 enum { SRC_FILES, SRC_DNS, SRC_OTHER };
@@ -842,19 +841,22 @@ static int nss_hosts(struct nss_source *src)
 	if (f != NULL)
 		(void)fclose(f);
 	if (!found) {
-		nss_default_actions(&src[0], SRC_DNS);
-		nss_criterion(&src[0], "!UNAVAIL=return");
-		nss_default_actions(&src[1], SRC_FILES);
+		nss_default_actions(&src[0], SRC_FILES);
+		nss_default_actions(&src[1], SRC_DNS);
 		n = 2;
 	}
 	return n;
 }
 
-/* The nsswitch status of a failed DNS lookup. */
-static int nss_dns_failure(void)
+/*
+ * The nsswitch status of a failed DNS query, as the C library's dns
+ * module gives it: by name, "unavailable" when no server answered (timed
+ * out or refused), else "not found" (SERVFAIL included); by address,
+ * "unavailable" only when every server refused.
+ */
+static int nss_dns_failure(bool byaddr)
 {
-	return dns_unreachable ? NSS_UNAVAIL : dns_h_errno == DNS_TRYAGAIN ? NSS_TRYAGAIN
-									    : NSS_NOTFOUND;
+	return (byaddr ? dns_refused : dns_unreachable) ? NSS_UNAVAIL : NSS_NOTFOUND;
 }
 
 /* Does a line of the system hosts file give name an address of family af? */
@@ -917,7 +919,7 @@ static int byname_h_errno(const char *name, int af, const struct dns_params *p)
 				status = NSS_SUCCESS;
 			} else {
 				h = n > 0 ? DNS_NODATA : st;
-				status = n > 0 ? NSS_NOTFOUND : nss_dns_failure();
+				status = n > 0 ? NSS_NOTFOUND : nss_dns_failure(false);
 			}
 		}
 		if (src[i].stop[status])
@@ -983,16 +985,19 @@ static bool name_ok(const char *name)
  * The name a PTR answer gives, read as the C library's gethostbyaddr
  * does: records are taken in order, those whose owner is not the name
  * asked (or the target of a CNAME seen before) are skipped, and the
- * first PTR record wins.  A record that cannot be read, a name that is
- * no host name or no PTR at all make the answer unusable (DNS_NORECOVERY).
+ * first PTR record wins.  Failures (a record that cannot be read, a name
+ * that is no host name, no PTR record) are DNS_NORECOVERY, which the C
+ * library's dns module reports as "unavailable": the next source is
+ * asked even after [NOTFOUND=return].
  */
 static int ptr_answer(const unsigned char *ans, int n, const char *qname, char *out,
-		      size_t outsize)
+		      size_t outsize, int *nss)
 {
 	struct dns_msg m;
 	struct dns_rr rr;
 	char expected[DNS_MAXNAME];
 	sm_strlcpy(expected, qname, sizeof expected);
+	*nss = NSS_UNAVAIL;
 	if (!dns_msg_init(&m, ans, (size_t)n))
 		return DNS_NORECOVERY;
 	for (;;) {
@@ -1014,16 +1019,19 @@ static int ptr_answer(const unsigned char *ans, int n, const char *qname, char *
 				return DNS_NORECOVERY;
 			/* the root has the name "." */
 			sm_strlcpy(out, name[0] != '\0' ? name : ".", outsize);
+			*nss = NSS_SUCCESS;
 			return DNS_OK;
 		}
 	}
-	/* an answer without a PTR record for the name is unusable too */
 	return DNS_NORECOVERY;
 }
 
-/* The PTR lookup of an address; returns DNS_OK or a dns_status. */
+/*
+ * The PTR lookup of an address; returns DNS_OK or a dns_status, and the
+ * nsswitch status in *nss.
+ */
 static int ptr_lookup(int af, const unsigned char *a, const struct dns_params *p, char *out,
-		      size_t outsize)
+		      size_t outsize, int *nss)
 {
 	char qname[128];
 	if (af == AF_INET) {
@@ -1043,7 +1051,9 @@ static int ptr_lookup(int af, const unsigned char *a, const struct dns_params *p
 	int st = DNS_OK;
 	int n = dns_query(qname, DNS_T_PTR, p, ans, CANON_ANSWER_SIZE, &st);
 	if (n > 0)
-		st = ptr_answer(ans, n, qname, out, outsize);
+		st = ptr_answer(ans, n, qname, out, outsize, nss);
+	else
+		*nss = nss_dns_failure(true);
 	sm_free(ans);
 	return st;
 }
@@ -1119,12 +1129,11 @@ bool getnamebyaddr_literal(const char *key, char *out, size_t outsize,
 				dns_h_errno = DNS_NOTFOUND;
 			status = found ? NSS_SUCCESS : NSS_NOTFOUND;
 		} else if (src[i].kind == SRC_DNS) {
-			int st = is_mapped ? ptr_lookup(AF_INET, a + 12, &p, out, outsize)
-					   : ptr_lookup(af, a, &p, out, outsize);
+			int st = is_mapped ? ptr_lookup(AF_INET, a + 12, &p, out, outsize, &status)
+					   : ptr_lookup(af, a, &p, out, outsize, &status);
 			found = st == DNS_OK;
 			if (!found)
 				dns_h_errno = st;
-			status = found ? NSS_SUCCESS : nss_dns_failure();
 		}
 		if (src[i].stop[status])
 			break;
