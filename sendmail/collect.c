@@ -5,8 +5,8 @@
  * "From " line, header lines and their continuations, the end of the
  * headers, the "." rules without -i, CRLF to LF, 8-bit detection and the
  * size limits (MaxHeadersLength, MaxMessageSize).  Headers go into the
- * envelope as they were written (the text after the colon is kept byte for
- * byte); the body goes to an unlinked temporary file.
+ * envelope (the text after the colon without its leading blanks, as queue
+ * files keep it); the body goes to an unlinked temporary file.
  */
 #include "collect.h"
 
@@ -102,7 +102,11 @@ static void add_header_line(struct envelope *e, const char *text, size_t len)
 	while (nlen > 0 && (text[nlen - 1] == ' ' || text[nlen - 1] == '\t'))
 		nlen--;
 	char *name = sm_strndup(text, nlen);
-	char *value = sm_strndup(colon + 1, len - (size_t)(colon + 1 - text));
+	/* the value without its leading blanks, as the queue files keep it */
+	const char *v = colon + 1;
+	while (v < text + len && (*v == ' ' || *v == '\t'))
+		v++;
+	char *value = sm_strndup(v, len - (size_t)(v - text));
 	envelope_add_header(e, name, value);
 	sm_free(name);
 	sm_free(value);
@@ -163,9 +167,8 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 				continue;
 			}
 			if (!collect_is_header(line.data, line.len)) {
-				/* not a header: the body starts here, after an empty line */
+				/* not a header: the body starts here */
 				in_headers = false;
-				body_put(out, "\n", 1);
 				res->size += 1;
 				continue;
 			}

@@ -24,7 +24,7 @@ struct collect_result {
 /*
  * Reads a message from in: a leading "From " line is dropped, header lines
  * (with continuation lines) go to e's headers until an empty line or a line
- * that is no header (an empty line is then put in front of the body),
+ * that is no header (which starts the body),
  * the rest is the body.  CRLF line ends become LF.  Unless ignore_dots, a
  * line holding only "." ends the message and a leading ".." loses one dot.
  * The body goes to a temporary file in tmpdir.  Returns 0, or an errno

@@ -82,7 +82,6 @@ void headers_add_defaults(struct envelope *e)
 		sm_buf_init(&val);
 		sm_buf_init(&cond);
 		bool unexpanded = sm_strcasecmp(d->name, "Return-Path") == 0;
-		sm_buf_putc(&val, ' ');
 		if (unexpanded)
 			sm_buf_puts(&val, d->value);
 		else
@@ -251,7 +250,7 @@ void headers_write(const struct envelope *e, const struct mailer *m, struct sm_b
 		if ((h->flags & H_DEFAULT) && overridden(e, h))
 			continue;
 		sm_buf_puts(out, h->name);
-		sm_buf_putc(out, ':');
+		sm_buf_puts(out, h->value != NULL && h->value[0] != '\0' ? ": " : ":");
 		const char *v = h->value != NULL ? h->value : "";
 		bool has_meta = false;
 		for (const char *p = v; *p; p++)

@@ -5,6 +5,7 @@
  * newaliases, hoststat or purgestat it acts as -bp, -bi, -bh or -bH.
  * Submission itself is submit.c; the queue flags are queue_cmd.c's.
  */
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,14 +268,14 @@ int main(int argc, char **argv)
 
 	int rc = EX_OK_;
 	if (mode == 'm' && qflag && OptInd >= argc) {
-		struct deliver_opts dopt = {.verbose = so.verbose};
-		struct queue_run_opts ro = {.sort = -1, .min_age = -1, .max_run_size = -1,
-					    .verbose = so.verbose};
-		ro.sel = *queue_cmdline_select();
-		int err = queue_run(&ro, submit_deliver_queued, &dopt);
+		struct passwd *pw = getpwuid(getuid());
+		struct deliver_opts dopt = {.verbose = so.verbose,
+					    .invoker = pw != NULL ? pw->pw_name : NULL};
+		queue_set_deliver(submit_deliver_queued, &dopt);
+		rc = queue_cmd_run(); /* -q, -qf, -q15m, -qp[time], -qG (queue_cmd.c) */
 		maps_close_all();
 		log_close();
-		return err == 0 ? EX_OK_ : EX_OSFILE_;
+		return rc;
 	}
 	switch (mode) {
 	case 't':

@@ -370,7 +370,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	/* the headers sendmail adds */
 	if (o->from != NULL && !is_trusted(invoker) && privacy("authwarnings")) {
 		char *j = expanded('j');
-		char *w = sm_asprintf(" %s: %s set sender to %s using -f", j, invoker, o->from);
+		char *w = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
 		envelope_add_header(e, "X-Authentication-Warning", w);
 		sm_free(w);
 		sm_free(j);
