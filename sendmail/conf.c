@@ -367,46 +367,69 @@ static void do_trusted(char *line)
  * Q and X lines: "Xname, F=v, G=v ..." where only the first letter of a
  * field name counts.  valid lists the field letters of the line type.
  */
+/*
+ * Q and X lines: a name, then "L=value" equates separated by commas.  The
+ * name starts right after the line letter (a blank there leaves it empty);
+ * a queue group may have an empty name, a mail filter may not.
+ */
 static void add_named(struct named_spec **list, char *line, const char *what, char kind,
 		      const char *valid, const char *unknown_fmt)
 {
 	char *p = line + 1;
-	while (sm_isspace((unsigned char)*p))
-		p++;
 	char *name = p;
 	while (*p != '\0' && *p != ',' && !sm_isspace((unsigned char)*p))
 		p++;
-	if (p == name) {
+	if (p == name && kind == 'X') {
 		syserr("name required for %s", what);
+		return;
+	}
+	if (kind == 'Q' && opt_value(OPT_QueueDirectory) == NULL) {
+		syserr("QueueDir must be defined before queue groups");
 		return;
 	}
 	struct named_spec *s = sm_calloc(1, sizeof *s);
 	s->name = sm_strndup(name, (size_t)(p - name));
 	s->spec = sm_strdup(p);
-	bool have_socket = false;
+	bool have_socket = false, bad = false, runner_flag = false;
+	long runners = 0;
+	while (*p == ',' || sm_isspace((unsigned char)*p))
+		p++;
 	while (*p != '\0') {
-		while (*p == ',' || sm_isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
 		int fcode = (unsigned char)*p;
 		while (*p != '\0' && *p != '=' && *p != ',')
 			p++;
 		if (*p++ != '=') {
-			syserr("%c%s: `=' expected", kind, s->name);
+			if (kind == 'Q')
+				syserr("queue %s: `=' expected", s->name);
+			else
+				syserr("%c%s: `=' expected", kind, s->name);
+			bad = true;
 			break;
 		}
+		while (sm_isspace((unsigned char)*p))
+			p++;
 		const char *end;
 		char *v = conf_munch(p, &end, ',');
 		p = (char *)end;
+		if (*p == ',')
+			p++;
+		while (sm_isspace((unsigned char)*p))
+			p++;
 		if (strchr(valid, fcode) == NULL)
 			syserr(unknown_fmt, s->name, fcode);
 		else if (fcode == 'S' && kind == 'X' && *v != '\0')
 			have_socket = true;
+		else if (fcode == 'R' && kind == 'Q')
+			runners = strtol(v, NULL, 10);
+		else if (fcode == 'F' && kind == 'Q')
+			runner_flag = strchr(v, 'f') != NULL;
 		sm_free(v);
 	}
-	if (kind == 'X' && !have_socket)
+	if (kind == 'X' && !have_socket && !bad)
 		syserr("X%s: empty or missing socket information", s->name);
+	if (kind == 'Q' && runners > 1 && !runner_flag)
+		printf("Warning: Q=%s: R=%ld: multiple queue runners specified\n"
+		       "\tbut flag 'f' is not set\n", s->name, runners);
 	struct named_spec **tail = list;
 	while (*tail != NULL)
 		tail = &(*tail)->next;
