@@ -151,6 +151,32 @@ typedef int (*queue_deliver_fn)(struct envelope *e, void *arg);
 /* One pass over the queue(s): returns 0 or an errno of the queue directory. */
 int queue_run(const struct queue_run_opts *opts, queue_deliver_fn deliver, void *arg);
 
+/*
+ * Queue runners (queue_daemon.c).  Once (interval 0, not persistent): with
+ * foreground (-qf) or run.verbose (-v) every selected queue group is run
+ * in this process; otherwise runner children do it (several at once for
+ * groups with Runners=N and F=f, at most MaxQueueChildren processes) and
+ * the function returns when they are done (sendmail's -q returns at once
+ * and lets them run).  Periodic (-q15m) or persistent (-qp): a
+ * detached daemon writes the PidFile (pid, command line), starts the
+ * runners of each group at once and then every Interval= of the group
+ * (else interval), or keeps persistent runners that sleep interval (1 s
+ * by default, at least 5 s after finding nothing) between runs; SIGTERM
+ * stops it (runners finish their current message) and removes the
+ * PidFile.  The caller gets EX_OK_ (or EX_OSERR_ if it cannot fork).
+ */
+struct queue_runner_opts {
+	struct queue_run_opts run;  /* selection (run.sel.qgroup: -qG), sort, limits */
+	long interval;    /* seconds between runs; 0: once (or 1 s for persistent) */
+	bool persistent;  /* -qp */
+	bool foreground;  /* -qf */
+};
+int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg);
+
+/* The delivery callback of -q runs from the command line (queue_cmd_run);
+ * the delivery module registers it at start-up. */
+void queue_set_deliver(queue_deliver_fn deliver, void *arg);
+
 struct queue_print_opts {
 	struct queue_select sel;
 	bool verbose;   /* mailq -v: priority, full status, controlling users */
@@ -161,8 +187,15 @@ struct queue_print_opts {
 int queue_print(FILE *out, const struct queue_print_opts *opts);
 
 /* The command line (queue_cmd.c): the text after "-q" (may be ""): an
- * interval, I/R/S/Q selections (with "!"), f, p, G group; 0 or EX_USAGE. */
+ * interval, I/R/S/Q selections (with "!"), f, p, G group; 0 or EX_USAGE
+ * (a bad time unit is reported as sendmail does). */
 int queue_cmdline_q(const char *arg);
+/* True when the command line asks for a queue run in mode (-q... with the
+ * default mode -bm). */
+bool queue_cmd_wanted(char mode);
+/* Runs the queue as the -q flags say, with the registered delivery
+ * callback (queue_set_deliver); an exit status. */
+int queue_cmd_run(void);
 /* -v */
 void queue_cmdline_verbose(void);
 /* The selection built by the -q flags. */

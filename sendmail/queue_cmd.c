@@ -1,7 +1,8 @@
 /*
  * queue_cmd.c: the queue's part of the command line: -q flags (-q[time],
- * -qI/-qR/-qS/-qQ with "!", -qf, -qp, -qG group), -v, and the -bp/-bP
- * (mailq) modes.  Owns the selection the flags build.
+ * -qI/-qR/-qS/-qQ with "!", -qf, -qp[time], -qG group), -v, the -bp/-bP
+ * (mailq) modes and the -q run itself.  Owns the selection the flags
+ * build and the registered delivery callback.
  */
 #include "queue.h"
 
@@ -12,21 +13,57 @@
 
 static struct queue_select Sel;
 static bool Verbose;
-static bool Foreground, Persistent;
-static const char *Interval;
+static bool Foreground, Persistent, RunWanted;
+static long Interval;
+static queue_deliver_fn Deliver;
+static void *DeliverArg;
+
+/* A -q time ("15m", "1h30"; minutes by default); false after saying
+ * which units are wrong, as sendmail does. */
+static bool parse_interval(const char *s, long *out)
+{
+	long total = 0;
+	bool ok = true;
+	while (*s != '\0') {
+		long n = 0;
+		while (*s >= '0' && *s <= '9') {
+			if (n < 100000000L)
+				n = n * 10 + (*s - '0');
+			s++;
+		}
+		long unit = 60;
+		switch (*s) {
+		case '\0': break;
+		case 's': unit = 1; s++; break;
+		case 'm': unit = 60; s++; break;
+		case 'h': unit = 3600; s++; break;
+		case 'd': unit = 86400; s++; break;
+		case 'w': unit = 7 * 86400; s++; break;
+		default:
+			fprintf(stderr, "Invalid time unit `%c'\n", *s);
+			ok = false;
+			s++;
+			break;
+		}
+		if (total < 100L * 365 * 86400)
+			total += n * unit;
+	}
+	*out = total;
+	return ok;
+}
 
 int queue_cmdline_q(const char *arg)
 {
 	if (arg == NULL)
 		arg = "";
+	RunWanted = true;
 	switch (*arg) {
 	case 'f':
 		Foreground = true;
 		return 0;
 	case 'p':
 		Persistent = true;
-		Interval = arg[1] != '\0' ? arg + 1 : NULL;
-		return 0;
+		return parse_interval(arg + 1, &Interval) ? 0 : EX_USAGE_;
 	case 'G':
 		Sel.qgroup = arg + 1;
 		return 0;
@@ -56,8 +93,39 @@ int queue_cmdline_q(const char *arg)
 		f->text = p + 1;
 		return 0;
 	}
-	Interval = *arg != '\0' ? arg : NULL;
-	return 0;
+	return parse_interval(arg, &Interval) ? 0 : EX_USAGE_;
+}
+
+bool queue_cmd_wanted(char mode)
+{
+	return RunWanted && mode == 'm';
+}
+
+void queue_set_deliver(queue_deliver_fn deliver, void *arg)
+{
+	Deliver = deliver;
+	DeliverArg = arg;
+}
+
+int queue_cmd_run(void)
+{
+	if (Deliver == NULL) {
+		fprintf(stderr, "sendmail: queue runs need the delivery module (not available yet)\n");
+		return EX_UNAVAILABLE_;
+	}
+	struct queue_runner_opts o;
+	memset(&o, 0, sizeof o);
+	o.run.sel = Sel;
+	o.run.sort = -1;
+	o.run.min_age = -1;
+	o.run.max_run_size = -1;
+	o.run.verbose = Verbose;
+	o.interval = Interval;
+	o.persistent = Persistent;
+	o.foreground = Foreground;
+	int rc = queue_runner(&o, Deliver, DeliverArg);
+	queue_free_all();
+	return rc;
 }
 
 void queue_cmdline_verbose(void)

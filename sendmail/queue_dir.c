@@ -1,7 +1,8 @@
 /*
  * queue_dir.c: where queue files live.
  *
- * Owns the list of queue groups and their expanded directories: the
+ * Owns the list of queue groups, their expanded directories and how they
+ * are run (Interval=, Runners=, Flags=, Nice=, Jobs= of their Q lines): the
  * default group "mqueue" uses the QueueDirectory option, each Q line of
  * sendmail.cf its P= path (a relative path is taken below the base
  * directory: QueueDirectory, or its parent when it ends in a "*"
@@ -14,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,10 +23,12 @@
 
 #include "conf.h"
 #include "options.h"
+#include "timeconv.h"
 
 struct qgroup {
 	char *name;
 	char **dirs; /* NULL-terminated */
+	struct queue_group_info info;
 };
 
 static struct qgroup *Groups;
@@ -84,8 +88,8 @@ static void expand(const char *path, char ***v, size_t *n)
 	sm_free(dir);
 }
 
-/* The P= value of a Q line's field list, malloc'ed, or NULL. */
-static char *group_path(const char *spec)
+/* The value of field code (first letter) of a Q line's field list, malloc'ed, or NULL. */
+static char *group_field(const char *spec, int want)
 {
 	const char *p = spec;
 	while (*p != '\0') {
@@ -102,14 +106,55 @@ static char *group_path(const char *spec)
 		const char *end;
 		char *v = conf_munch(p, &end, ',');
 		p = end;
-		if (code == 'P')
+		if (code == want)
 			return v;
 		sm_free(v);
 	}
 	return NULL;
 }
 
-static void add_group(const char *name, const char *path)
+static long num_field(const char *spec, int code, long dflt, long min, long max)
+{
+	char *v = spec != NULL ? group_field(spec, code) : NULL;
+	if (v == NULL)
+		return dflt;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (end == v || n < min)
+		n = dflt;
+	if (n > max)
+		n = max;
+	sm_free(v);
+	return n;
+}
+
+/* Runners, Interval, Flags, Nice and Jobs of a Q line (spec NULL: mqueue). */
+static void group_params(struct qgroup *g, const char *spec)
+{
+	struct queue_group_info *i = &g->info;
+	i->name = g->name;
+	i->dirs = g->dirs;
+	i->interval = -1;
+	char *v = spec != NULL ? group_field(spec, 'I') : NULL;
+	if (v != NULL) {
+		i->interval = time_convert(v, strlen(v), 'm');
+		sm_free(v);
+	}
+	v = spec != NULL ? group_field(spec, 'F') : NULL;
+	i->parallel = v != NULL && strchr(v, 'f') != NULL;
+	sm_free(v);
+	long dflt = 1;
+	const char *m = opt_value(OPT_MaxRunnersPerQueue);
+	if (m != NULL && strtol(m, NULL, 10) > 0)
+		dflt = strtol(m, NULL, 10);
+	i->runners = (int)num_field(spec, 'R', dflt, 0, 1000);
+	if (i->runners > 1 && !i->parallel)
+		i->runners = 1; /* several runners need F=f */
+	i->nice = (int)num_field(spec, 'N', 0, 0, 39);
+	i->jobs = num_field(spec, 'J', 0, 0, LONG_MAX);
+}
+
+static void add_group(const char *name, const char *path, const char *spec)
 {
 	Groups = sm_realloc(Groups, (NGroups + 1) * sizeof *Groups);
 	struct qgroup *g = &Groups[NGroups++];
@@ -117,6 +162,7 @@ static void add_group(const char *name, const char *path)
 	g->dirs = sm_calloc(1, sizeof *g->dirs); /* a wildcard may match nothing */
 	size_t n = 0;
 	expand(path, &g->dirs, &n);
+	group_params(g, spec);
 }
 
 static void init_groups(void)
@@ -124,7 +170,11 @@ static void init_groups(void)
 	if (Groups != NULL)
 		return;
 	const char *base = queue_base_dir();
-	add_group("mqueue", base);
+	struct named_spec *mq = NULL;
+	for (struct named_spec *q = QueueGroups; q != NULL; q = q->next)
+		if (strcmp(q->name, "mqueue") == 0)
+			mq = q;
+	add_group("mqueue", base, mq != NULL ? mq->spec : NULL);
 	char *root;
 	size_t blen = strlen(base);
 	if (blen > 0 && base[blen - 1] == '*') {
@@ -136,11 +186,11 @@ static void init_groups(void)
 	for (struct named_spec *q = QueueGroups; q != NULL; q = q->next) {
 		if (strcmp(q->name, "mqueue") == 0)
 			continue;
-		char *p = group_path(q->spec);
+		char *p = group_field(q->spec, 'P');
 		if (p == NULL)
 			continue;
 		char *full = p[0] == '/' ? sm_strdup(p) : sm_asprintf("%s/%s", root, p);
-		add_group(q->name, full);
+		add_group(q->name, full, q->spec);
 		sm_free(full);
 		sm_free(p);
 	}
@@ -161,6 +211,18 @@ char **queue_dirs(const char *qgroup)
 		if (strcmp(Groups[i].name, qgroup) == 0)
 			return Groups[i].dirs;
 	return NULL;
+}
+
+size_t queue_group_count(void)
+{
+	init_groups();
+	return NGroups;
+}
+
+const struct queue_group_info *queue_group_get(size_t i)
+{
+	init_groups();
+	return i < NGroups ? &Groups[i].info : NULL;
 }
 
 void queue_free_all(void)

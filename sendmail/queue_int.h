@@ -4,6 +4,7 @@
 #ifndef QUEUE_INT_H
 #define QUEUE_INT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -55,6 +56,34 @@ void queue_log(int prio, const char *fmt, ...) SM_PRINTF(2, 3);
 
 /* Renames a bad qf (path) to its Qf name; logs why. */
 void queue_set_aside(const char *dir, const char *id, const char *why);
+
+/* A queue group and how it is run (Q line fields; mqueue from QueueDirectory). */
+struct queue_group_info {
+	const char *name;
+	char **dirs;     /* NULL-terminated */
+	long interval;   /* I=: seconds between runs, -1 when not set */
+	int runners;     /* R=: parallel runners (MaxRunnersPerQueue, 1 by default;
+			  * 1 without F=f); 0: never run */
+	bool parallel;   /* F=f */
+	int nice;        /* N= */
+	long jobs;       /* J=: messages per run, 0 unlimited */
+};
+size_t queue_group_count(void);
+const struct queue_group_info *queue_group_get(size_t i);
+
+/* The load average as sendmail counts it (rounded). */
+int queue_load_average(void);
+/* True when load average la keeps a message of priority pri in the queue:
+ * la above QueueLA (8 per processor) and pri above QueueFactor / (la -
+ * QueueLA + 1); mailq marks such messages with "X", runs skip them. */
+bool queue_load_defers(long pri, int la);
+
+/* Set by SIGTERM in queue runners: the run stops after the current message. */
+extern volatile sig_atomic_t QueueStop;
+
+/* queue_run that also counts the messages handed to the callback. */
+int queue_run_count(const struct queue_run_opts *opts, queue_deliver_fn deliver, void *arg,
+		    size_t *processed);
 
 /* Checks that the queue directories exist, saying what is wrong on out
  * as sendmail does at start-up; 0 or errno. */

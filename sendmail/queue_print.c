@@ -12,6 +12,7 @@
 #include "queue_scan.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -94,8 +95,11 @@ struct widths {
 	size_t sender, rcpt, status, ctl;
 };
 
-static void print_entry(FILE *out, const char *dir, const struct queue_entry *q, bool verbose)
+static void print_entry(FILE *out, const char *dir, const struct queue_entry *q, bool verbose,
+			int la)
 {
+	/* "X": the load average would keep it waiting (empty files too) */
+	char mark = queue_load_defers(q->bad ? LONG_MAX : (long)q->priority, la) ? 'X' : ' ';
 	static const struct widths W[2] = {{39, 38, 60, 64}, {78, 71, 100, 64}};
 	const struct widths *w = &W[verbose];
 	const char *id = q->name + 2;
@@ -106,7 +110,7 @@ static void print_entry(FILE *out, const char *dir, const struct queue_entry *q,
 	FILE *f = q->bad ? NULL : fopen(path, "re");
 	sm_free(path);
 	if (f == NULL) {
-		fputs("  (no control file)\n", out);
+		fprintf(out, "%c (no control file)\n", mark);
 		return;
 	}
 	bool locked = false;
@@ -127,7 +131,7 @@ static void print_entry(FILE *out, const char *dir, const struct queue_entry *q,
 		sm_free(rel);
 	}
 	sm_free(df);
-	putc(locked ? '*' : ' ', out);
+	putc(locked ? '*' : mark, out);
 
 	struct sm_buf b, status, quar, body;
 	sm_buf_init(&b);
@@ -237,6 +241,7 @@ int queue_print(FILE *out, const struct queue_print_opts *opts)
 	if (m != NULL)
 		max = strtol(m, NULL, 10);
 	int sort = queue_sort_option();
+	int la = queue_load_average();
 	size_t total = 0;
 	for (char **d = dirs; *d != NULL; d++) {
 		struct queue_list l;
@@ -255,7 +260,7 @@ int queue_print(FILE *out, const struct queue_print_opts *opts)
 			      out);
 		}
 		for (size_t i = 0; i < l.n; i++)
-			print_entry(out, *d, &l.v[i], opts->verbose);
+			print_entry(out, *d, &l.v[i], opts->verbose, la);
 		total += l.n;
 		queue_scan_free(&l);
 	}

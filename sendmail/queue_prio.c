@@ -5,7 +5,8 @@
  * (size - class * ClassFactor + recipients * RecipientFactor), the
  * RetryFactor added each time a queue run processes it, and when a
  * delay warning (Timeout.queuewarn) and a bounce (Timeout.queuereturn)
- * are due for its precedence (urgent, normal, non-urgent, dsn).
+ * are due for its precedence (urgent, normal, non-urgent, dsn), and
+ * whether the load average (QueueLA, QueueFactor) keeps a message waiting.
  * Owns nothing; reads the options and the P lines of the configuration.
  */
 #include "queue_int.h"
@@ -13,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "options.h"
@@ -143,4 +145,25 @@ void queue_timeouts(const struct envelope *e, time_t *warn_at, time_t *return_at
 	long warn = w != NULL ? seconds(w, 'h') : 0;
 	if (warn > 0)
 		*warn_at = e->ctime + (time_t)warn;
+}
+
+int queue_load_average(void)
+{
+	double avg[1];
+	if (getloadavg(avg, 1) != 1)
+		return 0;
+	return (int)(avg[0] + 0.5);
+}
+
+bool queue_load_defers(long pri, int la)
+{
+	long qla = factor(OPT_QueueLA, 0);
+	if (qla <= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		qla = 8 * (n > 0 ? n : 1);
+	}
+	if (la <= qla)
+		return false;
+	long qf = factor(OPT_QueueFactor, 600000);
+	return pri > qf / (la - qla + 1);
 }

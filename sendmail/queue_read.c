@@ -25,7 +25,7 @@ static bool get_long(const char *s, long long min, long long max, long long *out
 	return true;
 }
 
-static char *dup(struct envelope *e, const char *s)
+static char *qdup(struct envelope *e, const char *s)
 {
 	return sm_arena_strdup(e->arena, s);
 }
@@ -46,7 +46,7 @@ static void read_flags(struct envelope *e, const char *s)
 			sm_buf_putc(&other, *s);
 	}
 	if (other.len > 0)
-		e->qf_flags = dup(e, other.data);
+		e->qf_flags = qdup(e, other.data);
 	sm_buf_free(&other);
 }
 
@@ -87,9 +87,9 @@ static bool read_rcpt(struct envelope *e, const char *s, const char *ctl, char *
 		flags |= RCPT_NOTIFY_NEVER;
 	struct recipient *r = envelope_add_rcpt(e, addr, flags | RCPT_QUEUED);
 	if (other.len > 0)
-		r->qf_flags = dup(e, other.data);
+		r->qf_flags = qdup(e, other.data);
 	sm_buf_free(&other);
-	r->ctladdr = ctl != NULL ? dup(e, ctl) : NULL;
+	r->ctladdr = ctl != NULL ? qdup(e, ctl) : NULL;
 	r->orcpt = *orcpt;
 	r->final_rcpt = *final;
 	r->diag = *diag;
@@ -128,7 +128,7 @@ static void keep_other(struct envelope *e, const char *line)
 	char **v = sm_arena_alloc(e->arena, (e->nqf_other + 1) * sizeof *v);
 	if (e->nqf_other > 0)
 		memcpy(v, e->qf_other, e->nqf_other * sizeof *v);
-	v[e->nqf_other++] = dup(e, line);
+	v[e->nqf_other++] = qdup(e, line);
 	e->qf_other = v;
 }
 
@@ -198,18 +198,18 @@ static struct envelope *parse(FILE *f, const char **why)
 			/* before the sender: the message's status; after it: the
 			 * status of the recipient that follows */
 			if (have_sender)
-				diag = dup(e, s);
+				diag = qdup(e, s);
 			else
-				e->status_msg = dup(e, s);
+				e->status_msg = qdup(e, s);
 			break;
 		case 'q':
-			e->quarantine = dup(e, s);
+			e->quarantine = qdup(e, s);
 			break;
 		case 'd':
-			e->df_dir = dup(e, s);
+			e->df_dir = qdup(e, s);
 			break;
 		case 'B':
-			e->body_type = dup(e, s);
+			e->body_type = qdup(e, s);
 			break;
 		case 'F':
 			read_flags(e, s);
@@ -218,23 +218,23 @@ static struct envelope *parse(FILE *f, const char **why)
 			read_macro(e, s);
 			break;
 		case 'S':
-			e->sender = dup(e, s);
+			e->sender = qdup(e, s);
 			have_sender = true;
 			break;
 		case 'Z':
-			e->envid = dup(e, s);
+			e->envid = qdup(e, s);
 			break;
 		case 'A':
-			e->auth_param = dup(e, s);
+			e->auth_param = qdup(e, s);
 			break;
 		case 'C':
-			ctl = *s != '\0' ? dup(e, s) : NULL;
+			ctl = *s != '\0' ? qdup(e, s) : NULL;
 			break;
 		case 'Q':
-			orcpt = dup(e, s);
+			orcpt = qdup(e, s);
 			break;
 		case 'r':
-			final = dup(e, s);
+			final = qdup(e, s);
 			break;
 		case 'R':
 			if (!read_rcpt(e, s, ctl, &orcpt, &final, &diag))
@@ -311,7 +311,7 @@ struct envelope *queue_read(const char *qf_path, int *err)
 		else
 			dir[db - 1 - dir] = '\0';
 	}
-	e->queue_dir = dup(e, dir);
+	e->queue_dir = qdup(e, dir);
 	sm_free(dir);
 	e->flags |= ENV_HAS_DF | ENV_QF_READ;
 	*err = 0;

@@ -1,7 +1,8 @@
 /*
  * queue_run.c: one pass of a queue run (queue_run): every directory of
  * the selected queue group(s) is scanned, its messages sorted
- * (QueueSortOrder) and cut to MaxQueueRunSize; each one is locked (a
+ * (QueueSortOrder) and cut to MaxQueueRunSize; a message the load
+ * average makes too expensive (QueueLA) waits; each one is locked (a
  * message locked by another runner, ours or sendmail's, is skipped), read
  * (a bad qf is set aside as Qf and the run goes on), checked against
  * MinQueueAge, and handed to the delivery callback.  Owns nothing.
@@ -55,9 +56,12 @@ static long min_age_option(void)
 	return total;
 }
 
-static void run_one(const char *dir, const struct queue_entry *q, long min_age, bool subset,
-		    queue_deliver_fn deliver, void *arg)
+/* Works on one message; true when it was handed to the callback. */
+static bool run_one(const char *dir, const struct queue_entry *q, long min_age, bool subset,
+		    int la, queue_deliver_fn deliver, void *arg)
 {
+	if (queue_load_defers((long)q->priority, la))
+		return false; /* too expensive for the load average: a later run */
 	char *qd = queue_kind_dir(dir, 'q');
 	char *path = sm_asprintf("%s/%s", qd, q->name);
 	sm_free(qd);
@@ -70,7 +74,7 @@ static void run_one(const char *dir, const struct queue_entry *q, long min_age, 
 	probe.lock_fd = -1;
 	if (queue_lock(&probe) != 0) {
 		sm_free(path);
-		return; /* locked by another runner, or gone */
+		return false; /* locked by another runner, or gone */
 	}
 	int err;
 	struct envelope *e = queue_read(path, &err);
@@ -79,21 +83,30 @@ static void run_one(const char *dir, const struct queue_entry *q, long min_age, 
 			queue_set_aside(dir, q->name + 2, "unreadable queue file");
 		queue_unlock(&probe);
 		sm_free(path);
-		return;
+		return false;
 	}
 	e->lock_fd = probe.lock_fd;
 	sm_free(path);
 	if (!subset && min_age > 0 && e->last_try > 0 && time(NULL) - e->last_try < min_age) {
 		envelope_free(e);
-		return;
+		return false;
 	}
 	queue_retry_priority(e); /* each processing lowers its priority */
 	(void)deliver(e, arg);
 	envelope_free(e); /* releases the lock */
+	return true;
 }
 
 int queue_run(const struct queue_run_opts *opts, queue_deliver_fn deliver, void *arg)
 {
+	return queue_run_count(opts, deliver, arg, NULL);
+}
+
+int queue_run_count(const struct queue_run_opts *opts, queue_deliver_fn deliver, void *arg,
+		    size_t *processed)
+{
+	if (processed != NULL)
+		*processed = 0;
 	char **dirs = queue_dirs(opts->sel.qgroup);
 	if (dirs == NULL)
 		return ENOENT;
@@ -106,14 +119,16 @@ int queue_run(const struct queue_run_opts *opts, queue_deliver_fn deliver, void 
 	int rc = 0;
 	for (char **d = dirs; *d != NULL; d++) {
 		struct queue_list l;
+		int la = queue_load_average();
 		int err = queue_scan(*d, &opts->sel, sort, max, NULL, &l);
 		if (err != 0) {
 			queue_log(LOG_ERR, "cannot open queue directory %s: %s", *d, strerror(err));
 			rc = err;
 			continue;
 		}
-		for (size_t i = 0; i < l.n; i++)
-			run_one(*d, &l.v[i], min_age, subset, deliver, arg);
+		for (size_t i = 0; i < l.n && !QueueStop; i++)
+			if (run_one(*d, &l.v[i], min_age, subset, la, deliver, arg) && processed != NULL)
+				(*processed)++;
 		queue_scan_free(&l);
 	}
 	return rc;

@@ -1,0 +1,422 @@
+/*
+ * queue_daemon.c: the queue runner processes (queue_runner): -q once
+ * (in this process for -qf and -v, else by runner children we wait for:
+ * sendmail's -q returns at once instead), -q<time>
+ * periodic runs (a detached daemon that forks the runners of each queue
+ * group every interval), and -qp[<time>] persistent runners (a "queue
+ * control" daemon that keeps one process per runner, each alternating
+ * queue runs and sleeps, and restarts them when they end).
+ *
+ * Each queue group has its own Interval=, Runners= (several only with
+ * F=f), Nice= and Jobs=; MaxQueueChildren bounds the runner processes of
+ * all groups together (groups that have to wait are served in turn).  The
+ * daemon writes the PidFile (its pid and command line) and removes it on
+ * SIGTERM, which it passes on to its runners; a runner finishes the
+ * message it is working on and stops.  Messages are locked one by one
+ * (queue_run), so runners never deliver one message twice.
+ * Owns the daemon's child table and its signal flags.
+ */
+#include "queue_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+
+volatile sig_atomic_t QueueStop;
+static volatile sig_atomic_t GotChild;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	QueueStop = 1;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	GotChild = 1;
+}
+
+static int set_signal(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	if (sigemptyset(&sa.sa_mask) != 0)
+		return errno;
+	return sigaction(sig, &sa, NULL) == 0 ? 0 : errno;
+}
+
+/* Detaches from the terminal and the caller's session (in a new child). */
+static pid_t detach(void)
+{
+	(void)fflush(NULL);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (setsid() < 0)
+		queue_log(LOG_WARNING, "queue runner: setsid: %s", strerror(errno));
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		for (int i = 0; i < 3; i++)
+			if (dup2(fd, i) < 0)
+				queue_log(LOG_WARNING, "queue runner: dup2: %s", strerror(errno));
+		if (fd > 2)
+			(void)close(fd);
+	}
+	return 0;
+}
+
+static const char *pid_path(void)
+{
+	const char *p = opt_value(OPT_PidFile);
+	return p != NULL && *p != '\0' ? p : "/var/run/sendmail.pid";
+}
+
+/* Writes "pid\ncommand line\n" to the PidFile; 0 or errno (logged). */
+static int write_pidfile(void)
+{
+	char cmd[4096];
+	size_t n = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t r = read(fd, cmd, sizeof cmd - 1);
+		n = r > 0 ? (size_t)r : 0;
+		(void)close(fd);
+	}
+	while (n > 0 && cmd[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (cmd[i] == '\0' || cmd[i] == '\n')
+			cmd[i] = ' ';
+	cmd[n] = '\0';
+	const char *path = pid_path();
+	char *tmp = sm_asprintf("%s.%ld", path, (long)getpid());
+	int rc = 0;
+	FILE *f = fopen(tmp, "we");
+	if (f == NULL) {
+		rc = errno;
+	} else {
+		fprintf(f, "%ld\n%s\n", (long)getpid(), cmd);
+		if (fclose(f) != 0)
+			rc = errno;
+		if (rc == 0 && rename(tmp, path) != 0)
+			rc = errno;
+	}
+	if (rc != 0) {
+		(void)unlink(tmp);
+		queue_log(LOG_ERR, "unable to write pid to %s: %s", path, strerror(rc));
+	}
+	sm_free(tmp);
+	return rc;
+}
+
+/* One runner: a queue run over group g (again and again when persistent). */
+static void runner_child(const struct queue_group_info *g, const struct queue_runner_opts *o,
+			 queue_deliver_fn deliver, void *arg)
+{
+	if (set_signal(SIGTERM, on_term) != 0 || set_signal(SIGCHLD, SIG_DFL) != 0 ||
+	    set_signal(SIGHUP, SIG_DFL) != 0)
+		_exit(EX_OSERR_);
+	sigset_t none;
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if (g->nice > 0) {
+		errno = 0;
+		if (nice(g->nice) == -1 && errno != 0)
+			queue_log(LOG_WARNING, "queue group %s: nice: %s", g->name, strerror(errno));
+	}
+	struct queue_run_opts r = o->run;
+	r.sel.qgroup = g->name;
+	if (g->jobs > 0)
+		r.max_run_size = g->jobs;
+	long pause = g->interval > 0 ? g->interval : o->interval > 0 ? o->interval : 1;
+	while (!QueueStop) {
+		size_t done = 0;
+		(void)queue_run_count(&r, deliver, arg, &done);
+		if (!o->persistent)
+			break;
+		/* a persistent runner sleeps at least 5 s after finding nothing */
+		long s = done == 0 && pause < 5 ? 5 : pause;
+		struct timespec ts = {s, 0};
+		while (!QueueStop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	_exit(EX_OK_);
+}
+
+#define NEVER ((time_t)1 << 62)
+
+struct kid {
+	pid_t pid;
+	size_t group;
+};
+
+struct daemon {
+	const struct queue_runner_opts *o;
+	queue_deliver_fn deliver;
+	void *arg;
+	struct kid *kids;
+	size_t nkids, maxkids; /* maxkids: MaxQueueChildren, 0 unlimited */
+	size_t ngroups;
+	const struct queue_group_info **groups;
+	int *active;       /* runners per group */
+	time_t *due;       /* next periodic run per group */
+	int *restarts;     /* persistent runners restarted per group */
+	bool *dead;        /* persistent group given up */
+	size_t rr;         /* the group served first next time */
+};
+
+static bool room(const struct daemon *d)
+{
+	return d->maxkids == 0 || d->nkids < d->maxkids;
+}
+
+static int start(struct daemon *d, size_t g)
+{
+	(void)fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		queue_log(LOG_ERR, "queue runner: fork: %s", strerror(errno));
+		return errno;
+	}
+	if (pid == 0)
+		runner_child(d->groups[g], d->o, d->deliver, d->arg);
+	d->kids[d->nkids].pid = pid;
+	d->kids[d->nkids].group = g;
+	d->nkids++;
+	d->active[g]++;
+	return 0;
+}
+
+static void reap(struct daemon *d)
+{
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (size_t i = 0; i < d->nkids; i++) {
+			if (d->kids[i].pid != pid)
+				continue;
+			size_t g = d->kids[i].group;
+			d->active[g]--;
+			d->kids[i] = d->kids[--d->nkids];
+			if (d->o->persistent && !QueueStop) {
+				/* a runner that dumped core or keeps dying is not restarted */
+				if ((WIFSIGNALED(st) && WCOREDUMP(st)) || ++d->restarts[g] > 50) {
+					queue_log(LOG_ERR, "persistent queue runner for %s not restarted",
+						  d->groups[g]->name);
+					d->dead[g] = true;
+				}
+			}
+			break;
+		}
+	}
+}
+
+/* The interval of group g: its Interval=, else the -q time. */
+static long interval_of(const struct daemon *d, size_t g)
+{
+	long i = d->groups[g]->interval;
+	return i > 0 ? i : d->o->interval;
+}
+
+/* Starts what is due; returns the seconds until the next thing is due. */
+static long schedule(struct daemon *d)
+{
+	time_t now = time(NULL);
+	long wait = 60;
+	for (size_t k = 0; k < d->ngroups; k++) {
+		size_t g = (d->rr + k) % d->ngroups;
+		const struct queue_group_info *gi = d->groups[g];
+		if (gi->runners <= 0 || d->dead[g])
+			continue;
+		if (d->o->persistent) {
+			while (d->active[g] < gi->runners && room(d) && start(d, g) == 0)
+				d->rr = (g + 1) % d->ngroups;
+			continue;
+		}
+		if (now < d->due[g]) {
+			if (d->due[g] - now < wait)
+				wait = (long)(d->due[g] - now);
+			continue;
+		}
+		/* due: one run by each runner the group may have, if there is room */
+		int want = gi->runners - d->active[g];
+		while (want > 0 && room(d) && start(d, g) == 0)
+			want--;
+		if (want > 0 && !room(d)) {
+			wait = 1; /* served when a runner ends (round robin) */
+			continue;
+		}
+		d->rr = (g + 1) % d->ngroups;
+		long iv = interval_of(d, g);
+		if (iv <= 0)
+			d->due[g] = NEVER; /* a single run */
+		while (d->due[g] <= now)
+			d->due[g] += iv;
+		if (d->due[g] - now < wait)
+			wait = (long)(d->due[g] - now);
+	}
+	return wait < 1 ? 1 : wait;
+}
+
+static void stop_all(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nkids; i++)
+		(void)kill(d->kids[i].pid, SIGTERM);
+	/* runners finish their message; after a while they are killed */
+	for (int t = 0; t < 600 && d->nkids > 0; t++) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		(void)nanosleep(&ts, NULL);
+		reap(d);
+	}
+	for (size_t i = 0; i < d->nkids; i++)
+		(void)kill(d->kids[i].pid, SIGKILL);
+	while (d->nkids > 0) {
+		int st;
+		pid_t pid = waitpid(-1, &st, 0);
+		if (pid < 0)
+			break;
+		for (size_t i = 0; i < d->nkids; i++)
+			if (d->kids[i].pid == pid)
+				d->kids[i] = d->kids[--d->nkids];
+	}
+}
+
+/* The selected groups of the run. */
+static size_t pick_groups(const struct queue_run_opts *run, const struct queue_group_info ***out)
+{
+	size_t n = queue_group_count(), k = 0;
+	const struct queue_group_info **v = sm_calloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		const struct queue_group_info *g = queue_group_get(i);
+		if (run->sel.qgroup == NULL || strcmp(run->sel.qgroup, g->name) == 0)
+			v[k++] = g;
+	}
+	*out = v;
+	return k;
+}
+
+/* The daemon (or a one-shot run with several runners); returns when done. */
+static int supervise(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg,
+		     bool once)
+{
+	struct daemon d;
+	memset(&d, 0, sizeof d);
+	d.o = o;
+	d.deliver = deliver;
+	d.arg = arg;
+	d.ngroups = pick_groups(&o->run, &d.groups);
+	const char *m = opt_value(OPT_MaxQueueChildren);
+	long mx = m != NULL ? strtol(m, NULL, 10) : 0;
+	d.maxkids = mx > 0 ? (size_t)mx : 0;
+	size_t cap = 0;
+	for (size_t g = 0; g < d.ngroups; g++)
+		cap += d.groups[g]->runners > 0 ? (size_t)d.groups[g]->runners : 0;
+	d.kids = sm_calloc(cap + 1, sizeof *d.kids);
+	d.active = sm_calloc(d.ngroups + 1, sizeof *d.active);
+	d.due = sm_calloc(d.ngroups + 1, sizeof *d.due);
+	d.restarts = sm_calloc(d.ngroups + 1, sizeof *d.restarts);
+	d.dead = sm_calloc(d.ngroups + 1, sizeof *d.dead);
+	time_t now = time(NULL);
+	for (size_t g = 0; g < d.ngroups; g++)
+		d.due[g] = now; /* the first run starts at once */
+
+	sigset_t block, orig;
+	(void)sigemptyset(&block);
+	(void)sigaddset(&block, SIGTERM);
+	(void)sigaddset(&block, SIGCHLD);
+	struct sigaction old_term, old_chld;
+	memset(&old_term, 0, sizeof old_term);
+	memset(&old_chld, 0, sizeof old_chld);
+	int rc = sigprocmask(SIG_BLOCK, &block, &orig) == 0 ? 0 : errno;
+	if (rc == 0 && (sigaction(SIGTERM, NULL, &old_term) != 0 ||
+			sigaction(SIGCHLD, NULL, &old_chld) != 0))
+		rc = errno;
+	if (rc == 0)
+		rc = set_signal(SIGTERM, on_term);
+	if (rc == 0)
+		rc = set_signal(SIGCHLD, on_child);
+	while (rc == 0 && !QueueStop) {
+		reap(&d);
+		long wait = schedule(&d);
+		if (once) {
+			/* done when every group had its run and no runner is left */
+			bool left = d.nkids > 0;
+			for (size_t g = 0; g < d.ngroups; g++)
+				if (d.due[g] != NEVER && d.groups[g]->runners > 0)
+					left = true;
+			if (!left)
+				break;
+		}
+		struct timespec ts = {wait, 0};
+		GotChild = 0;
+		if (pselect(0, NULL, NULL, NULL, &ts, &orig) < 0 && errno != EINTR)
+			rc = errno;
+	}
+	if (QueueStop)
+		stop_all(&d);
+	else
+		while (d.nkids > 0 && waitpid(-1, NULL, 0) > 0)
+			reap(&d);
+	(void)sigaction(SIGTERM, &old_term, NULL);
+	(void)sigaction(SIGCHLD, &old_chld, NULL);
+	(void)sigprocmask(SIG_SETMASK, &orig, NULL);
+	sm_free(d.kids);
+	sm_free(d.active);
+	sm_free(d.due);
+	sm_free(d.restarts);
+	sm_free(d.dead);
+	sm_free(d.groups);
+	return rc;
+}
+
+int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg)
+{
+	bool daemon = o->interval > 0 || o->persistent;
+	if (!daemon && (o->foreground || o->run.verbose)) {
+		/* -qf, -v: every group in turn, in this process */
+		const struct queue_group_info **gs;
+		size_t n = pick_groups(&o->run, &gs);
+		int rc = 0;
+		for (size_t i = 0; i < n && !QueueStop; i++) {
+			if (gs[i]->runners <= 0)
+				continue;
+			struct queue_run_opts r = o->run;
+			r.sel.qgroup = gs[i]->name;
+			if (gs[i]->jobs > 0)
+				r.max_run_size = gs[i]->jobs;
+			int e = queue_run(&r, deliver, arg);
+			if (rc == 0)
+				rc = e;
+		}
+		sm_free(gs);
+		return rc == 0 ? EX_OK_ : EX_OSFILE_;
+	}
+	if (!daemon) {
+		/* once, with runners in parallel where groups allow; we wait */
+		return supervise(o, deliver, arg, true) == 0 ? EX_OK_ : EX_OSFILE_;
+	}
+	pid_t pid = detach();
+	if (pid < 0) {
+		queue_log(LOG_ERR, "queue runner: fork: %s", strerror(errno));
+		return EX_OSERR_;
+	}
+	if (pid > 0)
+		return EX_OK_; /* the caller goes on; the daemon works on its own */
+	(void)write_pidfile();
+	int rc = supervise(o, deliver, arg, false);
+	if (unlink(pid_path()) != 0 && errno != ENOENT)
+		queue_log(LOG_ERR, "unable to remove %s: %s", pid_path(), strerror(errno));
+	queue_free_all();
+	exit(rc == 0 ? EX_OK_ : EX_OSERR_);
+}
