@@ -6,10 +6,12 @@
  * Content-Length header line left out, a
  * "Content-Length: N" header giving the body's size, the blank line, the
  * body (a missing last newline added; CRLF line ends become LF), and a
- * blank line after it.  "From "
- * lines in the body are not quoted: the Content-Length header delimits the
- * message, as in Debian's build.  The entry lives in an unlinked
- * temporary file so that every recipient gets the same bytes.
+ * blank line after it.  Body lines starting with "From " get a ">" in
+ * front: Debian's build relies on the Content-Length header alone, but
+ * most mbox readers split at "From " lines and ignore it, so an unquoted
+ * one would cut the message in two.  Content-Length counts the body as
+ * written.  The entry lives in an unlinked temporary file so that every
+ * recipient gets the same bytes.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -95,6 +97,13 @@ FILE *ml_read_message(FILE *in, const char *from, bool lmtp, struct ml_status *s
 				sm_buf_putc(&hdr, '\n');
 			}
 			continue;
+		}
+		if (strncmp(r.line, "From ", 5) == 0) {
+			if (putc('>', body) == EOF) {
+				ml_fail(st, EX_TEMPFAIL_, "451 4.3.0", "Temporary file write error");
+				goto fail;
+			}
+			blen++;
 		}
 		if (fwrite(r.line, 1, (size_t)n, body) != (size_t)n || putc('\n', body) == EOF) {
 			ml_fail(st, EX_TEMPFAIL_, "451 4.3.0", "Temporary file write error");
