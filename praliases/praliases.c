@@ -54,16 +54,25 @@ static bool print_one(const char *key, size_t klen, const char *val, size_t vlen
 	return true;
 }
 
-static void print_db(const char *file, char **keys, int nkeys)
+/*
+ * implicit: the class was not given (-f, or a plain path): the real one
+ * tries each database type and knows none for a missing file.
+ */
+static void print_db(const char *file, char **keys, int nkeys, bool implicit)
 {
 	char *path = sm_asprintf("%s.db", file);
 	warn_dirs(path);
 	struct stat st;
-	if (stat(path, &st) == 0)
+	if (implicit || stat(path, &st) == 0)
 		warn_dirs(path);
 	int err = 0;
 	struct mapdb *db = mapdb_open_read(path, &err);
 	if (db == NULL) {
+		if (implicit && err == ENOENT) {
+			fprintf(stderr, "%s: %s: open: Unknown database type\n", Prog, file);
+			sm_free(path);
+			return;
+		}
 		fprintf(stderr, "%s: %s: open: %s\n", Prog, file, strerror(err));
 		sm_free(path);
 		return;
@@ -141,7 +150,7 @@ int main(int argc, char **argv)
 	char **keys = argv + optind;
 	int nkeys = argc - optind;
 	if (file != NULL) {
-		print_db(file, keys, nkeys);
+		print_db(file, keys, nkeys, true);
 		return EX_OK_;
 	}
 	int rc = EX_OK_;
@@ -155,7 +164,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: Skipping non-file based alias type %s\n", Prog,
 				srcs[i].cls);
 		else
-			print_db(srcs[i].file, keys, nkeys);
+			print_db(srcs[i].file, keys, nkeys,
+				 strcmp(srcs[i].cls, "implicit") == 0);
 	}
 	alias_src_free(srcs, n);
 	sm_free(spec);

@@ -33,6 +33,8 @@ struct xctx {
 	int maxdepth;
 	int total;           /* recipients added, against ALIAS_MAX_RCPTS */
 	bool tempfail;
+	const char *inc_file; /* the include file being read, for messages */
+	int inc_line;
 	struct recipient *chain[MAX_CHAIN]; /* the aliases being expanded, by depth */
 };
 static struct xctx *Ctx;
@@ -299,8 +301,13 @@ int alias_include(struct envelope *e, struct recipient *r, const char *path, int
 	}
 	char *line = sm_malloc(ALIAS_LINE_MAX);
 	int added = 0;
+	const char *saved_file = Ctx->inc_file;
+	int saved_line = Ctx->inc_line;
+	Ctx->inc_file = path;
+	Ctx->inc_line = 0;
 	unsigned extra = forward ? RCPT_FORWARDED : 0;
 	while (fgets(line, ALIAS_LINE_MAX, fp) != NULL) {
+		Ctx->inc_line++;
 		size_t n = strlen(line);
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
@@ -319,6 +326,8 @@ int alias_include(struct envelope *e, struct recipient *r, const char *path, int
 		added += alias_add_list(e, r, s, depth, ctladdr, extra);
 	}
 	sm_free(line);
+	Ctx->inc_file = saved_file;
+	Ctx->inc_line = saved_line;
 	if (fclose(fp) != 0) {
 		/* nothing to do: the file was only read */
 	}
@@ -416,7 +425,14 @@ static int expand_one(struct recipient *r, int depth)
 		*plus = '\0';
 	struct passwd *pw = getpwnam(user);
 	if (pw == NULL) {
-		fail(r, "5.1.1", "550 5.1.1 User unknown");
+		if (Ctx->inc_file != NULL) {
+			/* found while reading an include file: told at once, with its line */
+			err_set_cf_position(Ctx->inc_file, Ctx->inc_line);
+			fail_now(r, "5.1.1", "550 5.1.1 User unknown", true);
+			err_set_cf_position(NULL, 0);
+		} else {
+			fail(r, "5.1.1", "550 5.1.1 User unknown");
+		}
 		return 0;
 	}
 	if (!(r->flags & RCPT_NOALIAS) && depth < Ctx->maxdepth) {

@@ -62,6 +62,7 @@ struct alias_reader {
 	FILE *fp;
 	const char *fname;
 	int lineno;   /* the last physical line read */
+	int errline;  /* where the line became too long */
 	int pending;  /* a character read ahead, or EOF, or -2 for none */
 	char buf[ALIAS_LINE_MAX];
 };

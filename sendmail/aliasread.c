@@ -72,8 +72,10 @@ static int read_physical(struct alias_reader *rd, size_t *len, bool *toolong, bo
 		if (c == '\0')
 			nul = true; /* the rest of the line is not seen, as with a C string */
 		if (!nul && !*toolong) {
-			if (*len >= max)
+			if (*len >= max) {
 				*toolong = true;
+				rd->errline = rd->lineno;
+			}
 			else
 				rd->buf[(*len)++] = (char)c;
 		}
@@ -103,7 +105,7 @@ char *alias_reader_next(struct alias_reader *rd)
 				break;
 		}
 		if (toolong) {
-			err_set_cf_position(rd->fname, rd->lineno);
+			err_set_cf_position(rd->fname, rd->errline);
 			syserr("alias line too long");
 			err_set_cf_position(NULL, 0);
 			continue;

@@ -79,7 +79,7 @@ static void add_entry(struct mapdb *db, const char *fname, int lineno, char *lin
 	size_t klen = strlen(key), vlen = strlen(rhs);
 	int r = mapdb_store(db, key, klen + 1, rhs, vlen + 1, false);
 	if (r == 1) {
-		message("%s... Warning: duplicate alias name %s", key, key);
+		message("%s... Warning: duplicate alias name %s", a.paddr ? a.paddr : key, key);
 		r = mapdb_store(db, key, klen + 1, rhs, vlen + 1, true);
 	}
 	if (r < 0) {
