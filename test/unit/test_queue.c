@@ -6,7 +6,16 @@
  * With QUEUE_STORE_DIR set it is instead a driver for test/t_queue_list:
  * it queues one message (QUEUE_STORE_SENDER, QUEUE_STORE_RCPTS separated
  * by spaces, QUEUE_STORE_STATUS, the body on standard input) and checks
- * only that this worked.
+ * only that this worked (QUEUE_STORE_PRIORITY sets its priority).
+ *
+ * With QUEUE_RUN_ARGS set (e.g. "-q2s -qGfast") it is a queue runner for
+ * test/t_queue_run: it reads QUEUE_CF, applies QUEUE_OPTS ("Name=value"
+ * separated by spaces) and runs the queue through queue_cmd_run with a
+ * counting delivery callback: it appends "pid id priority ntries conc N"
+ * to QUEUE_DELIVER_LOG (N: runners delivering at that moment, counted in
+ * QUEUE_CONC_DIR), waits QUEUE_DELIVER_MS milliseconds and removes the
+ * message, or with QUEUE_DELIVER_MODE=defer updates it as a deferral.
+ * With QUEUE_READ_UPDATE=qf-path it reads that qf and writes it back.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "envelope.h"
+#include "hostenv.h"
+#include "mailer.h"
+#include "map.h"
 #include "options.h"
 #include "queue.h"
 #include "sm.h"
@@ -409,7 +422,7 @@ static void driver(const char *dir)
 	const char *s = getenv("QUEUE_STORE_SENDER");
 	e->sender = sm_arena_strdup(e->arena, s ? s : "");
 	e->ctime = time(NULL);
-	e->priority = 30000;
+	e->priority = getenv("QUEUE_STORE_PRIORITY") ? atol(getenv("QUEUE_STORE_PRIORITY")) : 30000;
 	const char *st = getenv("QUEUE_STORE_STATUS");
 	if (st != NULL && *st != '\0')
 		e->status_msg = sm_arena_strdup(e->arena, st);
@@ -422,10 +435,105 @@ static void driver(const char *dir)
 	envelope_free(e);
 }
 
+/* The delivery callback of the runner driver. */
+static int count_deliver(struct envelope *e, void *arg)
+{
+	(void)arg;
+	const char *cdir = getenv("QUEUE_CONC_DIR");
+	char *mine = NULL;
+	int conc = 0;
+	if (cdir != NULL) {
+		mine = sm_asprintf("%s/run.%ld", cdir, (long)getpid());
+		int fd = open(mine, O_WRONLY | O_CREAT, 0600);
+		if (fd >= 0)
+			close(fd);
+		conc = (int)count_prefix(cdir, "run.");
+	}
+	const char *logp = getenv("QUEUE_DELIVER_LOG");
+	if (logp != NULL) {
+		int fd = open(logp, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		char line[160];
+		int n = snprintf(line, sizeof line, "%ld %s %ld %d conc %d\n", (long)getpid(), e->id,
+				 e->priority, e->ntries, conc);
+		if (fd < 0 || write(fd, line, (size_t)n) != n)
+			fprintf(stderr, "cannot log to %s\n", logp);
+		if (fd >= 0)
+			close(fd);
+	}
+	const char *ms = getenv("QUEUE_DELIVER_MS");
+	if (ms != NULL)
+		usleep((useconds_t)atoi(ms) * 1000);
+	if (mine != NULL) {
+		unlink(mine);
+		sm_free(mine);
+	}
+	const char *mode = getenv("QUEUE_DELIVER_MODE");
+	if (mode != NULL && strcmp(mode, "defer") == 0) {
+		e->ntries++;
+		e->last_try = time(NULL);
+		e->status_msg = sm_arena_strdup(e->arena, "Deferred: 451 4.2.1 mailbox busy");
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			r->diag = sm_arena_strdup(e->arena, "Deferred: 451 4.2.1 mailbox busy");
+		return queue_update(e);
+	}
+	return queue_remove(e);
+}
+
+static int run_driver(const char *args)
+{
+	map_classes_init();
+	mailers_init_builtin();
+	hostenv_init();
+	const char *cf = getenv("QUEUE_CF");
+	if (cf != NULL && !readcf(cf))
+		return 78;
+	char *opts = sm_strdup(getenv("QUEUE_OPTS") ? getenv("QUEUE_OPTS") : "");
+	for (char *t = strtok(opts, " "); t != NULL; t = strtok(NULL, " ")) {
+		char *eq = strchr(t, '=');
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		option_set(t, eq + 1, false);
+	}
+	sm_free(opts);
+	char *a = sm_strdup(args);
+	int rc = 0;
+	for (char *t = strtok(a, " "); t != NULL && rc == 0; t = strtok(NULL, " ")) {
+		if (strcmp(t, "-v") == 0)
+			queue_cmdline_verbose();
+		else if (strncmp(t, "-q", 2) == 0)
+			rc = queue_cmdline_q(t + 2);
+	}
+	if (rc == 0) { /* the -q flags keep pointers into a */
+		queue_set_deliver(count_deliver, NULL);
+		rc = queue_cmd_run();
+	}
+	sm_free(a);
+	return rc;
+}
+
+/* Reads a qf and writes it back (test/t_queue_run compares the result). */
+static int read_update(const char *path)
+{
+	int err;
+	struct envelope *e = queue_read(path, &err);
+	if (e == NULL)
+		return 1;
+	int rc = queue_update(e);
+	envelope_free(e);
+	return rc == 0 ? 0 : 1;
+}
+
 void unit_run(void)
 {
 	const char *d = getenv("QUEUE_STORE_DIR");
-	if (d != NULL) {
+	if (getenv("QUEUE_RUN_ARGS") != NULL || getenv("QUEUE_READ_UPDATE") != NULL) {
+		int rc = getenv("QUEUE_RUN_ARGS") != NULL ? run_driver(getenv("QUEUE_RUN_ARGS")) :
+			read_update(getenv("QUEUE_READ_UPDATE"));
+		queue_free_all();
+		options_free();
+		exit(rc);
+	} else if (d != NULL) {
 		driver(d);
 	} else {
 		test_id();
