@@ -33,6 +33,7 @@ struct xctx {
 	int maxdepth;
 	int total;           /* recipients added, against ALIAS_MAX_RCPTS */
 	bool tempfail;
+	unsigned flags;      /* ALIAS_* */
 	const char *inc_file; /* the include file being read, for messages */
 	int inc_line;
 	struct recipient *chain[MAX_CHAIN]; /* the aliases being expanded, by depth */
@@ -435,7 +436,8 @@ static int expand_one(struct recipient *r, int depth)
 		}
 		return 0;
 	}
-	if (!(r->flags & RCPT_NOALIAS) && depth < Ctx->maxdepth) {
+	if (!(r->flags & RCPT_NOALIAS) && !(Ctx->flags & ALIAS_VERIFY) &&
+	    depth < Ctx->maxdepth) {
 		Ctx->chain[depth] = r;
 		(void)sm_hash_put(&Ctx->seen, addr_key(&a, ar), r);
 		int f = forward_expand(Ctx->e, r, user, depth + 1);
@@ -446,7 +448,8 @@ static int expand_one(struct recipient *r, int depth)
 	return 0;
 }
 
-int alias_expand(struct envelope *e, struct recipient *r, struct alias_result *res)
+int alias_expand(struct envelope *e, struct recipient *r, unsigned flags,
+		 struct alias_result *res)
 {
 	struct alias_result dummy;
 	if (res == NULL)
@@ -457,6 +460,7 @@ int alias_expand(struct envelope *e, struct recipient *r, struct alias_result *r
 	ctx.e = e;
 	ctx.res = res;
 	ctx.maxdepth = ALIAS_MAX_DEPTH;
+	ctx.flags = flags;
 	const char *md = opt_value(OPT_MaxAliasRecursion);
 	if (md != NULL && *md != '\0')
 		ctx.maxdepth = atoi(md);

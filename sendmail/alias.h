@@ -113,15 +113,22 @@ struct alias_result {
  *    checks); a file that cannot be read fails that entry only;
  *  - "|program" and "/file" get RCPT_PROGRAM / RCPT_FILE;
  *  - a local user (F=w) that exists and is not aliased gets RCPT_LOCAL,
- *    or is replaced by the addresses of its .forward (ForwardPath); an
- *    unknown one fails with 5.1.1 "User unknown";
+ *    or is replaced by the addresses of its .forward (ForwardPath; not
+ *    with ALIAS_VERIFY); an unknown one fails with 5.1.1 "User unknown"
+ *    (reported at once, with file and line, when found in an include
+ *    file or .forward, else left in r->diag for the caller);
+ *  - failures found while expanding (an unreadable include file, a loop)
+ *    are reported at once and get RCPT_REPORTED;
  *  - an address already in the envelope is not added twice; an alias to
  *    itself is delivered as a plain user (RCPT_NOALIAS).
  * Errors are reported through err.h as sendmail words them.  All strings
  * go into e's arena.  Returns 0, or -1 for a temporary failure (an alias
  * map unreadable: r is left with RCPT_QUEUED).
  */
-int alias_expand(struct envelope *e, struct recipient *r, struct alias_result *res);
+int alias_expand(struct envelope *e, struct recipient *r, unsigned flags,
+		 struct alias_result *res);
+/* flags of alias_expand() */
+#define ALIAS_VERIFY 0x0001u /* -bv: .forward files are not read, as sendmail does */
 
 /*
  * Reads a .forward for a local user (forward.c): tries each entry of

@@ -73,7 +73,7 @@ int verify_addresses(char **addrs)
 	for (int i = 0; addrs != NULL && addrs[i] != NULL; i++) {
 		struct recipient *r = envelope_add_rcpt(e, addrs[i], RCPT_PRIMARY);
 		struct alias_result res;
-		(void)alias_expand(e, r, &res);
+		(void)alias_expand(e, r, ALIAS_VERIFY, &res);
 	}
 	fflush(stdout);
 	int rc = 0;
