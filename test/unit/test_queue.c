@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 #include "map.h"
 #include "options.h"
 #include "queue.h"
+#include "queue_int.h"
 #include "sm.h"
 #include "unit.h"
 
@@ -435,6 +437,147 @@ static void driver(const char *dir)
 	envelope_free(e);
 }
 
+/* Priorities and precedence classes, values measured on sendmail 8.17. */
+static void test_priority(void)
+{
+	static const struct { const char *name; int value; } P[] = {
+		{"first-class", 0}, {"special-delivery", 100}, {"list", -30}, {"bulk", -60}, {"junk", -100},
+	};
+	NPrecedences = 0;
+	for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
+		Precedences[i].name = sm_strdup(P[i].name);
+		Precedences[i].value = P[i].value;
+		NPrecedences++;
+	}
+	struct envelope *e = envelope_new();
+	CHECK_INT("prio.class_none", queue_precedence_class(e), 0);
+	envelope_add_header(e, "Precedence", "Bulk");
+	CHECK_INT("prio.class_bulk", queue_precedence_class(e), -60);
+	envelope_free(e);
+	e = envelope_new();
+	envelope_add_header(e, "Precedence", "bulk ");
+	CHECK_INT("prio.class_trailing_blank", queue_precedence_class(e), 0);
+	envelope_free(e);
+	/* "Subject: a\n\nx\n" to one recipient: 30014; with "Precedence: bulk": 138031 */
+	CHECK_INT("prio.plain", queue_priority(14, 1, 0), 30014);
+	CHECK_INT("prio.three_rcpts", queue_priority(14, 3, 0), 90014);
+	CHECK_INT("prio.bulk", queue_priority(31, 1, -60), 138031);
+	CHECK_INT("prio.special", queue_priority(43, 1, 100), -149957);
+	option_set("ClassFactor", "10", false);
+	option_set("RecipientFactor", "5", false);
+	CHECK_INT("prio.factors", queue_priority(100, 2, -3), 140);
+	CHECK_INT("prio.saturates", queue_priority(LONG_MAX, 1000, -100000), LONG_MAX);
+	e = envelope_new();
+	e->priority = 168035;
+	queue_retry_priority(e);
+	CHECK_INT("prio.retry_default", e->priority, 258035);
+	option_set("RetryFactor", "7", false);
+	queue_retry_priority(e);
+	CHECK_INT("prio.retry_option", e->priority, 258042);
+	envelope_free(e);
+	/* load average */
+	option_set("QueueLA", "16", false);
+	CHECK("load.below", !queue_load_defers(10000000, 16));
+	CHECK("load.cheap", !queue_load_defers(300000, 17));
+	CHECK("load.expensive", queue_load_defers(300001, 17));
+	option_set("QueueLA", "100000", false);
+}
+
+static void test_timeouts(void)
+{
+	struct envelope *e = envelope_new();
+	e->ctime = 1000000;
+	time_t w, r;
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.default_return", r, 1000000 + 5 * 86400);
+	CHECK_INT("timeout.default_no_warn", w, 0);
+	option_set("Timeout.queuereturn", "2", false); /* days */
+	option_set("Timeout.queuewarn", "3", false);   /* hours */
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.return_days", r, 1000000 + 2 * 86400);
+	CHECK_INT("timeout.warn_hours", w, 1000000 + 3 * 3600);
+	option_set("Timeout.queuewarn.urgent", "1h", false);
+	option_set("Timeout.queuereturn.non-urgent", "30m", false);
+	struct header *h = envelope_add_header(e, "Precedence", "special-delivery");
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.urgent_warn", w, 1000000 + 3600);
+	h->value = sm_arena_strdup(e->arena, "junk");
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.non_urgent_return", r, 1000000 + 1800);
+	CHECK_INT("timeout.non_urgent_no_warn", w, 0);
+	h->value = sm_arena_strdup(e->arena, "first-class");
+	option_set("Timeout.queuewarn.dsn", "10m", false);
+	e->flags |= ENV_BOUNCE;
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.dsn_warn", w, 1000000 + 600);
+	CHECK_INT("timeout.dsn_return_falls_back", r, 1000000 + 2 * 86400);
+	e->flags = ENV_WARNING_SENT;
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.warned_once", w, 0);
+	option_set("Timeout.queuereturn", "now", false);
+	queue_timeouts(e, &w, &r);
+	CHECK("timeout.now", r > 0 && r <= e->ctime);
+	envelope_free(e);
+	options_free();
+	e = envelope_new();
+	e->ctime = 1000000;
+	option_set("QueueTimeout", "4d/2h", false);
+	queue_timeouts(e, &w, &r);
+	CHECK_INT("timeout.T_return", r, 1000000 + 4 * 86400);
+	CHECK_INT("timeout.T_warn", w, 1000000 + 2 * 3600);
+	envelope_free(e);
+	options_free();
+	option_set("QueueLA", "100000", false);
+}
+
+/* What a delivery attempt leaves: statuses per recipient, I after reading. */
+static void test_status_lines(void)
+{
+	const char *dir = unit_path("q7");
+	mkdir(dir, 0700);
+	use_dir(dir);
+	struct envelope *e = sample();
+	int fd = body_fd("b\n");
+	CHECK_INT("status.store", queue_store(e, fd), 0);
+	close(fd);
+	e->status_msg = sm_arena_strdup(e->arena, "Deferred: 451 4.2.1 busy");
+	e->rcpts->diag = sm_arena_strdup(e->arena, "Deferred: 451 4.2.1 busy");
+	e->rcpts->ctladdr = sm_arena_strdup(e->arena, "list:1:0:<list@x>");
+	e->rcpts->next->flags |= RCPT_DONE;
+	envelope_add_rcpt(e, "<third@example.org>", RCPT_PRIMARY);
+	CHECK_INT("status.update", queue_update(e), 0);
+	char *qf = queue_file_path(e, 'q');
+	FILE *f = fopen(qf, "r");
+	char text[4096] = {0};
+	size_t n = f != NULL ? fread(text, 1, sizeof text - 1, f) : 0;
+	text[n] = '\0';
+	if (f != NULL)
+		fclose(f);
+	CHECK("status.no_inode_first", strstr(text, "\nI") == NULL);
+	CHECK_CONTAINS("status.order", text,
+		       "MDeferred: 451 4.2.1 busy\nClist:1:0:<list@x>\nQrfc822;bob@example.org\n"
+		       "RPNS:<bob@example.org>\nC\nRP:<third@example.org>\n");
+	CHECK("status.done_left_out", strstr(text, "carol") == NULL);
+	int err;
+	struct envelope *r = queue_read(qf, &err);
+	CHECK_STR("status.read_envelope", r && r->status_msg ? r->status_msg : "",
+		  "Deferred: 451 4.2.1 busy");
+	CHECK_STR("status.read_rcpt", r && r->rcpts && r->rcpts->diag ? r->rcpts->diag : "",
+		  "Deferred: 451 4.2.1 busy");
+	CHECK("status.read_rcpt2_none", r && r->rcpts && r->rcpts->next && r->rcpts->next->diag == NULL);
+	queue_unlock(e);
+	CHECK_INT("status.update_read", r ? queue_update(r) : -1, 0);
+	f = fopen(qf, "r");
+	n = f != NULL ? fread(text, 1, sizeof text - 1, f) : 0;
+	text[n] = '\0';
+	if (f != NULL)
+		fclose(f);
+	CHECK("status.inode_after_read", strstr(text, "\nI") != NULL);
+	envelope_free(r);
+	sm_free(qf);
+	envelope_free(e);
+}
+
 /* The delivery callback of the runner driver. */
 static int count_deliver(struct envelope *e, void *arg)
 {
@@ -543,6 +686,9 @@ void unit_run(void)
 		test_run_corrupt();
 		test_crash();
 		test_two_runners();
+		test_priority();
+		test_timeouts();
+		test_status_lines();
 	}
 	queue_free_all();
 	options_free();
