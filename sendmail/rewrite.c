@@ -290,8 +290,10 @@ static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
 			syserr("554 5.3.0 rewrite: map %s not found", mapname);
 		} else {
 			value = map_lookup_value(m, keybuf, args, &stat);
-			if (stat == EX_TEMPFAIL_ && !(m->flags & MF_NODEFER)) {
-				status = EX_TEMPFAIL_;
+			/* -t keeps the status out of it, but -T still marks the key */
+			if (stat == EX_TEMPFAIL_) {
+				if (!(m->flags & MF_NODEFER))
+					status = EX_TEMPFAIL_;
 				if (value == NULL && m->tapp != NULL)
 					value = sm_asprintf("%s%s", keybuf, m->tapp);
 			}
