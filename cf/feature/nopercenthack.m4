@@ -1,3 +1,12 @@
 divert(-1)
-#  feature/nopercenthack.m4 -- FEATURE(`nopercenthack'): "%" is not a routing character (argument: nospecial or reject).
+#  feature/nopercenthack.m4 -- FEATURE(`nopercenthack', `reject' or
+#  `nospecial'): "%" is no routing character: user%host is a local name,
+#  never user@host.  With `reject', check_rcpt treats a recipient with a
+#  "%" in it as one for another host (relaying it needs a client that may
+#  relay); with `nospecial' it is a plain character.  The argument is
+#  required.
+ifelse(defn(`_ARG_'), `reject', `define(`_NOPERCENT_REJECT_', `1')',
+	defn(`_ARG_'), `nospecial', `',
+	defn(`_ARG_'), `', `_CF_ERR(`FEATURE(nopercenthack) needs an argument: reject or nospecial')',
+	`_CF_ERR(`FEATURE(nopercenthack): the argument must be reject or nospecial, not "'defn(`_ARG_')`"')')
 define(`_CF_PART_OK_', `1')

@@ -88,7 +88,7 @@ CP.
 ifdef(`_FEAT_redirect_', `CPREDIRECT
 ')dnl
 # operators that must not appear in a local name
-CO @ % !
+CO @`'ifdef(`_FEAT_nopercenthack_', `', ` %')`'ifdef(`_FEAT_nouucp_', `', ` !')
 # single character classes used to match literal tokens
 C..
 C[[
@@ -215,6 +215,30 @@ include(_CF_DIR_`m4/rules.m4')dnl
 ######################  local rulesets (`LOCAL_RULESETS')  #################
 
 undivert(15)dnl
+ifdef(`_CF_HAVE_LSRVF_', `
+# `LOCAL_SRV_FEATURES'
+SLocal_srv_features
+undivert(18)')dnl
+ifdef(`_CF_HAVE_LCLTF_', `
+# `LOCAL_CLT_FEATURES'
+SLocal_clt_features
+undivert(19)')dnl
+ifdef(`_CF_HAVE_LTRYTLS_', `
+# `LOCAL_TRY_TLS'
+SLocal_try_tls
+undivert(20)')dnl
+ifdef(`_CF_HAVE_LTLSRCPT_', `
+# `LOCAL_TLS_RCPT'
+SLocal_tls_rcpt
+undivert(21)')dnl
+ifdef(`_CF_HAVE_LTLSCLT_', `
+# `LOCAL_TLS_CLIENT'
+SLocal_tls_client
+undivert(22)')dnl
+ifdef(`_CF_HAVE_LTLSSRV_', `
+# `LOCAL_TLS_SERVER'
+SLocal_tls_server
+undivert(23)')dnl
 
 ######################  mailers  #########################################
 

@@ -65,7 +65,16 @@ ifdef(`_CF_HAVE_CANONIFY_', `R$* < @ $* $={Canonify} > $*	$@ $1 < @ $[ $2 $3 $] 
 ifelse(defn(`_NOCANON_ARG_'), `canonify_hosts', `R$* < @ $- > $*		$@ $1 < @ $[ $2 $] > $3
 ')dnl
 R$* < @ $+ . $+ > $*		$@ $1 < @ $2 . $3 . > $4', `# ask the name service for the canonical name (it adds the dot)
-R$* < @ $+ > $*			$@ $1 < @ $[ $2 $] > $3')
+R$* < @ $+ > $*			$: $1 < @ $[ $2 $] > $3')
+# names we treat as ours or as our masquerade, virtual and generics
+# domains are final even when the name service does not know them
+R$* < @ $=w > $*		$@ $1 < @ $2 . > $3
+R$* < @ ifdef(`_FEAT_masquerade_entire_domain_', `$* $=M > $*		$@ $1 < @ $2 $3 . > $4', `$=M > $*		$@ $1 < @ $2 . > $3')
+ifdef(`_VIRTUSER_SPEC_', `R$* < @ ifdef(`_FEAT_virtuser_entire_domain_', `$* $={VirtHost} > $*	$@ $1 < @ $2 $3 . > $4', `$={VirtHost} > $*	$@ $1 < @ $2 . > $3')
+')dnl
+ifdef(`_GENERICS_SPEC_', `R$* < @ ifdef(`_FEAT_generics_entire_domain_', `$* $=G > $*		$@ $1 < @ $2 $3 . > $4', `$=G > $*		$@ $1 < @ $2 . > $3')
+')dnl
+R$* < @ $* . . > $*		$@ $1 < @ $2 . > $3
 
 ######################  final (ruleset 4)  ###############################
 #  Undoes the focusing of canonify for the outside world.
@@ -78,6 +87,13 @@ R$* < @ $+ . > $*		$1 < @ $2 > $3
 R$* < @ *LOCAL* > $*		$1 < @ $j > $2
 R$* < $+ > $*			$1 $2 $3
 R@ $+ : @ $+ : $+		@ $1 , @ $2 : $3
+# a route address is done
+R@ $*				$@ @ $1
+ifdef(`_FEAT_nouucp_', `', `# user@host.UUCP is written host!user, whatever the mailer
+R$+ @ $- . UUCP			$2 ! $1
+')dnl
+# user%ours@ours is user@ours
+R$+ % $=w @ $=w			$1 @ $2
 
 ######################  rulesets 1 and 2  ###############################
 
@@ -120,7 +136,8 @@ R$+ < @ $=w . > $*		$#_CF_RMAILER(MAIL_HUB, `_RELAY_') $@ $H $: $1 < @ $2 . > $3
 R$* < @ $=w . > $*		$: $1
 R$* < @ $* > $*			$@ $>RouteHost $1 < @ $2 > $3
 R$* @ $*			$@ $>parse $>canonify $(dequote $1 @ $2 $)
-R$* % $*			$@ $>parse $>canonify $(dequote $1 % $2 $)
+ifdef(`_FEAT_nopercenthack_', `', `R$* % $*			$@ $>parse $>canonify $(dequote $1 % $2 $)
+')dnl
 R$*				$: $(dequote $1 $)
 R$* @ $*			$@ $>parse $>canonify $1 @ $2
 R$+ . UUCP			$@ $>parse $>canonify $1 . UUCP
@@ -130,9 +147,8 @@ ifdef(`_FEAT_stickyhost_', `ifdef(`LOCAL_RELAY', `# `stickyhost' with `LOCAL_REL
 R$=L				$#_LOCAL_ $: @ $1
 R$+				$#_CF_RMAILER(LOCAL_RELAY, `_RELAY_') $@ $R $: $1 < @ $R >
 ')')dnl
-ifdef(`MAIL_HUB', `R$=L				$#_LOCAL_ $: @ $1
-', `ifdef(`LOCAL_RELAY', `R$=L				$#_LOCAL_ $: @ $1
-')')dnl
+# class L (`LOCAL_USER'): "@ user" tells localaddr to keep them here
+R$=L				$#_LOCAL_ $: @ $1
 R$+				$#_LOCAL_ $: $1
 
 ######################  RouteHost: mail for other hosts  #################
@@ -201,9 +217,6 @@ R< ? ! > $+ + $* < @ $+ >	$: < ? $(virtuser + * @ $3 $@ $1 $@ $2 $@ + $2 $: ! $)
 R< ? ! > $+ + $* < @ $+ >	$: < ? $(virtuser @ $3 $@ $1 $@ $2 $@ + $2 $: ! $) > $1 + $2 < @ $3 >
 R< ! > $+ < @ $+ >		$: < ? $(virtuser $1 @ $2 $@ $1 $: ! $) > $1 < @ $2 >
 R< ? ! > $+ < @ $+ >		$: < ? $(virtuser @ $2 $@ $1 $: ! $) > $1 < @ $2 >
-ifdef(`_FEAT_virtuser_entire_domain_', `R< ? ! > $+ < @ $- . $+ >	$: < ! > $1 < @ $3 >
-R< ! > $+ < @ $+ >		$: < ? $(virtuser @ $2 $@ $1 $: ! $) > $1 < @ $2 >
-')dnl
 R< ? ! > $*			$@
 R< ? error : $-.$-.$- : $+ > $*	$#error $@ $1.$2.$3 $: $4
 R< ? error : $- $+ > $*		$#error $@ $1 $: $2
@@ -214,6 +227,7 @@ R$*				$@
 ######################  localaddr (ruleset 5)  ###########################
 #  Local names after aliasing: +detail, unknown users, hubs.
 
+SLocal_localaddr
 Slocaladdr=5
 ifdef(`_FEAT_msp_', `# `msp': every recipient goes to the MTA (${MTAHost}) by the relay mailer
 R$*				$: $>canonify $1
@@ -222,6 +236,11 @@ R$* < @ $+ . > $*		$: $1 < @ $2 > $3
 R$* < @ $+ > $*			$#_RELAY_ $@ ${MTAHost} $: $1 < @ $2 > $3
 R$+				$#_RELAY_ $@ ${MTAHost} $: $1 < @ $j >
 ', `dnl
+# the hook Local_localaddr: $#ok leaves the address alone, another $# decides
+R$+				$: $1 <?> $>Local_localaddr $1
+R$+ <?> $#ok			$@ $1
+R$+ <?> $#$*			$#$2
+R$+ <?> $*			$: $1
 ifdef(`_FEAT_preserve_local_plus_detail_', `# `preserve_local_plus_detail': keep user+detail as it is
 R$+ + $*			$#_LOCAL_ $@ $&h $: $1 + $2
 ', `# user+detail: deliver to user, the detail goes in the host part
@@ -244,71 +263,83 @@ R$+				$#_CF_RMAILER(LOCAL_RELAY, `_RELAY_') $@ $R $: $1 < @ $R >
 
 ')dnl
 ######################  qualifying and masquerading  #####################
+#  The S= and R= rulesets of the mailers (below, with the mailers) are
+#  built from these.  *LOCAL* stands for this host; final writes $j.
 
-SQualify
-#  Adds this host to unqualified addresses (not to the null address).
-R$* <@>				$@ $1 <@>
-ifdef(`_FEAT_nouucp_', `', `# host.UUCP addresses leave as host!user from this host
-R$+ < @ $+ . UUCP . > $*	$: $2 ! $1
-R$+ < @ $+ . UUCP > $*		$: $2 ! $1
-')dnl
-R$*:; <@>			$@ $1 :; <@>
+SAddHost
+#  A name without a host part gets *LOCAL*; a host part stays.
 R$* < @ $* > $*			$@ $1 < @ $2 > $3
 R$+				$@ $1 < @ *LOCAL* >
 
-SMasq
-#  Input: a qualified address (*LOCAL* stands for this host).  Local
-#  names become the masquerade name ($M, or $j when there is none).
-ifdef(`_GENERICS_SPEC_', `# `genericstable'
-R$+ < @ *LOCAL* > $*		$: $>Generics $1 < @ *LOCAL* > $2
-R$+ < @ $+ > $*			$: $>Generics $1 < @ $2 > $3
-R< NEW > $*			$: $>Qualify $>canonify $1
+SAddHostIf
+#  The same, but only with `always_add_domain'.
+ifdef(`_FEAT_always_add_domain_', `R$+				$@ $>AddHost $1
 ')dnl
-R$=E < @ *LOCAL* > $*		$@ $1 < @ $j . > $2
-R$=E < @ $=w . > $*		$@ $1 < @ $2 . > $3
-R$=E < @ $=w > $*		$@ $1 < @ $2 > $3
-ifdef(`_CF_HAVE_N_', `R$* < @ $* $=N . > $*		$@ $1 < @ $2 $3 . > $4
-R$* < @ $* $=N > $*		$@ $1 < @ $2 $3 > $4
+
+SUucpOut
+#  For the SMTP mailers: user < @ host.UUCP. > leaves as host!user from
+#  this host (or stays when host is the host we deliver to).
+R< @ $+ > $*			$@ < @ $1 > $2
+R$+ < @ $+ . UUCP . >		$: < U $2 > $1
+R$+ < @ $* > $*			$@ $1 < @ $2 > $3
+R< U $&h > $- ! $+		$@ $2 < @ $1 . UUCP . >
+R< U $&h > $- . $+ ! $+		$@ $3 < @ $1 . $2 >
+R< U $&h > $+			$@ $1 < @ $&h . UUCP . >
+R< U $+ > $+			$@ $1 ! $2 < @ *LOCAL* >
+
+SMasqHdr
+#  Header senders (and envelope senders with `masquerade_envelope'):
+#  ifdef(`_GENERICS_SPEC_', `the genericstable first, then ')class N stays, exposed users (class E)
+#  keep this host, names of class M ifdef(`_FEAT_limited_masquerade_', `', `and w ')become $M, *LOCAL* too.
+ifdef(`_GENERICS_SPEC_', `R$+				$: $>Generics $1
+R< NEW > $+			$@ $1
+R< NEWLOCAL > $+		$: $1
 ')dnl
-ifdef(`_MASQUERADE_AS_', `R$* < @ *LOCAL* > $*		$@ $1 < @ $M . > $2
+R$* < @ $* $=N . >		$@ $1 < @ $2 $3 . >
+R$=E < @ *LOCAL* >		$@ $1 < @ $j . >
+ifdef(`_FEAT_masquerade_entire_domain_', `R$=E < @ $* $=M . >		$@ $1 < @ $2 $3 . >
+', `R$=E < @ $=M . >		$@ $1 < @ $2 . >
+')dnl
+ifdef(`_FEAT_limited_masquerade_', `', `R$=E < @ $=w . >		$@ $1 < @ $2 . >
+')dnl
+ifdef(`_MASQUERADE_AS_', `ifdef(`_FEAT_masquerade_entire_domain_', `R$* < @ $* $=M . > $*		$@ $1 < @ $M . > $4
+', `R$* < @ $=M . > $*		$@ $1 < @ $M . > $3
+')dnl
 ifdef(`_FEAT_limited_masquerade_', `', `R$* < @ $=w . > $*		$@ $1 < @ $M . > $3
-R$* < @ $=w > $*		$@ $1 < @ $M . > $3
 ')dnl
-R$* < @ $=M . > $*		$@ $1 < @ $M . > $3
-R$* < @ $=M > $*		$@ $1 < @ $M . > $3
-ifdef(`_FEAT_masquerade_entire_domain_', `R$* < @ $* . $=M . > $*		$@ $1 < @ $M . > $4
-R$* < @ $* . $=M > $*		$@ $1 < @ $M . > $4
-')')dnl
+R$* < @ *LOCAL* > $*		$@ $1 < @ $M . > $2
+')dnl
 R$* < @ *LOCAL* > $*		$@ $1 < @ $j . > $2
 
-ifdef(`_GENERICS_SPEC_', `SGenerics
-#  `genericstable': user@domain, @domain (%1 is the user) and user are
-#  looked up for local names and domains of class G.
-#  Output: the address as it was, or < NEW > the new address.
-R$+ < @ $+ . > $*		$: $1 < @ $2 > $3
-R$+ < @ *LOCAL* > $*		$: < ! > $1 < @ *LOCAL* > $2
-ifdef(`_FEAT_generics_entire_domain_', `R$+ < @ $* $=G > $*		$: < ! > $1 < @ $2 $3 > $4
-', `R$+ < @ $=G > $*		$: < ! > $1 < @ $2 > $3
-')dnl
-R< ! > $+ < @ $+ > $*		$: < $(generics $1 @ $2 $: ! $) > $1 < @ $2 > $3
-R< ! > $+ < @ $+ > $*		$: < $(generics @ $2 $@ $1 $: ! $) > $1 < @ $2 > $3
-R< ! > $+ < @ $+ > $*		$: < $(generics $1 $: ! $) > $1 < @ $2 > $3
-R< ! > $*			$@ $1
-R< $+ > $*			$@ < NEW > $1
-
-')dnl
 SMasqEnv
-#  Envelope addresses: qualified; masqueraded with `masquerade_envelope'.
-R$+				$: $>Qualify $1
-ifdef(`_FEAT_masquerade_envelope_', `R$+				$: $>Masq $1
+#  Envelope senders: masqueraded only with `masquerade_envelope'.
+ifdef(`_FEAT_masquerade_envelope_', `R$+				$@ $>MasqHdr $1
 ', `R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2
 ')dnl
 
-SMasqHdr
-#  Header addresses: qualified and masqueraded.
-R$+				$: $>Qualify $1
-R$+				$: $>Masq $1
+ifdef(`_GENERICS_SPEC_', `SGenerics
+#  `genericstable' for local names (*LOCAL*, looked up with $j) and
+#  names in class G`'ifdef(`_FEAT_generics_entire_domain_', ` and its subdomains').  Keys in this order: user@domain;
+#  for user+detail, user+*@domain (%1: the detail) and user@domain;
+#  @domain (%1: the user; not for *LOCAL*); user; user+* and user.
+#  Output: unchanged, < NEW > address (a new qualified address, not
+#  masqueraded any more) or < NEWLOCAL > address (a new local name).
+R$+ < @ *LOCAL* >		$: < G $j > $1 < @ *LOCAL* >
+ifdef(`_FEAT_generics_entire_domain_', `R$+ < @ $* $=G . >		$: < G $2 $3 > $1 < @ $2 $3 . >
+', `R$+ < @ $=G . >		$: < G $2 > $1 < @ $2 . >
+')dnl
+R< G $+ > $+ < @ $+ >		$: < $(generics $2 @ $1 $: ? $) > $2 < @ $3 > < $1 >
+R< ? > $+ + $* < @ $+ > < $+ >	$: < $(generics $1 + * @ $4 $@ $2 $: ? $) > $1 + $2 < @ $3 > < $4 >
+R< ? > $+ + $* < @ $+ > < $+ >	$: < $(generics $1 @ $4 $: ? $) > $1 + $2 < @ $3 > < $4 >
+R< ? > $+ < @ $+ . > < $+ >	$: < $(generics @ $3 $@ $1 $: ? $) > $1 < @ $2 . > < $3 >
+R< ? > $+ < @ $+ > < $+ >	$: < $(generics $1 $: ? $) > $1 < @ $2 > < $3 >
+R< ? > $+ + $* < @ $+ > < $+ >	$: < $(generics $1 + * $@ $2 $: ? $) > $1 + $2 < @ $3 > < $4 >
+R< ? > $+ + $* < @ $+ > < $+ >	$: < $(generics $1 $: ? $) > $1 + $2 < @ $3 > < $4 >
+R< ? > $+ < @ $+ > < $+ >	$@ $1 < @ $2 >
+R< $+ @ $+ > $*			$@ < NEW > $>canonify $1 @ $2
+R< $+ > $*			$@ < NEWLOCAL > $>canonify $1 @ *LOCAL*
 
+')dnl
 ######################  access map and relaying  #########################
 
 ifdef(`_ACCESS_SPEC_', `SA_Dom
@@ -643,6 +674,12 @@ R$*				$@ < ? >
 SRelayTo
 #  Input: a canonified recipient.  RELAY when we may accept it.
 R$* < @ $+ . > $*		$1 < @ $2 > $3
+ifdef(`_NOUUCP_REJECT_', `# `nouucp' with reject: a "!" makes it a recipient on another host
+R$* ! $*			$@ $>RelayRemote $1 ! $2
+')dnl
+ifdef(`_NOPERCENT_REJECT_', `# `nopercenthack' with reject: so does a "%"
+R$* % $*			$@ $>RelayRemote $1 % $2
+')dnl
 # one of our names: look at the local part again (user%host@ours ...)
 R$* < @ $=w > $*		$@ $>RelayTo $>canonify $(dequote $1 $)
 R$* < @ $+ > $*			$: $1 < @ $2 > $3 $| $>RelayDomain $2
@@ -656,6 +693,13 @@ R$* $| < RELAY >		$@ RELAY
 R$* < @ $+ > $* $| $*		$#error $@ 5.7.1 $: _RELAY_MSG_
 # unqualified: a local name
 R$*				$@ RELAY
+
+SRelayRemote
+#  A recipient on another host: RELAY when the client may relay.
+R$*				$: $1 $| $>RelayClient < $&{client_addr} > < $&{client_name} >
+R$* $| $#$*			$#$2
+R$* $| < RELAY >		$@ RELAY
+R$*				$#error $@ 5.7.1 $: _RELAY_MSG_
 
 SRelayDomain
 #  Input: a recipient domain.  < RELAY > when we relay for it.
@@ -813,15 +857,10 @@ R@MATCH				$#error $@ 4.7.0 $: 421 bad command
 
 ######################  STARTTLS and AUTH client rulesets  ###############
 
-SLocal_tls_client
-
 Stls_client
 #  As a server: called with  ${verify} $| STARTTLS  after STARTTLS and
 #  ${verify} $| MAIL  at MAIL FROM.  Requirements: TLS_Clt: entries.
-R$*				$: < $1 > $| $>Local_tls_client $1
-R< $* > $| $#$*			$#$2
-R< $* > $| $*			$: $1
-ifdef(`_CF_HAVE_LTLSCLT_', `undivert(22)')dnl
+_CF_LOCALHOOK(`tls_client', `LTLSCLT')dnl
 R$*				$: $(macro {TLS_Peer} $@ $&{client_name} $) $1
 ifdef(`_ACCESS_SPEC_', `R$* $| $*			$: $1 $| $>TlsReq < TLS_Clt > $&{client_name} $| $&{client_addr}
 R$* $| < $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
@@ -829,15 +868,10 @@ R$* $| < $* >			$@ $>TLS_connection $1 $| < $2 >
 ')dnl
 R$* $| $*			$@ $>TLS_connection $1 $| < ? >
 
-SLocal_tls_server
-
 Stls_server
 #  As a client: called with ${verify} after STARTTLS (or when it was not
 #  used).  Requirements: TLS_Srv: entries.
-R$*				$: < $1 > $| $>Local_tls_server $1
-R< $* > $| $#$*			$#$2
-R< $* > $| $*			$: $1
-ifdef(`_CF_HAVE_LTLSSRV_', `undivert(23)')dnl
+_CF_LOCALHOOK(`tls_server', `LTLSSRV')dnl
 R$*				$: $(macro {TLS_Peer} $@ $&{server_name} $) $1
 ifdef(`_ACCESS_SPEC_', `R$*				$: $1 $| $>TlsReq < TLS_Srv > $&{server_name} $| $&{server_addr}
 R$* $| < $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
@@ -845,16 +879,11 @@ R$* $| < $* >			$@ $>TLS_connection $1 $| < $2 >
 ')dnl
 R$*				$@ $>TLS_connection $1 $| < ? >
 
-SLocal_tls_rcpt
-
 Stls_rcpt
 #  As a client: called with each recipient before RCPT TO.
 #  Requirements: TLS_Rcpt:user@domain, TLS_Rcpt:user@, TLS_Rcpt:domain
 #  (and parent domains), TLS_Rcpt: (any recipient).
-R$*				$: < $1 > $| $>Local_tls_rcpt $1
-R< $* > $| $#$*			$#$2
-R< $* > $| $*			$: $1
-ifdef(`_CF_HAVE_LTLSRCPT_', `undivert(21)')dnl
+_CF_LOCALHOOK(`tls_rcpt', `LTLSRCPT')dnl
 ifdef(`_ACCESS_SPEC_', `R$*				$: $(macro {TLS_Peer} $@ $&{server_name} $) $1
 R$+				$: < R > $>canonify $1
 R< R > $+ < @ $+ . >		< R > $1 < @ $2 >
@@ -958,32 +987,32 @@ R$*				$@ OK
 Ssrv_features
 #  Called when a client connects: $# and the SMTP features to change
 #  (Srv_Features: entries).
+_CF_LOCALHOOK(`srv_features', `LSRVF')dnl
 ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < Srv_Features > $&{client_name} $| $&{client_addr}
 R< ? >				$@ OK
 R< $* < TMPF > >		$#temp
 R< $+ >				$# $1
 ')dnl
-ifdef(`_CF_HAVE_LSRVF_', `undivert(18)')dnl
 
 Sclt_features
 #  Called when we connect to a server: $# and the client features to
 #  change (Clt_Features: entries; looked up, as sendmail does, by the
 #  client macros).
+_CF_LOCALHOOK(`clt_features', `LCLTF')dnl
 ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < Clt_Features > $&{client_name} $| $&{client_addr}
 R< ? >				$@ OK
 R< $* < TMPF > >		$#temp
 R< $+ >				$# $1
 ')dnl
-ifdef(`_CF_HAVE_LCLTF_', `undivert(19)')dnl
 
 Stry_tls
 #  Called when we connect to a server: Try_TLS: NO means no STARTTLS.
+_CF_LOCALHOOK(`try_tls', `LTRYTLS')dnl
 ifdef(`_ACCESS_SPEC_', `R$*				$: $>TlsReq < Try_TLS > $&{server_name} $| $&{server_addr}
 R< ? >				$@ OK
 R< $* < TMPF > >		$#error $@ 4.3.0 $: "451 Temporary system failure. Please try again later."
 R< NO >				$#error $@ 5.7.1 $: "550 do not try TLS with " $&{server_name} " ["$&{server_addr}"]"
 ')dnl
-ifdef(`_CF_HAVE_LTRYTLS_', `undivert(20)')dnl
 
 ifdef(`_FEAT_tls_session_features_', `ifdef(`_ACCESS_SPEC_', `Stls_srv_features
 #  `tls_session_features': called with  client name $| address  when the

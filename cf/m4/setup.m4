@@ -145,6 +145,13 @@ define(`LOCAL_TLS_RCPT', `define(`_CF_HAVE_LTLSRCPT_', `1')divert(21)')
 define(`LOCAL_TLS_CLIENT', `define(`_CF_HAVE_LTLSCLT_', `1')divert(22)')
 define(`LOCAL_TLS_SERVER', `define(`_CF_HAVE_LTLSSRV_', `1')divert(23)')
 define(`LOCAL_UUCP', `divert(24)')
+# _CF_LOCALHOOK(ruleset, flag): with LOCAL_<RULESET> in the .mc, the
+# ruleset first calls Local_<ruleset> (the lines after the macro); a $#
+# result from it is the answer.  Without the macro nothing is called.
+define(`_CF_LOCALHOOK', `ifdef(`_CF_HAVE_$2_', `R$`'*				$: $`'1 <?> $>Local_$1 $`'1
+R$`'* <?> $`'#$`'*			$`'#$`'2
+R$`'* <?> $`'*			$: $`'1
+')')
 define(`LOCAL_IDENT', `_CF_WARN(`LOCAL_IDENT is obsolete; ignored')')
 
 # UUCPSMTP(uucpname, domain): for LOCAL_RULE_3, turn uucpname!user into

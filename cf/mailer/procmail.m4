@@ -6,7 +6,7 @@ divert(-1)
 divert(0)dnl
 ifdef(`_CF_EMIT_', `dnl
 #  procmail (`MAILER' procmail)
-Mprocmail,	P=ifdef(`PROCMAIL_MAILER_PATH', `PROCMAIL_MAILER_PATH', `/usr/local/bin/procmail'), F=_CF_FLAGS(`PROCMAIL', `DFM'ifdef(`PROCMAIL_MAILER_FLAGS', `PROCMAIL_MAILER_FLAGS', `SPhnu9')), S=MasqEnv/MasqHdr, R=Qualify,ifdef(`PROCMAIL_MAILER_MAX', ` M=PROCMAIL_MAILER_MAX,')ifdef(`PROCMAIL_MAILER_QGRP', ` Q=PROCMAIL_MAILER_QGRP,')
+Mprocmail,	P=ifdef(`PROCMAIL_MAILER_PATH', `PROCMAIL_MAILER_PATH', `/usr/local/bin/procmail'), F=_CF_FLAGS(`PROCMAIL', `DFM'ifdef(`PROCMAIL_MAILER_FLAGS', `PROCMAIL_MAILER_FLAGS', `SPhnu9')), S=SmtpEnvFrom/SmtpHdrFrom, R=SmtpEnvTo/SmtpHdrFrom,ifdef(`PROCMAIL_MAILER_MAX', ` M=PROCMAIL_MAILER_MAX,')ifdef(`PROCMAIL_MAILER_QGRP', ` Q=PROCMAIL_MAILER_QGRP,')
 		T=DNS/RFC822/X-Unix,
 		A=ifdef(`PROCMAIL_MAILER_ARGS', `PROCMAIL_MAILER_ARGS', `procmail -Y -m $h $f $u')
 ')dnl

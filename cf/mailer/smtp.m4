@@ -8,33 +8,7 @@ divert(0)dnl
 ifdef(`_CF_EMIT_', `dnl
 #  SMTP delivery (`MAILER' smtp)
 
-SSmtpEnvFrom
-#  envelope sender: qualified (masqueraded with masquerade_envelope)
-R$+				$: $>MasqEnv $1
-
-SSmtpHdrFrom
-#  header sender: qualified and masqueraded
-R$+				$: $>MasqHdr $1
-
-SSmtpEnvTo
-#  envelope recipients: qualified with this host
-R$+				$: $>Qualify $1
-R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2
-
-SSmtpHdrTo
-#  header recipients: qualified (masqueraded with allmasquerade)
-ifdef(`_FEAT_allmasquerade_', `R$+				$: $>MasqHdr $1
-', `R$+				$: $>Qualify $1
-R$* < @ *LOCAL* > $*		$: $1 < @ $j . > $2
-')dnl
-
-SRelayEnvTo
-#  envelope recipients for the relay mailer: host!user stays as it is
-R$+ < @ $+ . UUCP . > $*	$@ $2 ! $1
-R$+ < @ $+ . UUCP > $*		$@ $2 ! $1
-R$+				$: $>SmtpEnvTo $1
-
-define(`_SMTP_EQ_', `S=SmtpEnvFrom/SmtpHdrFrom, R=SmtpEnvTo/SmtpHdrTo, E=\r\n, L=ifdef(`SMTP_MAILER_LL', `SMTP_MAILER_LL', `990'),ifdef(`SMTP_MAILER_MAX', ` M=SMTP_MAILER_MAX,')ifdef(`SMTP_MAILER_MAXMSGS', ` m=SMTP_MAILER_MAXMSGS,')ifdef(`SMTP_MAILER_MAXRCPTS', ` r=SMTP_MAILER_MAXRCPTS,')ifdef(`SMTP_MAILER_CHARSET', ` C=SMTP_MAILER_CHARSET,')')dnl
+define(`_SMTP_EQ_', `S=SmtpEnvFrom/SmtpHdrFrom, R=SmtpEnvTo`'ifdef(`_FEAT_allmasquerade_', `/SmtpHdrFrom'), E=\r\n, L=ifdef(`SMTP_MAILER_LL', `SMTP_MAILER_LL', `990'),ifdef(`SMTP_MAILER_MAX', ` M=SMTP_MAILER_MAX,')ifdef(`SMTP_MAILER_MAXMSGS', ` m=SMTP_MAILER_MAXMSGS,')ifdef(`SMTP_MAILER_MAXRCPTS', ` r=SMTP_MAILER_MAXRCPTS,')ifdef(`SMTP_MAILER_CHARSET', ` C=SMTP_MAILER_CHARSET,')')dnl
 define(`_SMTP_FL_', `mDFMuX'ifdef(`SMTP_MAILER_FLAGS', `SMTP_MAILER_FLAGS'))dnl
 Msmtp,		P=[IPC], F=_CF_FLAGS(`SMTP', _SMTP_FL_`'ifdef(`_CF_MSPFL_', `k5')), _SMTP_EQ_`'ifdef(`SMTP_MAILER_QGRP', ` Q=SMTP_MAILER_QGRP,')
 		T=DNS/RFC822/SMTP,
@@ -48,7 +22,7 @@ Msmtp8,		P=[IPC], F=_CF_FLAGS(`SMTP8', _SMTP_FL_`8'ifdef(`_CF_MSPFL_', `k5')), _
 Mdsmtp,		P=[IPC], F=_CF_FLAGS(`DSMTP', _SMTP_FL_`a%'ifdef(`_CF_MSPFL_', `k5')), _SMTP_EQ_`'ifdef(`DSMTP_MAILER_QGRP', ` Q=DSMTP_MAILER_QGRP,')
 		T=DNS/RFC822/SMTP,
 		A=ifdef(`DSMTP_MAILER_ARGS', `DSMTP_MAILER_ARGS', `TCP $h')
-Mrelay,		P=[IPC], F=_CF_FLAGS(`RELAY', `mDFMuX'ifdef(`RELAY_MAILER_FLAGS', `RELAY_MAILER_FLAGS', `ifdef(`SMTP_MAILER_FLAGS', `SMTP_MAILER_FLAGS')')`a8'ifdef(`_CF_MSPFL_', `k')), S=SmtpEnvFrom/SmtpHdrFrom, R=RelayEnvTo/SmtpHdrTo, E=\r\n, L=ifdef(`RELAY_MAILER_LL', `RELAY_MAILER_LL', `2040'),ifdef(`RELAY_MAILER_MAXMSGS', ` m=RELAY_MAILER_MAXMSGS,')ifdef(`RELAY_MAILER_CHARSET', ` C=RELAY_MAILER_CHARSET,')ifdef(`RELAY_MAILER_QGRP', ` Q=RELAY_MAILER_QGRP,')
+Mrelay,		P=[IPC], F=_CF_FLAGS(`RELAY', `mDFMuX'ifdef(`RELAY_MAILER_FLAGS', `RELAY_MAILER_FLAGS', `ifdef(`SMTP_MAILER_FLAGS', `SMTP_MAILER_FLAGS')')`a8'ifdef(`_CF_MSPFL_', `k')), S=SmtpEnvFrom/SmtpHdrFrom, R=AddHost`'ifdef(`_FEAT_allmasquerade_', `/RelayHdrTo'), E=\r\n, L=ifdef(`RELAY_MAILER_LL', `RELAY_MAILER_LL', `2040'),ifdef(`RELAY_MAILER_MAXMSGS', ` m=RELAY_MAILER_MAXMSGS,')ifdef(`RELAY_MAILER_CHARSET', ` C=RELAY_MAILER_CHARSET,')ifdef(`RELAY_MAILER_QGRP', ` Q=RELAY_MAILER_QGRP,')
 		T=DNS/RFC822/SMTP,
 		A=ifdef(`RELAY_MAILER_ARGS', `RELAY_MAILER_ARGS', `TCP $h')
 ')dnl
