@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "conf.h"
 #include "err.h"
 #include "headers.h"
@@ -36,6 +37,7 @@
 #include "meta.h"
 #include "options.h"
 #include "parseaddr.h"
+#include "stats.h"
 
 static const struct {
 	int code;
@@ -101,12 +103,33 @@ void deliver_set_macros(const struct envelope *e)
 	setmacro('x', e->sender_full);
 }
 
-/* The user, uid and gid a mailer runs as. */
-static void run_ids(const struct mailer *m, uid_t *uid, gid_t *gid)
+/* The uid and gid of a controlling user "user:uid:gid"; false when there is none. */
+static bool ctl_ids(const char *ctladdr, uid_t *uid, gid_t *gid)
+{
+	const char *c1 = ctladdr != NULL ? strchr(ctladdr, ':') : NULL;
+	if (c1 == NULL || c1[1] < '0' || c1[1] > '9')
+		return false;
+	*uid = (uid_t)strtoul(c1 + 1, NULL, 10);
+	const char *c2 = strchr(c1 + 1, ':');
+	if (c2 != NULL && c2[1] >= '0' && c2[1] <= '9')
+		*gid = (gid_t)strtoul(c2 + 1, NULL, 10);
+	if (*gid == 0 && *uid != 0) {
+		/* no group given: the user's own */
+		struct passwd *pw = getpwuid(*uid);
+		if (pw != NULL)
+			*gid = pw->pw_gid;
+	}
+	return true;
+}
+
+/* The user, uid and gid a mailer runs as (ctladdr: the controlling user, or NULL). */
+static void run_ids(const struct mailer *m, const char *ctladdr, uid_t *uid, gid_t *gid)
 {
 	*uid = geteuid();
 	*gid = getegid();
 	if (geteuid() != 0 || mailer_has_flag(m, 'S'))
+		return;
+	if (ctl_ids(ctladdr, uid, gid))
 		return;
 	if (m->uid >= 0) {
 		*uid = (uid_t)m->uid;
@@ -155,6 +178,23 @@ static int message_text(const struct envelope *e, const struct mailer *m, int bo
 {
 	struct sm_buf hdr;
 	sm_buf_init(&hdr);
+	if (!mailer_has_flag(m, 'n')) {
+		/* the UNIX From line (UnixFromLine, "From $g $d") */
+		char date[32];
+		struct tm tm;
+		time_t now = time(NULL);
+		if (localtime_r(&now, &tm) == NULL ||
+		    strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+			date[0] = '\0';
+		setmacro('d', date);
+		const char *ufl = opt_value(OPT_UnixFromLine);
+		struct sm_buf tr;
+		sm_buf_init(&tr);
+		macro_translate(ufl != NULL && *ufl != '\0' ? ufl : "From $g $d", &tr);
+		macro_expand(tr.data != NULL ? tr.data : "", &hdr);
+		sm_buf_free(&tr);
+		sm_buf_putc(&hdr, '\n');
+	}
 	headers_write(e, m, &hdr);
 	const char *eol = m->eol != NULL ? m->eol : "\n";
 	/* header lines: \n becomes the mailer's end of line */
@@ -211,7 +251,8 @@ static char *expand_arg(const char *arg)
 
 /* Runs mailer m for user/host; returns its exit status (or EX_* of ours). */
 static int run_mailer(const struct envelope *e, const struct mailer *m, const char *user,
-		      const char *host, int body_fd, const struct deliver_opts *o, const char *sender_g)
+		      const char *host, int body_fd, const struct deliver_opts *o, const char *sender_g,
+		      const char *ctladdr)
 {
 	setmacro('u', user);
 	setmacro('h', host);
@@ -221,7 +262,8 @@ static int run_mailer(const struct envelope *e, const struct mailer *m, const ch
 	char **argv = sm_calloc(n + 4, sizeof *argv);
 	size_t k = 0;
 	argv[k++] = expand_arg(m->argv[0]);
-	bool netfwd = o->invoker == NULL || strcmp(e->sender, o->invoker) != 0;
+	bool netfwd = o->fopt > 0 || (o->fopt == 0 && (o->invoker == NULL ||
+						      strcmp(e->sender, o->invoker) != 0));
 	if ((mailer_has_flag(m, 'f') || mailer_has_flag(m, 'r')) && netfwd) {
 		argv[k++] = sm_strdup(mailer_has_flag(m, 'f') ? "-f" : "-r");
 		argv[k++] = sm_strdup(sender_g);
@@ -244,7 +286,7 @@ static int run_mailer(const struct envelope *e, const struct mailer *m, const ch
 	}
 	uid_t uid;
 	gid_t gid;
-	run_ids(m, &uid, &gid);
+	run_ids(m, ctladdr, &uid, &gid);
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
@@ -324,9 +366,9 @@ out:
 	return rc;
 }
 
-/* Appends the message to a file (the *file* mailer). */
-static int deliver_file(const struct envelope *e, const struct mailer *m, const char *path,
-			int body_fd)
+/* Appends the message to a file (the *file* mailer) as the current user. */
+static int file_append(const struct envelope *e, const struct mailer *m, const char *path,
+		       int body_fd)
 {
 	const char *sfe = opt_value(OPT_SafeFileEnvironment);
 	char *full;
@@ -355,14 +397,6 @@ static int deliver_file(const struct envelope *e, const struct mailer *m, const 
 	}
 	struct sm_buf b;
 	sm_buf_init(&b);
-	time_t now = time(NULL);
-	char date[32];
-	struct tm tm;
-	if (localtime_r(&now, &tm) != NULL)
-		strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm);
-	else
-		date[0] = '\0';
-	sm_buf_printf(&b, "From %s  %s\n", e->sender[0] ? e->sender : "MAILER-DAEMON", date);
 	if (message_text(e, m, body_fd, &b) != 0)
 		rc = EX_IOERR_;
 	sm_buf_putc(&b, '\n');
@@ -376,6 +410,35 @@ static int deliver_file(const struct envelope *e, const struct mailer *m, const 
 	sm_buf_free(&b);
 	sm_free(full);
 	return rc;
+}
+
+/*
+ * File delivery: as root, the file is written by a child running as the
+ * controlling user (ctladdr) or the mailer's or DefaultUser's ids.
+ */
+static int deliver_file(const struct envelope *e, const struct mailer *m, const char *path,
+			int body_fd, const char *ctladdr)
+{
+	uid_t uid;
+	gid_t gid;
+	run_ids(m, ctladdr, &uid, &gid);
+	if (geteuid() != 0 || uid == 0)
+		return file_append(e, m, path, body_fd);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0)
+		return EX_OSERR_;
+	if (pid == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+			_exit(EX_TEMPFAIL_);
+		_exit(file_append(e, m, path, body_fd));
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return EX_OSERR_;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : EX_SOFTWARE_;
 }
 
 static void set_status(struct envelope *e, struct recipient *r, const char *dsn, const char *diag,
@@ -413,6 +476,36 @@ static void log_to(const struct envelope *e, const struct recipient *r, const ch
 	sm_buf_free(&b);
 }
 
+/* StatusFile: one message delivered through m. */
+static void deliver_count(const struct envelope *e, const struct mailer *m)
+{
+	const char *sf = opt_value(OPT_StatusFile);
+	if (sf == NULL || *sf == '\0')
+		return;
+	if (stats_record(sf, m->number, false, stats_kbytes(e->body_size), STATS_MSG) != 0)
+		log_line(LOG_ERR, e->id, "cannot update %s: %s", sf, strerror(errno));
+}
+
+void deliver_count_from(const struct envelope *e)
+{
+	const char *sf = opt_value(OPT_StatusFile);
+	if (sf == NULL || *sf == '\0')
+		return;
+	struct address a;
+	struct mailer *m = mailer_find("local");
+	const char *saved = err_set_address(NULL);
+	int olderr = Errors;
+	if (e->sender[0] != '\0' &&
+	    parseaddr(e->sender, &a, RF_SENDERADDR, '\0', NULL, false, e->arena) != NULL &&
+	    a.mailer != NULL)
+		m = a.mailer;
+	Errors = olderr;
+	err_set_address(saved);
+	if (m != NULL &&
+	    stats_record(sf, m->number, true, stats_kbytes(e->body_size), STATS_MSG) != 0)
+		log_line(LOG_ERR, e->id, "cannot update %s: %s", sf, strerror(errno));
+}
+
 /* "root (0/0)": the controlling user of a command line submission. */
 static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 {
@@ -425,6 +518,8 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts *o)
 {
 	int left = 0;
+	if (!o->queue_only)
+		(void)deliver_expand(e);
 	deliver_set_macros(e);
 	char *ctl = ctladdr_of(e, o);
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
@@ -451,9 +546,22 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		int rc;
 		const char *mname = m->name;
 		bool prog = false, file = false;
-		if (mailer_has_flag(m, '|') && user[0] == '|')
+		if (user[0] == '"') {
+			/* "|program" and "/file" are given quoted: the quotes go */
+			char *uq = sm_arena_strdup(e->arena, user);
+			char *w = uq;
+			for (const char *p = user; *p; p++) {
+				if (*p == '\\' && p[1] != '\0')
+					*w++ = *++p;
+				else if (*p != '"')
+					*w++ = *p;
+			}
+			*w = '\0';
+			user = uq;
+		}
+		if ((mailer_has_flag(m, '|') || strcmp(m->name, "prog") == 0) && user[0] == '|')
 			prog = true;
-		else if (mailer_has_flag(m, '/') && user[0] == '/')
+		else if ((mailer_has_flag(m, '/') || strcmp(m->name, "*file*") == 0) && user[0] == '/')
 			file = true;
 		if ((prog || file) && (r->flags & RCPT_PRIMARY)) {
 			const char *txt = prog ? "Cannot mail directly to programs"
@@ -483,15 +591,19 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			message("%s... Connecting to %s...", r->address, mname);
 		if (file || (m->path != NULL && strcmp(m->path, "[FILE]") == 0)) {
 			struct mailer *fm = mailer_find("*file*");
-			rc = deliver_file(e, fm != NULL ? fm : m, user, body_fd);
+			m = fm != NULL ? fm : m;
+			rc = deliver_file(e, m, user, body_fd, r->ctladdr);
 			mname = "*file*";
 		} else if (prog) {
 			struct mailer *pm = mailer_find("prog");
-			rc = pm != NULL ? run_mailer(e, pm, user + 1, a.host ? a.host : "", body_fd, o, g)
+			rc = pm != NULL ? run_mailer(e, pm, user + 1, a.host ? a.host : "", body_fd, o, g,
+						     r->ctladdr)
 					: EX_CONFIG_;
+			if (pm != NULL)
+				m = pm;
 			mname = "prog";
 		} else {
-			rc = run_mailer(e, m, user, a.host != NULL ? a.host : "", body_fd, o, g);
+			rc = run_mailer(e, m, user, a.host != NULL ? a.host : "", body_fd, o, g, NULL);
 		}
 		const char *dsn;
 		const char *txt = deliver_exit_text(rc, &dsn);
@@ -499,6 +611,7 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		if (rc == EX_OK_) {
 			set_status(e, r, "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
 			txt = "Sent";
+			deliver_count(e, m);
 		} else if (rc == EX_TEMPFAIL_ || (txt != NULL && dsn[0] == '4')) {
 			if (rc == EX_TEMPFAIL_)
 				own = sm_asprintf("Deferred: %s mailer (%s) exited with EX_TEMPFAIL", mname,
@@ -513,7 +626,22 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		}
 		if (o->verbose)
 			message("%s... %s", r->address, txt);
-		log_to(e, r, ctl, mname, start, true, NULL, txt);
+		char *rctl = NULL;
+		if (r->ctladdr != NULL && strchr(r->ctladdr, ':') != NULL) {
+			/* "user:uid:gid" logged as "user (uid/gid)" */
+			uid_t cu = 0;
+			gid_t cg = 0;
+			(void)ctl_ids(r->ctladdr, &cu, &cg);
+			const char *c2 = strchr(r->ctladdr, ':');
+			const char *c3 = strchr(c2 + 1, ':');
+			const char *c4 = c3 != NULL ? strchr(c3 + 1, ':') : NULL;
+			char *gs = c3 != NULL ? sm_strndup(c3 + 1, c4 ? (size_t)(c4 - c3 - 1) : strlen(c3 + 1))
+					      : sm_strdup("0");
+			rctl = sm_asprintf("%.*s (%ld/%s)", (int)(c2 - r->ctladdr), r->ctladdr, (long)cu, gs);
+			sm_free(gs);
+		}
+		log_to(e, r, rctl != NULL ? rctl : ctl, mname, start, true, NULL, txt);
+		sm_free(rctl);
 		sm_free(own);
 	}
 	sm_free(ctl);

@@ -12,6 +12,8 @@ struct deliver_opts {
 	bool verbose;        /* -v: "addr... Connecting to ..." and "addr... Sent" */
 	bool queue_only;     /* log "stat=queued" for every recipient, run nothing */
 	const char *invoker; /* the login name of the submitting user, NULL for none */
+	int fopt;            /* -f for F=f mailers: 0 when the sender is not the invoker,
+			      * 1 always, -1 never */
 };
 
 /*
@@ -25,6 +27,19 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 
 /* The text sendmail gives a mailer exit status ("User unknown") and its DSN code. */
 const char *deliver_exit_text(int status, const char **dsn);
+
+/*
+ * Expands the recipients of e that are neither done nor expanded before
+ * through aliases, :include: and .forward files (alias_expand): an
+ * expanded recipient becomes done, the ones it stands for are added after
+ * it marked RCPT_ALIAS_DONE.  When the message goes to one list only and
+ * owner-LIST exists, the owner becomes the envelope sender.  Returns the
+ * number of recipients an alias map could not be read for (left queued).
+ */
+int deliver_expand(struct envelope *e);
+
+/* StatusFile: counts the message as received from the sender's mailer. */
+void deliver_count_from(const struct envelope *e);
 
 /* Sets the per-envelope macros ($i $t $b $a $f $g $x $_) for e. */
 void deliver_set_macros(const struct envelope *e);

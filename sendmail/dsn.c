@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "deliver.h"
+#include "mailer.h"
 #include "err.h"
 #include "headers.h"
 #include "log.h"
@@ -53,7 +54,10 @@ static void append_original(struct sm_buf *b, struct envelope *e, int body_fd, b
 	struct sm_buf h;
 	sm_buf_init(&h);
 	deliver_set_macros(e);
-	headers_write(e, NULL, &h);
+	/* the headers as the local mailer gets them, Return-Path: with the sender */
+	const struct mailer *lm = mailer_find("local");
+	macro_set_value(&GlobalMacros, 'g', e->sender[0] != '\0' ? e->sender : "MAILER-DAEMON");
+	headers_write(e, lm, &h);
 	sm_buf_put(b, h.data, h.len);
 	sm_buf_free(&h);
 	if (headers_only || body_fd < 0)
@@ -87,6 +91,23 @@ static void write_tmp(int fd, const struct sm_buf *b, int *err)
 
 static int deliver_notice(struct envelope *orig, const char *to, bool delay, int body_fd,
 			  int depth);
+
+/*
+ * The alias r was expanded from in this process: the nearest recipient
+ * before it that was expanded (done, neither sent nor failed); NULL for
+ * one given by the sender.
+ */
+static const struct recipient *parent_of(const struct envelope *e, const struct recipient *r)
+{
+	if ((r->flags & RCPT_PRIMARY) || !(r->flags & RCPT_ALIAS_DONE))
+		return NULL;
+	const struct recipient *par = NULL;
+	for (const struct recipient *q = e->rcpts; q != NULL && q != r; q = q->next)
+		if ((q->flags & RCPT_DONE) && (q->flags & RCPT_ALIAS_DONE) &&
+		    !(q->flags & (RCPT_SENT | RCPT_BADADDR)))
+			par = q;
+	return par;
+}
 
 int dsn_send(struct envelope *e, int body_fd, bool delay)
 {
@@ -134,6 +155,9 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			continue;
 		sm_buf_printf(&b, "%s\n    (reason: %s %s %s)\n", r->address, reply_code(r->status),
 			      r->status ? r->status : "5.0.0", r->diag ? r->diag : "");
+		const struct recipient *par = parent_of(orig, r);
+		if (par != NULL)
+			sm_buf_printf(&b, "    (expanded from: %s)\n", par->address);
 	}
 	sm_buf_puts(&b, "\n   ----- Transcript of session follows -----\n");
 	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next)
@@ -154,6 +178,16 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			sm_buf_printf(&b, "\nOriginal-Recipient: %s", r->orcpt);
 		sm_buf_printf(&b, "\nFinal-Recipient: %s\n",
 			      r->final_rcpt ? r->final_rcpt : r->address);
+		if (strchr(r->address, '@') == NULL) {
+			/* the local address it ended at: lower case, blanks as dots */
+			const char *u = r->address;
+			if (sm_strncasecmp(u, "error:", 6) == 0)
+				u += 6;
+			sm_buf_puts(&b, "X-Actual-Recipient: rfc822; ");
+			for (; *u; u++)
+				sm_buf_putc(&b, *u == ' ' ? '.' : sm_lower((unsigned char)*u));
+			sm_buf_printf(&b, "@%s\n", j);
+		}
 		sm_buf_printf(&b, "Action: %s\nStatus: %s\n", delay ? "delayed" : "failed",
 			      r->status ? r->status : (delay ? "4.0.0" : "5.0.0"));
 		if (r->diag != NULL)
@@ -210,7 +244,10 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	} else {
 		log_line(LOG_INFO, orig->id, "%s: %s: %s", n->id, delay ? "DSN: Warning" : "DSN",
 			 delay ? "could not send message for past 4 hours" : "User unknown");
-		struct deliver_opts o = {0};
+		/* the mailers get -f for a bounce when they would for the message */
+		struct passwd *me = getpwuid(getuid());
+		bool fopt = orig->sender[0] != '\0' && (me == NULL || strcmp(orig->sender, me->pw_name) != 0);
+		struct deliver_opts o = {.fopt = fopt ? 1 : -1};
 		(void)deliver_envelope(n, fd, &o);
 		bool failed = false;
 		for (struct recipient *r = n->rcpts; r != NULL; r = r->next)
@@ -236,11 +273,14 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 
 int dsn_dead_letter(struct envelope *e, int body_fd, bool print)
 {
-	struct passwd *pw = getpwuid(getuid());
+	/* the sender's home when the sender is a local user */
+	struct passwd *pw = e->sender[0] != '\0' && strchr(e->sender, '@') == NULL
+				    ? getpwnam(e->sender) : NULL;
 	const char *home = pw != NULL ? pw->pw_dir : NULL;
 	const char *drop = opt_value(OPT_DeadLetterDrop);
-	char *path = home != NULL ? sm_asprintf("%s/dead.letter", home)
-				  : sm_strdup(drop != NULL ? drop : "/var/tmp/dead.letter");
+	if (home == NULL && (drop == NULL || *drop == '\0'))
+		return EX_CANTCREAT_;
+	char *path = home != NULL ? sm_asprintf("%s/dead.letter", home) : sm_strdup(drop);
 	int rc = EX_OK_;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0600);
 	if (fd < 0) {

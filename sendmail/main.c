@@ -5,6 +5,7 @@
  * newaliases, hoststat or purgestat it acts as -bp, -bi, -bh or -bH.
  * Submission itself is submit.c; the queue flags are queue_cmd.c's.
  */
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,7 +268,9 @@ int main(int argc, char **argv)
 
 	int rc = EX_OK_;
 	if (mode == 'm' && qflag && OptInd >= argc) {
-		struct deliver_opts dopt = {.verbose = so.verbose};
+		struct passwd *pw = getpwuid(getuid());
+		struct deliver_opts dopt = {.verbose = so.verbose,
+					    .invoker = pw != NULL ? pw->pw_name : NULL};
 		queue_set_deliver(submit_deliver_queued, &dopt);
 		rc = queue_cmd_run(); /* -q, -qf, -q15m, -qp[time], -qG (queue_cmd.c) */
 		maps_close_all();

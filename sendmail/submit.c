@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "collect.h"
 #include "conf.h"
 #include "deliver.h"
@@ -183,22 +184,6 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 			*exitstat = EX_NOUSER_;
 		return false;
 	}
-	struct mailer *m = a.mailer;
-	if (mailer_has_flag(m, 'w') && a.user != NULL && a.user[0] != '|' && a.user[0] != '/' &&
-	    getpwnam(a.user) == NULL) {
-		message("%s... User unknown", r->address);
-		r->status = sm_arena_strdup(e->arena, "5.1.1");
-		r->diag = sm_arena_strdup(e->arena, "User unknown");
-		r->flags |= RCPT_BADADDR | RCPT_DONE;
-		*exitstat = EX_NOUSER_;
-		char d[32];
-		log_delay(0, d, sizeof d);
-		log_line(LOG_NOTICE, e->id, "%s... User unknown", r->address);
-		log_line(LOG_INFO, e->id,
-			 "to=%s, delay=%s, mailer=%s, pri=0, dsn=5.1.1, reply=550 5.1.1 User unknown, stat=User unknown",
-			 r->address, d, m->name);
-		return false;
-	}
 	if (r->final_rcpt == NULL) {
 		char *j = expanded('j');
 		const char *u = a.user != NULL ? a.user : r->address;
@@ -209,6 +194,53 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 		sm_free(j);
 	}
 	return true;
+}
+
+static char error_mode(void);
+
+/* A recipient that failed in aliasing: told (ErrorMode p), logged, the exit status. */
+static void report_failed(struct envelope *e, struct recipient *r, int *exitstat)
+{
+	const char *d = r->diag != NULL ? r->diag : "Bad address";
+	/* the text without its reply and status codes */
+	if (d[0] >= '2' && d[0] <= '5' && strlen(d) > 4 && d[3] == ' ') {
+		d += 4;
+		const char *q = d;
+		while ((*q >= '0' && *q <= '9') || *q == '.')
+			q++;
+		if (q > d && *q == ' ')
+			d = q + 1;
+	}
+	bool unknown = r->status != NULL && strcmp(r->status, "5.1.1") == 0;
+	r->diag = sm_arena_strdup(e->arena, d);
+	d = r->diag;
+	if (error_mode() == 'p')
+		message("%s... %s", r->address, d);
+	*exitstat = unknown ? EX_NOUSER_ : EX_UNAVAILABLE_;
+	char dl[32];
+	log_delay(0, dl, sizeof dl);
+	log_line(LOG_NOTICE, e->id, "%s... %s", r->address, d);
+	struct address a;
+	const char *saved = err_set_address(NULL);
+	int olderr = Errors;
+	const char *mname = "local";
+	if (parseaddr(r->address, &a, RF_ADDDOMAIN, '\0', NULL, false, e->arena) != NULL &&
+	    a.mailer != NULL)
+		mname = a.mailer->name;
+	Errors = olderr;
+	err_set_address(saved);
+	log_line(LOG_INFO, e->id, "to=%s, delay=%s, mailer=%s, pri=0, dsn=%s, reply=%s %s %s, stat=%s",
+		 r->address, dl, mname, r->status ? r->status : "5.0.0", unknown ? "550" : "554",
+		 r->status ? r->status : "5.0.0", d, d);
+	r->flags |= RCPT_REPORTED;
+	if (r->final_rcpt == NULL) {
+		char *j = expanded('j');
+		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
+							   : sm_asprintf("RFC822; %s@%s", r->address, j);
+		r->final_rcpt = sm_arena_strdup(e->arena, fr);
+		sm_free(fr);
+		sm_free(j);
+	}
 }
 
 static char delivery_mode(const struct submit_opts *o)
@@ -229,8 +261,13 @@ static char error_mode(void)
 	return (char)sm_lower((unsigned char)*em);
 }
 
-/* After a delivery attempt: bounce the failures, keep or drop the queue files. */
-static int finish(struct envelope *e, int body_fd, int left, bool queued)
+/*
+ * After a delivery attempt: the failures go back as ErrorMode says (q:
+ * nowhere; p on a terminal: dead.letter in the sender's home, else mailed;
+ * m, w, e and p without a terminal: mailed), then the queue files are
+ * kept or dropped.
+ */
+static int finish(struct envelope *e, int body_fd, int left, bool queued, bool interactive)
 {
 	int rc = EX_OK_;
 	bool failed = false;
@@ -238,9 +275,11 @@ static int finish(struct envelope *e, int body_fd, int left, bool queued)
 		if ((r->flags & RCPT_BADADDR) && !(r->flags & RCPT_NOTIFY_NEVER) &&
 		    (!(r->flags & RCPT_HAS_NOTIFY) || (r->flags & RCPT_NOTIFY_FAILURE)))
 			failed = true;
-	if (failed) {
-		char em = error_mode();
-		if (dsn_send(e, body_fd, false) != EX_OK_ && em != 'q')
+	char em = error_mode();
+	if (failed && !(em == 'q' && interactive)) {
+		if (em == 'p' && interactive && dsn_dead_letter(e, body_fd, true) == EX_OK_)
+			failed = false;
+		else if (dsn_send(e, body_fd, false) != EX_OK_)
 			(void)dsn_dead_letter(e, body_fd, em == 'p');
 	}
 	if (queued) {
@@ -348,6 +387,27 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		if (check_rcpt(e, r, &exitstat))
 			nok++;
 	}
+	/* $u of the Received: line: the one recipient given, before aliasing */
+	const char *single = NULL;
+	for (struct recipient *r = e->rcpts; r != NULL && nrcpts == 1; r = r->next)
+		if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
+			single = r->address;
+	/* aliases, :include: and .forward files, before the message is queued */
+	if (nok > 0) {
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			if (r->flags & RCPT_BADADDR)
+				r->flags |= RCPT_REPORTED;
+		(void)deliver_expand(e);
+		nok = nrcpts = 0;
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+			if ((r->flags & RCPT_BADADDR) && !(r->flags & RCPT_REPORTED))
+				report_failed(e, r, &exitstat);
+			if (!(r->flags & RCPT_DONE))
+				nok++;
+			if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
+				nrcpts++;
+		}
+	}
 	long maxhop = opt_value(OPT_MaxHopCount) ? atol(opt_value(OPT_MaxHopCount)) : 25;
 	if (maxhop <= 0)
 		maxhop = 25;
@@ -376,10 +436,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		sm_free(j);
 	}
 	deliver_set_macros(e);
-	macro_set_value(&GlobalMacros, 'u', nrcpts == 1 && e->rcpts ? e->rcpts->address : NULL);
-	for (struct recipient *r = e->rcpts; r != NULL && nrcpts == 1; r = r->next)
-		if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
-			macro_set_value(&GlobalMacros, 'u', r->address);
+	macro_set_value(&GlobalMacros, 'u', single);
 	headers_add_defaults(e);
 	macro_set_value(&GlobalMacros, 'u', NULL);
 	e->priority = queue_priority(cr.size, nrcpts, queue_precedence_class(e));
@@ -411,7 +468,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	if (nok == 0) {
 		/* nothing to deliver: the failures go back to the sender */
 		log_line(LOG_INFO, e->id, "%s", fromline.data);
-		(void)finish(e, cr.body_fd, 0, false);
+		(void)finish(e, cr.body_fd, 0, false, mode != 'b');
 		goto done;
 	}
 	if (cr.too_large) {
@@ -427,6 +484,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		goto done;
 	}
 	log_line(LOG_INFO, e->id, "%s", fromline.data);
+	deliver_count_from(e);
 	struct deliver_opts dopt = {.verbose = o->verbose, .invoker = invoker};
 	if (mode == 'q' || mode == 'd') {
 		dopt.queue_only = true;
@@ -448,7 +506,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	}
 	if (queue_lock(e) == 0) {
 		int left = deliver_envelope(e, cr.body_fd, &dopt);
-		(void)finish(e, cr.body_fd, left, true);
+		(void)finish(e, cr.body_fd, left, true, mode != 'b');
 		queue_unlock(e);
 	}
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
@@ -514,7 +572,7 @@ int submit_deliver_queued(struct envelope *e, void *arg)
 				break;
 			}
 	}
-	(void)finish(e, fd, left, true);
+	(void)finish(e, fd, left, true, false);
 	(void)close(fd);
 	return 0;
 }
