@@ -122,4 +122,10 @@ bool sm_hash_del(struct sm_hash *h, const char *key);
 struct sm_hash_entry *sm_hash_next(const struct sm_hash *h, size_t *pos);
 uint32_t sm_hash_bytes(const char *s, size_t n, bool nocase);
 
+/*
+ * Writes all n bytes to fd, retrying short writes and EINTR; 0 or the
+ * errno of the failure.
+ */
+int sm_write_all(int fd, const void *p, size_t n);
+
 #endif

@@ -24,24 +24,6 @@
 
 static char FullHostName[256];
 
-/* The "$*"-style macros whose values are operator bytes. */
-static void define_meta_macros(void)
-{
-	static const char letters[] = "*+-=~#@:>?|.[]()&";
-	char buf[3];
-	for (const char *p = letters; *p; p++) {
-		buf[0] = (char)meta_from_letter(*p);
-		buf[1] = '\0';
-		macro_define((unsigned char)*p, buf);
-	}
-	buf[0] = (char)META_MATCHREPL;
-	buf[2] = '\0';
-	for (char c = '0'; c <= '9'; c++) {
-		buf[1] = c;
-		macro_define((unsigned char)c, buf);
-	}
-}
-
 static void arpadate(char *buf, size_t size)
 {
 	time_t now = time(NULL);
@@ -60,7 +42,7 @@ static void arpadate(char *buf, size_t size)
 
 void hostenv_init(void)
 {
-	define_meta_macros();
+	macro_define_operators();
 	macro_define('n', "MAILER-DAEMON");
 	macro_define('v', SENDMAIL_VERSION);
 

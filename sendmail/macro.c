@@ -310,3 +310,20 @@ void macro_translate(const char *in, struct sm_buf *out)
 		}
 	}
 }
+
+void macro_define_operators(void)
+{
+	static const char letters[] = "*+-=~#@:>?|.[]()&";
+	char buf[3];
+	for (const char *p = letters; *p; p++) {
+		buf[0] = (char)meta_from_letter(*p);
+		buf[1] = '\0';
+		macro_define((unsigned char)*p, buf);
+	}
+	buf[0] = (char)META_MATCHREPL;
+	buf[2] = '\0';
+	for (char c = '0'; c <= '9'; c++) {
+		buf[1] = c;
+		macro_define((unsigned char)c, buf);
+	}
+}

@@ -54,4 +54,11 @@ void macro_expand(const char *s, struct sm_buf *out);
 /* Translates the "$" syntax of configuration text into meta bytes. */
 void macro_translate(const char *in, struct sm_buf *out);
 
+/*
+ * Defines the macros behind the rule operators ("$*", "$#", "$1" ...):
+ * their values are the operator bytes (see macro_translate).  Done once at
+ * start-up, before any configuration is read.
+ */
+void macro_define_operators(void);
+
 #endif

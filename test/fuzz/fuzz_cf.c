@@ -90,25 +90,9 @@ INERT(InertHost, "host");
 INERT(InertBestmx, "bestmx");
 INERT(InertDns, "dns");
 
-static void define_meta_macros(void)
-{
-	static const char letters[] = "*+-=~#@:>?|.[]()&";
-	char buf[3] = "";
-	for (const char *p = letters; *p; p++) {
-		buf[0] = (char)meta_from_letter(*p);
-		buf[1] = '\0';
-		macro_define((unsigned char)*p, buf);
-	}
-	buf[0] = (char)META_MATCHREPL;
-	for (char c = '0'; c <= '9'; c++) {
-		buf[1] = c;
-		macro_define((unsigned char)c, buf);
-	}
-}
-
 static void setup(void)
 {
-	define_meta_macros();
+	macro_define_operators();
 	mailers_init_builtin();
 	ConfigLevel = 0;
 	SpaceSub = ' ';

@@ -142,22 +142,6 @@ const char *__lsan_default_suppressions(void)
 	return "leak:regex_parse\n";
 }
 
-static void define_meta_macros(void)
-{
-	static const char letters[] = "*+-=~#@:>?|.[]()&";
-	char buf[3] = "";
-	for (const char *p = letters; *p; p++) {
-		buf[0] = (char)meta_from_letter(*p);
-		buf[1] = '\0';
-		macro_define((unsigned char)*p, buf);
-	}
-	buf[0] = (char)META_MATCHREPL;
-	for (char c = '0'; c <= '9'; c++) {
-		buf[1] = c;
-		macro_define((unsigned char)c, buf);
-	}
-}
-
 static int memfile(const char *name, const char *text, char *path, size_t size)
 {
 	int fd = memfd_create(name, 0);
@@ -173,7 +157,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		abort();
 	map_classes_init();
-	define_meta_macros();
+	macro_define_operators();
 	char kvpath[64], cfpath[64];
 	(void)memfile("kv", MapText, kvpath, sizeof kvpath);
 	struct sm_buf cf;

@@ -227,27 +227,10 @@ static void test_expand(void)
 	sm_free(user);
 }
 
-/* The $# $@ $: ... operators, as the program's start-up defines them. */
-static void define_meta_macros(void)
-{
-	static const char letters[] = "*+-=~#@:>?|.[]()&";
-	char buf[3] = "";
-	for (const char *p = letters; *p; p++) {
-		buf[0] = (char)meta_from_letter(*p);
-		buf[1] = '\0';
-		macro_define((unsigned char)*p, buf);
-	}
-	buf[0] = (char)META_MATCHREPL;
-	for (char c = '0'; c <= '9'; c++) {
-		buf[1] = c;
-		macro_define((unsigned char)c, buf);
-	}
-}
-
 void unit_run(void)
 {
 	map_classes_init();
-	define_meta_macros();
+	macro_define_operators();
 	mailers_init_builtin();
 	test_reader();
 	test_src();

@@ -121,23 +121,6 @@ static const char CfText[] =
 
 static struct sm_arena Arena;
 
-/* The "$*"-style macros whose values are the operator bytes. */
-static void define_meta_macros(void)
-{
-	static const char letters[] = "*+-=~#@:>?|.[]()&";
-	char buf[3] = "";
-	for (const char *p = letters; *p; p++) {
-		buf[0] = (char)meta_from_letter(*p);
-		buf[1] = '\0';
-		macro_define((unsigned char)*p, buf);
-	}
-	buf[0] = (char)META_MATCHREPL;
-	for (char c = '0'; c <= '9'; c++) {
-		buf[1] = c;
-		macro_define((unsigned char)c, buf);
-	}
-}
-
 /*
  * Runs ruleset rs over addr; returns the tokens as test mode prints them
  * (static buffer), the status in *status and the messages in Msgs.
@@ -469,7 +452,7 @@ static void test_cat(void)
 void unit_run(void)
 {
 	map_classes_init();
-	define_meta_macros();
+	macro_define_operators();
 	sm_arena_init(&Arena, 8192);
 	const char *kv = unit_write_file("kv", "alice:ALICE-%1-%0\nbob:bob.value\nmulti:x y z\n");
 	struct sm_buf cf;
