@@ -155,6 +155,13 @@ static void test_expand(void)
 		return;
 	}
 	char *user = sm_strdup(pw->pw_name);
+	/*
+	 * :include: files are read as DefaultUser here (the alias file is
+	 * root's): the directories above them must let that user pass.
+	 */
+	const char *base = getenv("TEST_TMP");
+	if (base != NULL && *base != '\0')
+		(void)chmod(base, 0711);
 	const char *dir = unit_tmpdir();
 	chmod(dir, 0711);
 	char *cf = sm_asprintf(
@@ -197,7 +204,12 @@ static void test_expand(void)
 	int rc = newaliases_run();
 	const char *out = unit_capture_end();
 	CHECK_INT("newaliases status", rc, 0);
-	CHECK_CONTAINS("newaliases summary", out, "aliases: 10 aliases, longest 40 bytes, 239 bytes total");
+	/* two values name the directory: their lengths follow its length */
+	size_t dl = strlen(dir);
+	char *summary = sm_asprintf("aliases: 10 aliases, longest %zu bytes, %zu bytes total",
+				    dl + 24, 203 + 2 * dl + strlen(user));
+	CHECK_CONTAINS("newaliases summary", out, summary);
+	sm_free(summary);
 	char *v = NULL;
 	CHECK_INT("lookup list", alias_lookup("list", &v), 1);
 	CHECK_STR("lookup value", v ? v : "", "a@x.org, b@x.org,  c@y.org");
