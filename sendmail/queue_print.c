@@ -12,6 +12,7 @@
 #include "queue_scan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,8 +96,8 @@ struct widths {
 	size_t sender, rcpt, status, ctl;
 };
 
-static void print_entry(FILE *out, const char *dir, const struct queue_entry *q, bool verbose,
-			int la)
+static void print_entry(FILE *out, const char *dir, const char *qd, int ddfd,
+			const struct queue_entry *q, bool verbose, int la)
 {
 	/* "X": the load average would keep it waiting (empty files too) */
 	char mark = queue_load_defers(q->bad ? LONG_MAX : (long)q->priority, la) ? 'X' : ' ';
@@ -104,24 +105,30 @@ static void print_entry(FILE *out, const char *dir, const struct queue_entry *q,
 	const struct widths *w = &W[verbose];
 	const char *id = q->name + 2;
 	fprintf(out, "%13s", id);
-	char *qd = queue_kind_dir(dir, 'q');
-	char *path = sm_asprintf("%s/%s", qd, q->name);
-	sm_free(qd);
-	FILE *f = q->bad ? NULL : fopen(path, "re");
-	sm_free(path);
+	FILE *f = NULL;
+	bool locked = q->locked;
+	if (q->bad) {
+		f = NULL;
+	} else if (q->text != NULL) {
+		f = fmemopen(q->text, q->len, "r"); /* read by the scan a moment ago */
+	} else {
+		char *path = sm_asprintf("%s/%s", qd, q->name);
+		f = fopen(path, "re");
+		sm_free(path);
+		if (f != NULL && flock(fileno(f), LOCK_SH | LOCK_NB) != 0)
+			locked = errno == EWOULDBLOCK;
+		else if (f != NULL)
+			(void)flock(fileno(f), LOCK_UN);
+	}
 	if (f == NULL) {
 		fprintf(out, "%c (no control file)\n", mark);
 		return;
 	}
-	bool locked = false;
-	if (flock(fileno(f), LOCK_SH | LOCK_NB) != 0)
-		locked = errno == EWOULDBLOCK;
-	else
-		(void)flock(fileno(f), LOCK_UN);
-	char *df = queue_path(dir, NULL, 'd', id);
+	char df[QUEUE_MAX_NAME + 2];
+	snprintf(df, sizeof df, "df%s", id);
 	struct stat st;
 	long long size = -1;
-	if (stat(df, &st) == 0) {
+	if (ddfd >= 0 && fstatat(ddfd, df, &st, 0) == 0) {
 		size = (long long)st.st_size;
 	} else {
 		int err = errno;
@@ -130,7 +137,6 @@ static void print_entry(FILE *out, const char *dir, const struct queue_entry *q,
 		fprintf(out, "readqf: cannot open %s: %s\n", rel, strerror(err));
 		sm_free(rel);
 	}
-	sm_free(df);
 	putc(locked ? '*' : mark, out);
 
 	struct sm_buf b, status, quar, body;
@@ -245,7 +251,7 @@ int queue_print(FILE *out, const struct queue_print_opts *opts)
 	size_t total = 0;
 	for (char **d = dirs; *d != NULL; d++) {
 		struct queue_list l;
-		int err = queue_scan(*d, &opts->sel, sort, max, opts->verbose ? out : NULL, &l);
+		int err = queue_scan(*d, &opts->sel, sort, max, opts->verbose ? out : NULL, true, &l);
 		if (err != 0) {
 			fprintf(out, "%s: %s\n", *d, strerror(err));
 			continue;
@@ -259,8 +265,14 @@ int queue_print(FILE *out, const struct queue_print_opts *opts)
 			      "-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------\n",
 			      out);
 		}
+		char *qd = queue_kind_dir(*d, 'q'), *dd = queue_kind_dir(*d, 'd');
+		int ddfd = open(dd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		for (size_t i = 0; i < l.n; i++)
-			print_entry(out, *d, &l.v[i], opts->verbose, la);
+			print_entry(out, *d, qd, ddfd, &l.v[i], opts->verbose, la);
+		if (ddfd >= 0)
+			(void)close(ddfd);
+		sm_free(qd);
+		sm_free(dd);
 		total += l.n;
 		queue_scan_free(&l);
 	}

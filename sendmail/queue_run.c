@@ -120,7 +120,7 @@ int queue_run_count(const struct queue_run_opts *opts, queue_deliver_fn deliver,
 	for (char **d = dirs; *d != NULL; d++) {
 		struct queue_list l;
 		int la = queue_load_average();
-		int err = queue_scan(*d, &opts->sel, sort, max, NULL, &l);
+		int err = queue_scan(*d, &opts->sel, sort, max, NULL, false, &l);
 		if (err != 0) {
 			queue_log(LOG_ERR, "cannot open queue directory %s: %s", *d, strerror(err));
 			rc = err;

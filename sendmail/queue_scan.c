@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -59,13 +62,84 @@ static char *host_of(const char *addr)
 	return h;
 }
 
-/* Reads what sorting and selection need from a qf; false when it is empty. */
-static bool peek(const char *path, struct queue_entry *q, const struct queue_select *sel,
-		 bool want_host, bool sort_needs_time, bool *match)
+/*
+ * Reads a qf file into memory (at most QUEUE_KEEP_MAX bytes; *whole says
+ * whether that was all of it), noting whether a runner holds its lock.
+ * With fstat_out, also fstat()s it.  NULL when it cannot be opened.
+ */
+static char *slurp(int dfd, const char *name, size_t *len, bool *whole, bool *locked,
+		   struct stat *st)
 {
-	FILE *f = fopen(path, "re");
-	if (f == NULL)
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	if (st != NULL && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
+		(void)close(fd);
+		return NULL;
+	}
+	if (locked != NULL) {
+		*locked = false;
+		if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+			*locked = errno == EWOULDBLOCK;
+		else
+			(void)flock(fd, LOCK_UN);
+	}
+	/* read into one reused buffer; keep an exact copy */
+	static char *rbuf;
+	static size_t cap;
+	if (rbuf == NULL) {
+		cap = 8192;
+		rbuf = sm_malloc(cap);
+	}
+	size_t n = 0;
+	*whole = false;
+	for (;;) {
+		ssize_t r = read(fd, rbuf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			*whole = r == 0;
+			break;
+		}
+		n += (size_t)r;
+		/* a qf ends with its "." line: no need to wait for the end of the file */
+		if (n < cap && n >= 3 && memcmp(rbuf + n - 3, "\n.\n", 3) == 0) {
+			*whole = true;
+			break;
+		}
+		if (n == cap) {
+			if (cap >= QUEUE_KEEP_MAX)
+				break;
+			cap *= 2;
+			rbuf = sm_realloc(rbuf, cap);
+		}
+	}
+	(void)close(fd);
+	char *buf = sm_malloc(n + 1);
+	memcpy(buf, rbuf, n);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Reads what sorting and selection need from a qf; false when it is empty. */
+static bool peek(int dfd, struct queue_entry *q, const struct queue_select *sel,
+		 bool want_host, bool sort_needs_time, bool listing, bool need_stat, bool *match)
+{
+	size_t len = 0;
+	bool whole = false;
+	struct stat st;
+	char *text = slurp(dfd, q->name, &len, &whole, listing ? &q->locked : NULL,
+			   need_stat ? &st : NULL);
+	if (text == NULL)
 		return false;
+	if (need_stat)
+		q->mtime = st.st_mtime;
+	FILE *f = len > 0 ? fmemopen(text, len, "r") : NULL;
+	if (f == NULL && len > 0) {
+		sm_free(text);
+		return false;
+	}
 	bool any = false, seen_s = false;
 	bool kind_seen[4] = {false}, kind_ok[4] = {false};
 	static const char kinds[] = "IRSQ";
@@ -80,7 +154,7 @@ static bool peek(const char *path, struct queue_entry *q, const struct queue_sel
 	struct sm_buf b;
 	sm_buf_init(&b);
 	int rc;
-	while ((rc = qf_getline(f, &b)) > 0) {
+	while (f != NULL && (rc = qf_getline(f, &b)) > 0) {
 		if (have_p && have_t && have_host && (!kind_seen[1] || kind_ok[1]) &&
 		    (!kind_seen[2] || kind_ok[2] || seen_s) && (!kind_seen[3] || kind_ok[3]))
 			break;
@@ -128,7 +202,12 @@ static bool peek(const char *path, struct queue_entry *q, const struct queue_sel
 		}
 	}
 	sm_buf_free(&b);
-	(void)fclose(f);
+	if (f != NULL)
+		(void)fclose(f);
+	if (listing && whole && any)
+		q->text = text, q->len = len;
+	else
+		sm_free(text);
 	/* the ID filter */
 	if (kind_seen[0])
 		for (int i = 0; i < sel->nfilters; i++)
@@ -180,7 +259,7 @@ static int cmp_entry(const void *pa, const void *pb)
 }
 
 int queue_scan(const char *dir, const struct queue_select *sel, int sort, long max,
-	       FILE *verbose, struct queue_list *out)
+	       FILE *verbose, bool listing, struct queue_list *out)
 {
 	memset(out, 0, sizeof *out);
 	char *qd = queue_kind_dir(dir, 'q');
@@ -205,21 +284,24 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 			continue;
 		if (max > 0 && (long)out->n >= max)
 			break;
-		char *path = sm_asprintf("%s/%s", qd, de->d_name);
-		struct stat st;
-		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-			sm_free(path);
-			continue;
-		}
 		struct queue_entry q;
 		memset(&q, 0, sizeof q);
 		sm_strlcpy(q.name, de->d_name, sizeof q.name);
-		q.mtime = st.st_mtime;
+		/* the directory says what is a regular file; stat only when it does not */
+		bool need_stat = sort == QSORT_MODIFICATION || de->d_type == DT_UNKNOWN;
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
 		bool match = true;
-		q.bad = !peek(path, &q, sel, sort == QSORT_HOST, sort == QSORT_TIME, &match);
-		sm_free(path);
+		q.bad = !peek(dirfd(d), &q, sel, sort == QSORT_HOST, sort == QSORT_TIME, listing,
+			      need_stat, &match);
+		if (q.bad) {
+			struct stat st;
+			if (fstatat(dirfd(d), q.name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+				continue;
+		}
 		if (!match) {
 			sm_free(q.host);
+			sm_free(q.text);
 			continue;
 		}
 		if (out->n == out->cap) {
@@ -247,8 +329,10 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 
 void queue_scan_free(struct queue_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		sm_free(l->v[i].host);
+		sm_free(l->v[i].text);
+	}
 	sm_free(l->v);
 	memset(l, 0, sizeof *l);
 }

@@ -16,7 +16,15 @@ struct queue_entry {
 	bool has_q;   /* a quarantine ("q") line */
 	bool bad;     /* empty or unreadable: sorted last */
 	size_t seq;   /* position in directory order: the last tie-break */
+	/* listings only: the file's text (up to QUEUE_KEEP_MAX bytes, else
+	 * NULL and it is read again) and whether a runner had it locked */
+	char *text;
+	size_t len;
+	bool locked;
 };
+
+/* Largest qf text a listing keeps from the scan. */
+#define QUEUE_KEEP_MAX 65536
 
 struct queue_list {
 	struct queue_entry *v;
@@ -26,10 +34,12 @@ struct queue_list {
 /*
  * Collects the selected messages of dir, at most max (0: all) in directory
  * order, sorted by sort (enum queue_sort).  Names too long are reported to
- * verbose when not NULL.  0 or the errno of opening the directory.
+ * verbose when not NULL.  With listing, each entry keeps the file's text
+ * and lock state (one open per file).  0 or the errno of opening the
+ * directory.
  */
 int queue_scan(const char *dir, const struct queue_select *sel, int sort, long max,
-	       FILE *verbose, struct queue_list *out);
+	       FILE *verbose, bool listing, struct queue_list *out);
 void queue_scan_free(struct queue_list *l);
 /* QueueSortOrder as configured (priority by default). */
 int queue_sort_option(void);
