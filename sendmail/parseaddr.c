@@ -435,8 +435,10 @@ const char *remotename(const char *name, const struct mailer *m, unsigned flags,
 	struct tokens *t = sm_malloc(sizeof *t);
 	int n = tok_scan(name, '\0', TOK_ADDR, t, NULL);
 	if (n <= 0) {
+		/* an address too long to scan comes back cut to MAXNAME bytes */
+		bool cut = t->too_long;
 		sm_free(t);
-		return name;
+		return cut ? sm_arena_strndup(arena, name, MAXNAME) : name;
 	}
 	char **v = sm_arena_alloc(arena, (MAXATOM + 1) * sizeof *v);
 	for (int i = 0; i <= n; i++)
@@ -457,7 +459,8 @@ const char *remotename(const char *name, const struct mailer *m, unsigned flags,
 	if (rewrite(v, MAXATOM, 4, 0, arena) == EX_TEMPFAIL_)
 		*rstat = EX_TEMPFAIL_;
 
-	char lbuf[MAXNAME + MAXATOM + 1];
+	/* sendmail keeps at most MAXNAME - 2 bytes of the rewritten address */
+	char lbuf[MAXNAME - 1];
 	tok_cat(v, 0, count_tokens(v), lbuf, sizeof lbuf, '\0');
 	const char *oldg = macro_get('g');
 	char *saveg = oldg ? sm_strdup(oldg) : NULL;
@@ -472,7 +475,8 @@ const char *remotename(const char *name, const struct mailer *m, unsigned flags,
 	}
 	macro_set_value(CurMacros, 'g', saveg);
 	sm_free(saveg);
-	char *res = sm_arena_strdup(arena, b.data ? b.data : "");
+	/* and at most MAXNAME bytes once the comments are put back */
+	char *res = sm_arena_strndup(arena, b.data ? b.data : "", MAXNAME);
 	sm_buf_free(&b);
 	return res;
 }

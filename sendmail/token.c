@@ -147,6 +147,7 @@ static bool room(struct scan *s)
 		if (!s->failed)
 			usrerr("553 5.1.1 Address too long");
 		s->failed = true;
+		s->out->too_long = true;
 		return false;
 	}
 	return true;
@@ -179,6 +180,7 @@ int tok_scan(const char *addr, int delim, enum tok_table table, struct tokens *o
 {
 	out->n = 0;
 	out->v[0] = NULL;
+	out->too_long = false;
 	if (endp != NULL)
 		*endp = addr;
 

@@ -27,6 +27,12 @@ enum tok_table {
 struct tokens {
 	char *v[MAXATOM + 1]; /* NULL-terminated */
 	int n;
+	/*
+	 * Set when "Address too long" stopped the scan: sendmail then cuts
+	 * the caller's address to MAXNAME bytes, which callers that hand the
+	 * address back on failure must copy.
+	 */
+	bool too_long;
 	char buf[MAXLINE + MAXATOM]; /* rules; addresses get PSBUFSIZE of it */
 };
 
