@@ -41,6 +41,7 @@ void *sm_malloc(size_t n);
 void *sm_calloc(size_t n, size_t size);
 void *sm_realloc(void *p, size_t n);
 char *sm_strdup(const char *s);
+/* Copies exactly n bytes of s (which must have them) and adds a NUL. */
 char *sm_strndup(const char *s, size_t n);
 void sm_free(void *p);
 
@@ -57,6 +58,7 @@ struct sm_arena {
 void sm_arena_init(struct sm_arena *a, size_t block_size);
 void *sm_arena_alloc(struct sm_arena *a, size_t n);
 char *sm_arena_strdup(struct sm_arena *a, const char *s);
+/* As sm_strndup: exactly n bytes of s, then a NUL. */
 char *sm_arena_strndup(struct sm_arena *a, const char *s, size_t n);
 void sm_arena_reset(struct sm_arena *a);
 void sm_arena_free(struct sm_arena *a);

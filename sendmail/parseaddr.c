@@ -438,7 +438,7 @@ const char *remotename(const char *name, const struct mailer *m, unsigned flags,
 		/* an address too long to scan comes back cut to MAXNAME bytes */
 		bool cut = t->too_long;
 		sm_free(t);
-		return cut ? sm_arena_strndup(arena, name, MAXNAME) : name;
+		return cut ? sm_arena_strndup(arena, name, strnlen(name, MAXNAME)) : name;
 	}
 	char **v = sm_arena_alloc(arena, (MAXATOM + 1) * sizeof *v);
 	for (int i = 0; i <= n; i++)
@@ -476,7 +476,8 @@ const char *remotename(const char *name, const struct mailer *m, unsigned flags,
 	macro_set_value(CurMacros, 'g', saveg);
 	sm_free(saveg);
 	/* and at most MAXNAME bytes once the comments are put back */
-	char *res = sm_arena_strndup(arena, b.data ? b.data : "", MAXNAME);
+	const char *expanded = b.data ? b.data : "";
+	char *res = sm_arena_strndup(arena, expanded, strnlen(expanded, MAXNAME));
 	sm_buf_free(&b);
 	return res;
 }
