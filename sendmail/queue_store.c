@@ -98,6 +98,8 @@ static int write_df(struct envelope *e, const char *path, int body_fd)
 		rc = errno;
 	if (rc == 0)
 		e->body_size = size;
+	else
+		(void)unlink(path); /* no partial df left behind (a full disk) */
 	return rc;
 }
 
