@@ -5,8 +5,8 @@
  * "From " line, header lines and their continuations, the end of the
  * headers, the "." rules without -i, CRLF to LF, 8-bit detection and the
  * size limits (MaxHeadersLength, MaxMessageSize).  Headers go into the
- * envelope (the text after the colon without its leading blanks, as queue
- * files keep it); the body goes to an unlinked temporary file.
+ * envelope with the raw text after the colon (leading blanks kept, as
+ * sendmail 8.17 keeps them); the body goes to an unlinked temporary file.
  */
 #include "collect.h"
 
@@ -102,10 +102,8 @@ static void add_header_line(struct envelope *e, const char *text, size_t len)
 	while (nlen > 0 && (text[nlen - 1] == ' ' || text[nlen - 1] == '\t'))
 		nlen--;
 	char *name = sm_strndup(text, nlen);
-	/* the value without its leading blanks, as the queue files keep it */
+	/* the raw text after the colon, blanks included, as 8.17 keeps it */
 	const char *v = colon + 1;
-	while (v < text + len && (*v == ' ' || *v == '\t'))
-		v++;
 	char *value = sm_strndup(v, len - (size_t)(v - text));
 	envelope_add_header(e, name, value);
 	sm_free(name);
@@ -167,9 +165,9 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 				continue;
 			}
 			if (!collect_is_header(line.data, line.len)) {
-				/* not a header: the body starts here */
+				/* not a header: the body starts here (the empty line
+				 * written before it is not counted, as in 8.17) */
 				in_headers = false;
-				res->size += 1;
 				continue;
 			}
 			sm_buf_reset(&hdr);

@@ -203,19 +203,19 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 
 	/* the envelope: sender <>, headers as sendmail writes them */
 	{
-		char *v = sm_asprintf("%s", to);
+		char *v = sm_asprintf(" %s", to);
 		envelope_add_header(n, "To", v);
 		sm_free(v);
 	}
-	envelope_add_header(n, "MIME-Version", "1.0");
-	char *ct = sm_asprintf("multipart/report; report-type=delivery-status;\n\tboundary=\"%s\"",
+	envelope_add_header(n, "MIME-Version", " 1.0");
+	char *ct = sm_asprintf(" multipart/report; report-type=delivery-status;\n\tboundary=\"%s\"",
 			       boundary);
 	envelope_add_header(n, "Content-Type", ct);
 	sm_free(ct);
-	envelope_add_header(n, "Subject", delay ? "Warning: could not send message for past 4 hours"
-					       : "Returned mail: see transcript for details");
-	envelope_add_header(n, "Auto-Submitted", delay ? "auto-generated (delay)"
-							 : "auto-generated (failure)");
+	envelope_add_header(n, "Subject", delay ? " Warning: could not send message for past 4 hours"
+					       : " Returned mail: see transcript for details");
+	envelope_add_header(n, "Auto-Submitted", delay ? " auto-generated (delay)"
+							 : " auto-generated (failure)");
 	n->sender_full = sm_arena_strdup(n->arena, "Mail Delivery Subsystem");
 	n->priority = orig->priority;
 	const char *old_ = macro_get('_');

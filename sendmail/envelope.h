@@ -51,7 +51,7 @@ struct recipient {
 struct header {
 	struct header *next;
 	char *name;        /* without the colon */
-	char *value;       /* after the colon, continuation lines kept with "\n" */
+	char *value;       /* the raw text after the colon (leading blanks kept), continuation lines with "\n" */
 	char *cond;        /* the ?flags? or ?${macro}? condition of an H line, NULL for none */
 	unsigned flags;    /* H_* of the header's definition (headers module) */
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 int Errors;
+bool ErrQuiet;
 int ExitStat;
 
 /* addresses in front of messages are cut to this many bytes */
@@ -106,7 +107,8 @@ void usrerr(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(ErrAddress, true, fmt, ap);
+	if (!ErrQuiet)
+		emit(ErrAddress, true, fmt, ap);
 	va_end(ap);
 	Errors++;
 }

@@ -28,6 +28,9 @@ void err_set_cf_position(const char *file, int line);
 /* The address named in user errors ("addr... "); NULL for none. */
 const char *err_set_address(const char *addr);
 
+/* While set, usrerr() counts errors without showing them (header rewriting). */
+extern bool ErrQuiet;
+
 /* Number of errors reported so far, and the exit status they imply. */
 extern int Errors;
 extern int ExitStat;

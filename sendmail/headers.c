@@ -72,20 +72,9 @@ void headers_add_defaults(struct envelope *e)
 		/* Resent- headers only for resent messages */
 		if (is_resent(d->name) && !resent)
 			continue;
-		bool have = false;
-		for (struct header *h = own; h != NULL; h = h->next)
-			if (sm_strcasecmp(h->name, d->name) == 0)
-				have = true;
-		if (have)
-			continue;
 		struct sm_buf val, cond;
 		sm_buf_init(&val);
 		sm_buf_init(&cond);
-		bool unexpanded = sm_strcasecmp(d->name, "Return-Path") == 0;
-		if (unexpanded)
-			sm_buf_puts(&val, d->value);
-		else
-			macro_expand(d->value, &val);
 		if (d->macro >= 0) {
 			sm_buf_putc(&cond, (char)META_MACRO);
 			sm_buf_puts(&cond, macro_name(d->macro));
@@ -94,6 +83,27 @@ void headers_add_defaults(struct envelope *e)
 				if (d->flags[c])
 					sm_buf_putc(&cond, c);
 		}
+		bool have = false;
+		for (struct header *h = own; h != NULL; h = h->next)
+			if (sm_strcasecmp(h->name, d->name) == 0) {
+				have = true;
+				/* the message's Full-Name: goes where the H line's would */
+				if (sm_strcasecmp(h->name, "Full-Name") == 0 && h->cond == NULL &&
+				    cond.len > 0)
+					h->cond = sm_arena_strdup(e->arena, cond.data);
+			}
+		bool unexpanded = sm_strcasecmp(d->name, "Return-Path") == 0;
+		/* the message's own Return-Path: is kept but never sent: the H line stays */
+		if (have && !unexpanded) {
+			sm_buf_free(&cond);
+			continue;
+		}
+		/* the value as an H line gives it: a blank after the colon */
+		sm_buf_putc(&val, ' ');
+		if (unexpanded)
+			sm_buf_puts(&val, d->value);
+		else
+			macro_expand(d->value, &val);
 		/* an H line whose value is empty after expansion is left out */
 		bool empty = true;
 		for (size_t k = 0; k < val.len; k++)
@@ -236,6 +246,8 @@ static bool cond_ok(const struct header *h, const struct mailer *m)
 
 static bool overridden(const struct envelope *e, const struct header *d)
 {
+	if (d->flags & H_UNEXPANDED)
+		return false;
 	for (const struct header *h = e->headers; h != NULL; h = h->next)
 		if (h != d && !(h->flags & H_DEFAULT) && sm_strcasecmp(h->name, d->name) == 0)
 			return true;
@@ -249,9 +261,18 @@ void headers_write(const struct envelope *e, const struct mailer *m, struct sm_b
 			continue;
 		if ((h->flags & H_DEFAULT) && overridden(e, h))
 			continue;
-		sm_buf_puts(out, h->name);
-		sm_buf_puts(out, h->value != NULL && h->value[0] != '\0' ? ": " : ":");
+		/* the return path is the mailer's to say, never the message's */
+		if (!(h->flags & H_DEFAULT) && sm_strcasecmp(h->name, "Return-Path") == 0)
+			continue;
 		const char *v = h->value != NULL ? h->value : "";
+		int kind = headers_addr_kind(h->name);
+		if (kind != 0 && m != NULL && !(h->flags & H_UNEXPANDED)) {
+			headers_commaize(h->name, v, m, kind == HDR_ADDR_FROM, out, e->arena);
+			sm_buf_putc(out, '\n');
+			continue;
+		}
+		sm_buf_puts(out, h->name);
+		sm_buf_putc(out, ':');
 		bool has_meta = false;
 		for (const char *p = v; *p; p++)
 			if ((unsigned char)*p == META_MACRO)

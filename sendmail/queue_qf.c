@@ -171,7 +171,8 @@ void qf_write(FILE *f, const struct envelope *e, bool with_inode, const struct s
 	for (const struct header *h = e->headers; h != NULL; h = h->next) {
 		fprintf(f, "H?%s?", h->cond != NULL ? h->cond : "");
 		put_text(f, h->name, false);
-		fputs(": ", f);
+		/* the raw value: "Name:" and the text after the colon as given */
+		putc_unlocked(':', f);
 		put_text(f, h->value != NULL ? h->value : "", true);
 		putc_unlocked('\n', f);
 	}

@@ -115,10 +115,8 @@ static bool read_header(struct envelope *e, const char *s)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			return false;
 	char *name = sm_arena_strndup(e->arena, s, (size_t)(colon - s));
-	const char *v = colon + 1;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	struct header *h = envelope_add_header(e, name, v);
+	/* the raw value after the colon, leading blanks kept */
+	struct header *h = envelope_add_header(e, name, colon + 1);
 	h->cond = cond;
 	return true;
 }

@@ -317,16 +317,17 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		(void)parseaddr(e->sender, &a, RF_SENDERADDR | RF_ADDDOMAIN, '\0', NULL, false, e->arena);
 	}
 	if (o->fullname != NULL) {
-		e->sender_full = sm_arena_strndup(e->arena, o->fullname, 256);
+		char *fn = sm_arena_strndup(e->arena, o->fullname, strnlen(o->fullname, 256));
+		e->sender_full = headers_quote_fullname(fn, e->arena);
 	} else if (strchr(e->sender, '@') == NULL) {
 		struct passwd *spw = getpwnam(e->sender);
 		char *g = spw != NULL ? gecos_name(spw) : NULL;
 		if (g != NULL)
-			e->sender_full = sm_arena_strdup(e->arena, g);
+			e->sender_full = headers_quote_fullname(g, e->arena);
 		sm_free(g);
 	}
 	if (o->envid != NULL)
-		e->envid = sm_arena_strndup(e->arena, o->envid, 100);
+		e->envid = sm_arena_strndup(e->arena, o->envid, strnlen(o->envid, 100));
 	if (o->ret != NULL)
 		e->dsn_ret = sm_strcasecmp(o->ret, "full") == 0 ? 1 : 2;
 	if (o->body_type != NULL) {
@@ -355,9 +356,19 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		envelope_free(e);
 		return EX_TEMPFAIL_;
 	}
-	for (struct header *h = e->headers; h != NULL; h = h->next)
+	for (struct header *h = e->headers; h != NULL; h = h->next) {
 		if (sm_strcasecmp(h->name, "Received") == 0)
 			e->hop_count++;
+		/* the message's Full-Name: is the full name, even over -F */
+		if (sm_strcasecmp(h->name, "Full-Name") == 0) {
+			const char *v = h->value;
+			while (sm_isspace((unsigned char)*v))
+				v++;
+			if (*v != '\0')
+				e->sender_full = sm_arena_strndup(e->arena, v, strnlen(v, 256));
+		}
+	}
+	headers_normalize(e);
 
 	/* the recipients */
 	unsigned rflags = RCPT_PRIMARY | notify_flags(o->notify);
@@ -430,7 +441,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	/* the headers sendmail adds */
 	if (o->from != NULL && !is_trusted(invoker) && privacy("authwarnings")) {
 		char *j = expanded('j');
-		char *w = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
+		char *w = sm_asprintf(" %s: %s set sender to %s using -f", j, invoker, o->from);
 		envelope_add_header(e, "X-Authentication-Warning", w);
 		sm_free(w);
 		sm_free(j);
