@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -23,54 +24,125 @@
 
 #include "options.h"
 
-/* Prints s within width columns, unprintable bytes as \ooo, "\" as "\\". */
-static void put_esc(FILE *out, const char *s, size_t width)
+/* The listing is built in a large buffer and written in big pieces. */
+struct obuf {
+	FILE *out;
+	size_t len;
+	char buf[1 << 16];
+};
+
+static void ob_flush(struct obuf *o)
+{
+	if (o->len > 0)
+		(void)fwrite(o->buf, 1, o->len, o->out); /* errors: ferror(out) for the caller */
+	o->len = 0;
+}
+
+static void ob_put(struct obuf *o, const char *s, size_t n)
+{
+	if (o->len + n > sizeof o->buf) {
+		ob_flush(o);
+		if (n > sizeof o->buf) {
+			(void)fwrite(s, 1, n, o->out);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void ob_puts(struct obuf *o, const char *s)
+{
+	ob_put(o, s, strlen(s));
+}
+
+static void ob_putc(struct obuf *o, char c)
+{
+	if (o->len == sizeof o->buf)
+		ob_flush(o);
+	o->buf[o->len++] = c;
+}
+
+static void ob_printf(struct obuf *o, const char *fmt, ...) SM_PRINTF(2, 3);
+static void ob_printf(struct obuf *o, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof tmp) {
+		ob_put(o, tmp, (size_t)n);
+		return;
+	}
+	char *big = sm_malloc((size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	ob_put(o, big, (size_t)n);
+	sm_free(big);
+}
+
+/* Prints the n bytes of s within width columns, unprintable bytes as
+ * \ooo, "\" as "\\". */
+static void put_esc(struct obuf *o, const char *s, size_t n, size_t width)
 {
 	size_t len = 0;
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char tmp[8];
-		size_t n;
-		if (c == '\\') {
-			n = 2;
-			memcpy(tmp, "\\\\", 3);
-		} else if (c < ' ' || c >= 0x7f) {
-			n = 4;
-			snprintf(tmp, sizeof tmp, "\\%03o", c);
-		} else {
-			n = 1;
-			tmp[0] = (char)c;
-			tmp[1] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= ' ' && c < 0x7f && c != '\\') {
+			if (len + 1 > width)
+				break;
+			ob_putc(o, (char)c);
+			len++;
+			continue;
 		}
-		if (n == 1 ? len + 1 > width : len + n >= width)
+		char tmp[8];
+		size_t k;
+		if (c == '\\') {
+			k = 2;
+			memcpy(tmp, "\\\\", 2);
+		} else {
+			k = 4;
+			tmp[0] = '\\';
+			tmp[1] = (char)('0' + (c >> 6));
+			tmp[2] = (char)('0' + ((c >> 3) & 7));
+			tmp[3] = (char)('0' + (c & 7));
+		}
+		if (len + k >= width)
 			break;
-		fputs(tmp, out);
-		len += n;
+		ob_put(o, tmp, k);
+		len += k;
 	}
 }
 
-static void put_cut(FILE *out, const char *s, size_t width)
+static void put_cut(struct obuf *o, const char *s, size_t n, size_t width)
 {
-	size_t n = strnlen(s, width);
-	fwrite(s, 1, n, out);
+	ob_put(o, s, n < width ? n : width);
 }
 
 /*
  * sendmail reads the whole envelope when the df file is missing, and its
  * address parser complains about control characters in the sender and
- * the recipients; says the same, then rewinds f.
+ * the recipients; says the same.
  */
-static void syntax_errors(FILE *out, FILE *f)
+static void syntax_errors(struct obuf *o, const char *text, size_t len)
 {
+	struct qf_text t = {text, text + len};
+	struct qf_line l;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	while (qf_getline(f, &b) > 0) {
-		if (b.data[0] == '.' && b.len == 1)
+	while (qf_text_line(&t, &l)) {
+		if (l.len == 1 && l.s[0] == '.')
 			break;
-		if (b.data[0] != 'S' && b.data[0] != 'R')
+		if (l.n == 0 || (l.s[0] != 'S' && l.s[0] != 'R'))
 			continue;
-		char *s = b.data + 1;
-		if (b.data[0] == 'R' && strchr(s, ':') != NULL)
+		sm_buf_reset(&b);
+		sm_buf_put(&b, l.s + 1, l.n - 1);
+		char *s = b.data;
+		if (l.s[0] == 'R' && strchr(s, ':') != NULL)
 			s = strchr(s, ':') + 1;
 		size_t n = strlen(s);
 		if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
@@ -86,42 +158,67 @@ static void syntax_errors(FILE *out, FILE *f)
 				*p = '?';
 		}
 		if (bad)
-			fprintf(out, "Syntax error in mailbox address \"%s\" (non-printable character)\n", s);
+			ob_printf(o, "Syntax error in mailbox address \"%s\" (non-printable character)\n", s);
 	}
 	sm_buf_free(&b);
-	rewind(f);
+}
+
+/* Reads a whole qf file (one too big to be kept by the scan) into b,
+ * testing its lock as the scan does; false when it cannot be opened. */
+static bool read_whole(const char *qd, const char *name, struct sm_buf *b, bool *locked)
+{
+	char *path = sm_asprintf("%s/%s", qd, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	sm_free(path);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+		*locked = errno == EWOULDBLOCK; /* the close drops a lock we got */
+	for (;;) {
+		sm_buf_reserve(b, 65536);
+		ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break; /* a read error ends the text, as it ends qf_getline */
+		b->len += (size_t)r;
+	}
+	b->data[b->len] = '\0';
+	(void)close(fd);
+	return true;
 }
 
 struct widths {
 	size_t sender, rcpt, status, ctl;
 };
 
-static void print_entry(FILE *out, const char *dir, const char *qd, int ddfd,
-			const struct queue_entry *q, bool verbose, int la)
+/* A field of the qf text seen before the sender line (not copied). */
+struct span {
+	const char *s;
+	size_t n;
+};
+
+static void print_entry(struct obuf *o, const char *dir, const char *qd, int ddfd, int dderr,
+			const struct queue_entry *q, bool verbose, int la, struct sm_buf *big)
 {
 	/* "X": the load average would keep it waiting (empty files too) */
 	char mark = queue_load_defers(q->bad ? LONG_MAX : (long)q->priority, la) ? 'X' : ' ';
 	static const struct widths W[2] = {{39, 38, 60, 64}, {78, 71, 100, 64}};
 	const struct widths *w = &W[verbose];
 	const char *id = q->name + 2;
-	fprintf(out, "%13s", id);
-	FILE *f = NULL;
+	ob_printf(o, "%13s", id);
 	bool locked = q->locked;
-	if (q->bad) {
-		f = NULL;
-	} else if (q->text != NULL) {
-		f = fmemopen(q->text, q->len, "r"); /* read by the scan a moment ago */
-	} else {
-		char *path = sm_asprintf("%s/%s", qd, q->name);
-		f = fopen(path, "re");
-		sm_free(path);
-		if (f != NULL && flock(fileno(f), LOCK_SH | LOCK_NB) != 0)
-			locked = errno == EWOULDBLOCK;
-		else if (f != NULL)
-			(void)flock(fileno(f), LOCK_UN);
+	const char *text = q->text;
+	size_t len = q->len;
+	if (!q->bad && text == NULL) {
+		sm_buf_reset(big);
+		if (read_whole(qd, q->name, big, &locked)) {
+			text = big->data;
+			len = big->len;
+		}
 	}
-	if (f == NULL) {
-		fprintf(out, "%c (no control file)\n", mark);
+	if (text == NULL) {
+		ob_printf(o, "%c (no control file)\n", mark);
 		return;
 	}
 	char df[QUEUE_MAX_NAME + 2];
@@ -131,47 +228,43 @@ static void print_entry(FILE *out, const char *dir, const char *qd, int ddfd,
 	if (ddfd >= 0 && fstatat(ddfd, df, &st, 0) == 0) {
 		size = (long long)st.st_size;
 	} else {
-		int err = errno;
-		syntax_errors(out, f);
+		int err = ddfd >= 0 ? errno : dderr;
+		syntax_errors(o, text, len);
 		char *rel = queue_relpath(dir, 'd', id);
-		fprintf(out, "readqf: cannot open %s: %s\n", rel, strerror(err));
+		ob_printf(o, "readqf: cannot open %s: %s\n", rel, strerror(err));
 		sm_free(rel);
 	}
-	putc(locked ? '*' : mark, out);
+	ob_putc(o, locked ? '*' : mark);
 
-	struct sm_buf b, status, quar, body;
-	sm_buf_init(&b);
-	sm_buf_init(&status);
-	sm_buf_init(&quar);
-	sm_buf_init(&body);
+	struct span status = {NULL, 0}, quar = {NULL, 0}, body = {NULL, 0};
 	long long prio = 0;
 	time_t t = 0;
-	while (qf_getline(f, &b) > 0) {
-		const char *s = b.data + 1;
-		switch (b.data[0]) {
+	struct qf_text tx = {text, text + len};
+	struct qf_line l;
+	while (qf_text_line(&tx, &l)) {
+		const char *s = l.s + 1;
+		size_t n = l.n > 0 ? l.n - 1 : 0;
+		switch (l.n > 0 ? l.s[0] : '\0') {
 		case 'T':
-			t = (time_t)strtoll(s, NULL, 10);
+			t = (time_t)qf_text_num(s, n);
 			break;
 		case 'P':
-			prio = strtoll(s, NULL, 10);
+			prio = qf_text_num(s, n);
 			break;
 		case 'M':
-			sm_buf_reset(&status);
-			sm_buf_puts(&status, s);
+			status = (struct span){s, n};
 			break;
 		case 'q':
-			sm_buf_reset(&quar);
-			sm_buf_puts(&quar, s);
+			quar = (struct span){s, n};
 			break;
 		case 'B':
-			sm_buf_reset(&body);
-			sm_buf_puts(&body, s);
+			body = (struct span){s, n};
 			break;
 		case 'C':
 			if (verbose) {
-				fputs("\n\t\t\t\t\t\t(---", out);
-				put_esc(out, s, w->ctl);
-				fputs("---)", out);
+				ob_puts(o, "\n\t\t\t\t\t\t(---");
+				put_esc(o, s, n, w->ctl);
+				ob_puts(o, "---)");
 			}
 			break;
 		case 'S': {
@@ -184,51 +277,48 @@ static void print_entry(FILE *out, const char *dir, const char *qd, int ddfd,
 				tbuf[16] = '\0';
 			}
 			if (verbose)
-				fprintf(out, "%8lld %10lld %.12s ", size, prio, tbuf + 4);
+				ob_printf(o, "%8lld %10lld %.12s ", size, prio, tbuf + 4);
 			else
-				fprintf(out, "%8lld %.16s ", size, tbuf);
-			put_esc(out, s, w->sender);
-			if (quar.len > 0) {
-				fputs("\n     QUARANTINE: ", out);
-				put_cut(out, quar.data, w->status);
+				ob_printf(o, "%8lld %.16s ", size, tbuf);
+			put_esc(o, s, n, w->sender);
+			if (quar.n > 0) {
+				ob_puts(o, "\n     QUARANTINE: ");
+				put_cut(o, quar.s, quar.n, w->status);
 			}
-			if (status.len > 0 || body.len > 0) {
-				fprintf(out, "\n%14s", body.len > 0 ? body.data : "");
-				if (status.len > 0) {
-					fputs("   (", out);
-					put_cut(out, status.data, w->status);
-					putc(')', out);
+			if (status.n > 0 || body.n > 0) {
+				ob_printf(o, "\n%14.*s", (int)body.n, body.n > 0 ? body.s : "");
+				if (status.n > 0) {
+					ob_puts(o, "   (");
+					put_cut(o, status.s, status.n, w->status);
+					ob_putc(o, ')');
 				}
 			}
-			sm_buf_reset(&status);
+			status.n = 0;
 			break;
 		}
 		case 'R': {
-			const char *c = strchr(s, ':');
-			if (c != NULL)
+			const char *c = memchr(s, ':', n);
+			if (c != NULL) {
+				n -= (size_t)(c + 1 - s);
 				s = c + 1;
-			fputs(verbose ? "\n\t\t\t\t\t\t" : "\n\t\t\t\t\t ", out);
-			put_esc(out, s, w->rcpt);
-			if (verbose && status.len > 0) {
-				fputs("\n\t\t (", out);
-				put_cut(out, status.data, w->status);
-				putc(')', out);
-				sm_buf_reset(&status);
+			}
+			ob_puts(o, verbose ? "\n\t\t\t\t\t\t" : "\n\t\t\t\t\t ");
+			put_esc(o, s, n, w->rcpt);
+			if (verbose && status.n > 0) {
+				ob_puts(o, "\n\t\t (");
+				put_cut(o, status.s, status.n, w->status);
+				ob_putc(o, ')');
+				status.n = 0;
 			}
 			break;
 		}
 		default:
 			break;
 		}
-		if (b.data[0] == '.' && b.len == 1)
+		if (l.len == 1 && l.s[0] == '.')
 			break;
 	}
-	putc('\n', out);
-	sm_buf_free(&b);
-	sm_buf_free(&status);
-	sm_buf_free(&quar);
-	sm_buf_free(&body);
-	(void)fclose(f);
+	ob_putc(o, '\n');
 }
 
 int queue_print(FILE *out, const struct queue_print_opts *opts)
@@ -249,26 +339,32 @@ int queue_print(FILE *out, const struct queue_print_opts *opts)
 	int sort = queue_sort_option();
 	int la = queue_load_average();
 	size_t total = 0;
+	struct obuf *o = sm_malloc(sizeof *o);
+	o->out = out;
+	o->len = 0;
+	struct sm_buf big;
+	sm_buf_init(&big);
 	for (char **d = dirs; *d != NULL; d++) {
 		struct queue_list l;
+		ob_flush(o); /* the scan may say names are too long */
 		int err = queue_scan(*d, &opts->sel, sort, max, opts->verbose ? out : NULL, true, &l);
 		if (err != 0) {
-			fprintf(out, "%s: %s\n", *d, strerror(err));
+			ob_printf(o, "%s: %s\n", *d, strerror(err));
 			continue;
 		}
 		if (l.n == 0) {
-			fprintf(out, "%s is empty\n", *d);
+			ob_printf(o, "%s is empty\n", *d);
 		} else {
-			fprintf(out, "\t\t%s (%zu request%s)\n", *d, l.n, l.n == 1 ? "" : "s");
-			fputs(opts->verbose ?
+			ob_printf(o, "\t\t%s (%zu request%s)\n", *d, l.n, l.n == 1 ? "" : "s");
+			ob_puts(o, opts->verbose ?
 			      "-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------\n" :
-			      "-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------\n",
-			      out);
+			      "-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------\n");
 		}
 		char *qd = queue_kind_dir(*d, 'q'), *dd = queue_kind_dir(*d, 'd');
 		int ddfd = open(dd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int dderr = ddfd < 0 ? errno : 0;
 		for (size_t i = 0; i < l.n; i++)
-			print_entry(out, *d, qd, ddfd, &l.v[i], opts->verbose, la);
+			print_entry(o, *d, qd, ddfd, dderr, &l.v[i], opts->verbose, la, &big);
 		if (ddfd >= 0)
 			(void)close(ddfd);
 		sm_free(qd);
@@ -276,6 +372,9 @@ int queue_print(FILE *out, const struct queue_print_opts *opts)
 		total += l.n;
 		queue_scan_free(&l);
 	}
-	fprintf(out, "\t\tTotal requests: %zu\n", total);
+	ob_printf(o, "\t\tTotal requests: %zu\n", total);
+	ob_flush(o);
+	sm_free(o);
+	sm_buf_free(&big);
 	return EX_OK_;
 }

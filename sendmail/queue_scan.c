@@ -8,11 +8,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -62,15 +64,221 @@ static char *host_of(const char *addr)
 	return h;
 }
 
-/*
- * Reads a qf file into memory (at most QUEUE_KEEP_MAX bytes; *whole says
- * whether that was all of it), noting whether a runner holds its lock.
- * With fstat_out, also fstat()s it.  NULL when it cannot be opened.
- */
-static char *slurp(int dfd, const char *name, size_t *len, bool *whole, bool *locked,
-		   struct stat *st)
+bool qf_text_line(struct qf_text *t, struct qf_line *l)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (t->p >= t->end)
+		return false;
+	const char *s = t->p, *q = s;
+	for (;;) {
+		q = memchr(q, '\n', (size_t)(t->end - q));
+		if (q == NULL) {
+			q = t->end;
+			t->p = q;
+			break;
+		}
+		if (q + 1 < t->end && (q[1] == ' ' || q[1] == '\t')) {
+			q += 2; /* a continuation line */
+			continue;
+		}
+		t->p = q + 1;
+		break;
+	}
+	l->s = s;
+	l->len = (size_t)(q - s);
+	if (l->len > QF_MAX_LINE)
+		return false;
+	const char *nul = memchr(s, '\0', l->len);
+	l->n = nul != NULL ? (size_t)(nul - s) : l->len;
+	return true;
+}
+
+long long qf_text_num(const char *s, size_t n)
+{
+	const char *e = s + n;
+	while (s < e && (*s == ' ' || (*s >= '\t' && *s <= '\r')))
+		s++;
+	bool neg = false;
+	if (s < e && (*s == '+' || *s == '-'))
+		neg = *s++ == '-';
+	unsigned long long v = 0, lim = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
+	bool over = false;
+	for (; s < e && *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (over || v > (lim - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
+	}
+	if (over)
+		return neg ? LLONG_MIN : LLONG_MAX;
+	if (neg)
+		return v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
+	return (long long)v;
+}
+
+/*
+ * The exclusive flock()s held on the system, from /proc/locks read once
+ * per scan instead of a lock test per file: the inode numbers, sorted.  A
+ * file whose inode is listed still gets its own lock test (the number may
+ * belong to a file of another file system); one that is not listed is not
+ * locked.  Only trusted where /proc/locks sees every lock: in the initial
+ * PID namespace (it hides locks of processes it cannot see), with a /proc
+ * of that namespace, and for local file systems whose directory entries
+ * carry the inode number of the file (NFS locks of other machines are not
+ * listed).  Otherwise, or when /proc/locks cannot be read or has an
+ * unexpected form, every file is tested.
+ */
+struct lock_table {
+	bool usable;
+	unsigned long long *ino;
+	size_t n;
+};
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+	return (x > y) - (x < y);
+}
+
+static bool local_fs(int dfd)
+{
+	struct statfs sf;
+	if (fstatfs(dfd, &sf) != 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53UL:      /* ext2, ext3, ext4 */
+	case 0x58465342UL:  /* xfs */
+	case 0x9123683EUL:  /* btrfs */
+	case 0x01021994UL:  /* tmpfs */
+	case 0xF2F52010UL:  /* f2fs */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool proc_sees_all(void)
+{
+	char buf[64];
+	ssize_t n = readlink("/proc/self/ns/pid", buf, sizeof buf - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (strcmp(buf, "pid:[4026531836]") != 0) /* the initial PID namespace */
+		return false;
+	n = readlink("/proc/self", buf, sizeof buf - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char pid[32];
+	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	return strcmp(buf, pid) == 0;
+}
+
+/* One /proc/locks line: "N: [->] TYPE ... RW PID MAJ:MIN:INODE START END";
+ * false when it does not look like that. */
+static bool lock_line(struct lock_table *t, size_t *cap, char *line)
+{
+	char *tok[8];
+	int nt = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(line, " \t", &save); w != NULL && nt < 8;
+	     w = strtok_r(NULL, " \t", &save))
+		tok[nt++] = w;
+	if (nt == 0)
+		return true;
+	if (nt < 2 || tok[0][strlen(tok[0]) - 1] != ':')
+		return false;
+	if (strcmp(tok[1], "->") == 0)
+		return true; /* waiting for a lock, not holding it */
+	if (strcmp(tok[1], "FLOCK") != 0)
+		return true;
+	if (nt < 6 || strcmp(tok[2], "ADVISORY") != 0)
+		return false;
+	if (strcmp(tok[3], "WRITE") != 0)
+		return true; /* a shared lock does not stop ours */
+	char *c = strrchr(tok[5], ':');
+	if (c == NULL || c == tok[5] || c[1] < '0' || c[1] > '9')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long ino = strtoull(c + 1, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return false;
+	if (t->n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		t->ino = sm_realloc(t->ino, *cap * sizeof *t->ino);
+	}
+	t->ino[t->n++] = ino;
+	return true;
+}
+
+static void lock_table_load(struct lock_table *t, int dfd)
+{
+	memset(t, 0, sizeof *t);
+	if (!local_fs(dfd) || !proc_sees_all())
+		return;
+	int fd = open("/proc/locks", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	bool ok = true;
+	for (;;) {
+		sm_buf_reserve(&b, 65536);
+		ssize_t r = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			ok = false;
+		if (r <= 0)
+			break;
+		b.len += (size_t)r;
+	}
+	if (close(fd) != 0)
+		ok = false;
+	b.data[b.len] = '\0';
+	size_t cap = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(b.data, "\n", &save); ok && line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		ok = lock_line(t, &cap, line);
+	sm_buf_free(&b);
+	if (!ok) {
+		sm_free(t->ino);
+		memset(t, 0, sizeof *t);
+		return;
+	}
+	if (t->n > 1)
+		qsort(t->ino, t->n, sizeof *t->ino, cmp_ull);
+	t->usable = true;
+}
+
+/* True when the file with inode ino may be locked and needs its own test. */
+static bool lock_table_maybe(const struct lock_table *t, unsigned long long ino)
+{
+	if (!t->usable)
+		return true;
+	return t->n > 0 && bsearch(&ino, t->ino, t->n, sizeof *t->ino, cmp_ull) != NULL;
+}
+
+/* The file name, the lock table, the text's destination for one peek. */
+struct peek_ctx {
+	int dfd;
+	const struct lock_table *locks;
+	struct sm_arena *texts;      /* listings: where kept texts go */
+};
+
+/*
+ * Reads a qf file into a reused buffer (at most QUEUE_KEEP_MAX bytes;
+ * *whole says whether that was all of it); with locked, notes whether a
+ * runner holds its lock.  With st, also fstat()s it.  NULL when it cannot
+ * be opened.
+ */
+static char *slurp(const struct peek_ctx *c, const char *name, unsigned long long ino,
+		   size_t *len, bool *whole, bool *locked, struct stat *st)
+{
+	int fd = openat(c->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return NULL;
 	if (st != NULL && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
@@ -79,17 +287,15 @@ static char *slurp(int dfd, const char *name, size_t *len, bool *whole, bool *lo
 	}
 	if (locked != NULL) {
 		*locked = false;
-		if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+		/* a shared test lock; the close below drops it */
+		if (lock_table_maybe(c->locks, ino) && flock(fd, LOCK_SH | LOCK_NB) != 0)
 			*locked = errno == EWOULDBLOCK;
-		else
-			(void)flock(fd, LOCK_UN);
 	}
-	/* read into one reused buffer; keep an exact copy */
 	static char *rbuf;
 	static size_t cap;
 	if (rbuf == NULL) {
 		cap = 8192;
-		rbuf = sm_malloc(cap);
+		rbuf = sm_malloc(cap + 1);
 	}
 	size_t n = 0;
 	*whole = false;
@@ -111,35 +317,37 @@ static char *slurp(int dfd, const char *name, size_t *len, bool *whole, bool *lo
 			if (cap >= QUEUE_KEEP_MAX)
 				break;
 			cap *= 2;
-			rbuf = sm_realloc(rbuf, cap);
+			rbuf = sm_realloc(rbuf, cap + 1);
 		}
 	}
 	(void)close(fd);
-	char *buf = sm_malloc(n + 1);
-	memcpy(buf, rbuf, n);
-	buf[n] = '\0';
+	rbuf[n] = '\0';
 	*len = n;
-	return buf;
+	return rbuf;
+}
+
+/* A NUL-terminated copy of line l after its letter, in b. */
+static const char *line_str(struct sm_buf *b, const struct qf_line *l)
+{
+	sm_buf_reset(b);
+	sm_buf_put(b, l->s + 1, l->n - 1);
+	return b->data;
 }
 
 /* Reads what sorting and selection need from a qf; false when it is empty. */
-static bool peek(int dfd, struct queue_entry *q, const struct queue_select *sel,
-		 bool want_host, bool sort_needs_time, bool listing, bool need_stat, bool *match)
+static bool peek(const struct peek_ctx *c, unsigned long long ino, struct queue_entry *q,
+		 const struct queue_select *sel, bool want_host, bool sort_needs_time,
+		 bool need_stat, bool *match)
 {
 	size_t len = 0;
 	bool whole = false;
 	struct stat st;
-	char *text = slurp(dfd, q->name, &len, &whole, listing ? &q->locked : NULL,
-			   need_stat ? &st : NULL);
+	const char *text = slurp(c, q->name, ino, &len, &whole, c->texts != NULL ? &q->locked : NULL,
+				 need_stat ? &st : NULL);
 	if (text == NULL)
 		return false;
 	if (need_stat)
 		q->mtime = st.st_mtime;
-	FILE *f = len > 0 ? fmemopen(text, len, "r") : NULL;
-	if (f == NULL && len > 0) {
-		sm_free(text);
-		return false;
-	}
 	bool any = false, seen_s = false;
 	bool kind_seen[4] = {false}, kind_ok[4] = {false};
 	static const char kinds[] = "IRSQ";
@@ -151,23 +359,25 @@ static bool peek(int dfd, struct queue_entry *q, const struct queue_select *sel,
 	/* read only as far as sorting and selection need, as sendmail does:
 	 * a "q" line after that point does not count */
 	bool have_p = false, have_t = sort_needs_time == false, have_host = !want_host;
+	struct qf_text t = {text, text + len};
+	struct qf_line l;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	int rc;
-	while (f != NULL && (rc = qf_getline(f, &b)) > 0) {
+	while (qf_text_line(&t, &l)) {
 		if (have_p && have_t && have_host && (!kind_seen[1] || kind_ok[1]) &&
 		    (!kind_seen[2] || kind_ok[2] || seen_s) && (!kind_seen[3] || kind_ok[3]))
 			break;
 		any = true;
-		const char *s = b.data + 1;
+		char letter = l.n > 0 ? l.s[0] : '\0';
+		const char *s = NULL;
 		int check = -1;
-		switch (b.data[0]) {
+		switch (letter) {
 		case 'P':
-			q->priority = strtoll(s, NULL, 10);
+			q->priority = qf_text_num(l.s + 1, l.n - 1);
 			have_p = true;
 			break;
 		case 'T':
-			q->ctime = (time_t)strtoll(s, NULL, 10);
+			q->ctime = (time_t)qf_text_num(l.s + 1, l.n - 1);
 			have_t = true;
 			break;
 		case 'q':
@@ -178,23 +388,25 @@ static bool peek(int dfd, struct queue_entry *q, const struct queue_select *sel,
 			check = 2;
 			seen_s = true;
 			break;
-		case 'R': {
-			const char *c = strchr(s, ':');
-			if (c != NULL)
-				s = c + 1;
-			if (want_host && q->host == NULL)
-				q->host = host_of(s);
+		case 'R':
+			if (want_host && q->host == NULL) {
+				s = line_str(&b, &l);
+				const char *colon = strchr(s, ':');
+				q->host = host_of(colon != NULL ? colon + 1 : s);
+			}
 			have_host = true;
 			check = 1;
 			break;
-		}
 		default:
 			break;
 		}
-		if (b.data[0] == '.' && b.len == 1)
+		if (letter == '.' && l.len == 1)
 			break;
 		if (check < 0 || !kind_seen[check])
 			continue;
+		s = line_str(&b, &l);
+		if (letter == 'R' && strchr(s, ':') != NULL)
+			s = strchr(s, ':') + 1;
 		for (int i = 0; i < sel->nfilters; i++) {
 			const struct queue_filter *fl = &sel->filters[i];
 			if (fl->kind == kinds[check] && contains(s, fl->text) != fl->negate)
@@ -202,12 +414,10 @@ static bool peek(int dfd, struct queue_entry *q, const struct queue_select *sel,
 		}
 	}
 	sm_buf_free(&b);
-	if (f != NULL)
-		(void)fclose(f);
-	if (listing && whole && any)
-		q->text = text, q->len = len;
-	else
-		sm_free(text);
+	if (c->texts != NULL && whole && any) {
+		q->text = sm_arena_strndup(c->texts, text, len);
+		q->len = len;
+	}
 	/* the ID filter */
 	if (kind_seen[0])
 		for (int i = 0; i < sel->nfilters; i++)
@@ -270,6 +480,13 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 		return err;
 	}
 	const char *prefix = sel->quarantined ? "hf" : "qf";
+	struct lock_table locks;
+	memset(&locks, 0, sizeof locks);
+	if (listing) {
+		sm_arena_init(&out->texts, 1024 * 1024);
+		lock_table_load(&locks, dirfd(d));
+	}
+	struct peek_ctx ctx = {dirfd(d), &locks, listing ? &out->texts : NULL};
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, prefix, 2) != 0)
@@ -292,8 +509,8 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
 		bool match = true;
-		q.bad = !peek(dirfd(d), &q, sel, sort == QSORT_HOST, sort == QSORT_TIME, listing,
-			      need_stat, &match);
+		q.bad = !peek(&ctx, (unsigned long long)de->d_ino, &q, sel, sort == QSORT_HOST,
+			      sort == QSORT_TIME, need_stat, &match);
 		if (q.bad) {
 			struct stat st;
 			if (fstatat(dirfd(d), q.name, &st, 0) != 0 || !S_ISREG(st.st_mode))
@@ -301,7 +518,6 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 		}
 		if (!match) {
 			sm_free(q.host);
-			sm_free(q.text);
 			continue;
 		}
 		if (out->n == out->cap) {
@@ -313,6 +529,7 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 	}
 	(void)closedir(d);
 	sm_free(qd);
+	sm_free(locks.ino);
 	if (sort == QSORT_RANDOM) {
 		for (size_t i = out->n; i > 1; i--) {
 			size_t j = (size_t)random() % i;
@@ -329,11 +546,10 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 
 void queue_scan_free(struct queue_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; i < l->n; i++)
 		sm_free(l->v[i].host);
-		sm_free(l->v[i].text);
-	}
 	sm_free(l->v);
+	sm_arena_free(&l->texts);
 	memset(l, 0, sizeof *l);
 }
 

@@ -16,8 +16,9 @@ struct queue_entry {
 	bool has_q;   /* a quarantine ("q") line */
 	bool bad;     /* empty or unreadable: sorted last */
 	size_t seq;   /* position in directory order: the last tie-break */
-	/* listings only: the file's text (up to QUEUE_KEEP_MAX bytes, else
-	 * NULL and it is read again) and whether a runner had it locked */
+	/* listings only: the file's text (up to QUEUE_KEEP_MAX bytes, in the
+	 * list's arena; else NULL and it is read again) and whether a runner
+	 * had it locked */
 	char *text;
 	size_t len;
 	bool locked;
@@ -29,7 +30,28 @@ struct queue_entry {
 struct queue_list {
 	struct queue_entry *v;
 	size_t n, cap;
+	struct sm_arena texts; /* the kept qf texts */
 };
+
+/*
+ * A logical qf line of an in-memory qf text, as qf_getline reads it: from
+ * its letter up to the first newline not followed by a blank or a tab
+ * (continuation lines keep their "\n"), without that newline.  len is the
+ * raw length, n the length up to the first NUL byte (what a C string of
+ * the line holds).
+ */
+struct qf_line {
+	const char *s;
+	size_t len, n;
+};
+struct qf_text {
+	const char *p, *end;
+};
+/* The next line of t; false at the end or at a line longer than
+ * QF_MAX_LINE (where qf_getline fails). */
+bool qf_text_line(struct qf_text *t, struct qf_line *l);
+/* strtoll(s, NULL, 10) on the first n bytes of s only. */
+long long qf_text_num(const char *s, size_t n);
 
 /*
  * Collects the selected messages of dir, at most max (0: all) in directory
