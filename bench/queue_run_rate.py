@@ -6,7 +6,8 @@ local mailboxes through mail.local, ours against the real sendmail 8.17.
 
 Needs root (a private mount and UTS namespace: the script re-runs itself
 under `unshare -m -u`).  Inside, the host name is mail.example.com and a
-tmpfs is mounted on /var/mail, where the real mail.local (which has
+tmpfs is mounted on /var/mail and a private /etc/hosts names the host
+(else sendmail 8.17 asks DNS for its name at every start), where the real mail.local (which has
 /var/mail compiled in) writes; ours writes to the same tmpfs through
 MAIL_LOCAL_SPOOL (set by an E line of the cf, as sendmail clears the
 environment of its mailers).  Both sides use one configuration built with
@@ -56,6 +57,18 @@ MAILER(`smtp')dnl
 LOCAL_CONFIG
 EMAIL_LOCAL_SPOOL=/var/mail
 """
+
+
+def private_hosts(w):
+    """Names this host in a private /etc/hosts (we are in our own mount
+    namespace): sendmail 8.17 looks up its host name at start-up, and
+    without an entry each run waits for DNS (5 s when a query is lost)."""
+    path = os.path.join(w, "hosts")
+    with open("/etc/hosts") as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text + "\n127.0.0.1 %s\n::1 %s\n" % (HOST, HOST))
+    subprocess.run(["mount", "--bind", path, "/etc/hosts"], check=True)
 
 
 def users():
@@ -154,6 +167,7 @@ def inner(a):
     os.chmod(w, 0o700)
     try:
         open(os.path.join(w, "aliases"), "w").close()
+        private_hosts(w)
         ref = os.path.join(subprocess.run([os.path.join(ORACLE, "refpath"), "bin"], capture_output=True,
                                           text=True, check=True).stdout.strip())
         ours_bin = os.path.abspath(a.bin)
