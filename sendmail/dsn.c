@@ -217,7 +217,10 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	envelope_add_header(n, "Auto-Submitted", delay ? " auto-generated (delay)"
 							 : " auto-generated (failure)");
 	n->sender_full = sm_arena_strdup(n->arena, "Mail Delivery Subsystem");
-	n->priority = orig->priority;
+	/* 8.17 sizes a returned message as the original plus 1024 bytes, or
+	 * nothing when only the headers go back, and prioritises it so */
+	n->body_size = hdrs_only ? 0 : orig->body_size + 1024;
+	n->priority = queue_priority(n->body_size, 1, 0);
 	const char *old_ = macro_get('_');
 	char *save_ = old_ != NULL ? sm_strdup(old_) : NULL;
 	macro_set_value(&GlobalMacros, '_', "localhost");
@@ -248,6 +251,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		struct passwd *me = getpwuid(getuid());
 		bool fopt = orig->sender[0] != '\0' && (me == NULL || strcmp(orig->sender, me->pw_name) != 0);
 		struct deliver_opts o = {.fopt = fopt ? 1 : -1};
+		deliver_count_from(n);
 		(void)deliver_envelope(n, fd, &o);
 		bool failed = false;
 		for (struct recipient *r = n->rcpts; r != NULL; r = r->next)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -477,8 +478,10 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	int rc = exitstat;
 	char mode = delivery_mode(o);
 	if (nok == 0) {
-		/* nothing to deliver: the failures go back to the sender */
+		/* nothing to deliver: the failures go back to the sender (the
+		 * message still counts as received, as in 8.17) */
 		log_line(LOG_INFO, e->id, "%s", fromline.data);
+		deliver_count_from(e);
 		(void)finish(e, cr.body_fd, 0, false, mode != 'b');
 		goto done;
 	}
@@ -494,6 +497,8 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		rc = EX_TEMPFAIL_;
 		goto done;
 	}
+	/* queue_store gave the df size: statistics and DSNs count the whole message */
+	e->body_size = cr.size;
 	log_line(LOG_INFO, e->id, "%s", fromline.data);
 	deliver_count_from(e);
 	struct deliver_opts dopt = {.verbose = o->verbose, .invoker = invoker};
@@ -555,6 +560,13 @@ int submit_deliver_queued(struct envelope *e, void *arg)
 	if (fd < 0) {
 		log_line(LOG_ERR, e->id, "cannot open df file: %s", strerror(errno));
 		return 0;
+	}
+	/* the message size as statistics and DSNs count it: headers and body */
+	struct stat st;
+	if (fstat(fd, &st) == 0) {
+		e->body_size = (long)st.st_size;
+		for (const struct header *h = e->headers; h != NULL; h = h->next)
+			e->body_size += (long)(strlen(h->name) + strlen(h->value) + 2);
 	}
 	time_t warn_at, return_at;
 	queue_timeouts(e, &warn_at, &return_at);
