@@ -262,6 +262,43 @@ static bool lock_table_maybe(const struct lock_table *t, unsigned long long ino)
 	return t->n > 0 && bsearch(&ino, t->ino, t->n, sizeof *t->ino, cmp_ull) != NULL;
 }
 
+/*
+ * Closing costs a system call per file; files read without taking a lock
+ * are closed in batches, each run of consecutive descriptors of a batch
+ * with one close_range().
+ */
+#define CLOSE_BATCH 256
+static int Deferred[CLOSE_BATCH];
+static size_t NDeferred;
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static void close_flush(void)
+{
+	qsort(Deferred, NDeferred, sizeof *Deferred, cmp_int);
+	for (size_t i = 0; i < NDeferred;) {
+		size_t j = i + 1;
+		while (j < NDeferred && Deferred[j] == Deferred[j - 1] + 1)
+			j++;
+		if (close_range((unsigned)Deferred[i], (unsigned)Deferred[j - 1], 0) != 0)
+			for (size_t k = i; k < j; k++)
+				(void)close(Deferred[k]);
+		i = j;
+	}
+	NDeferred = 0;
+}
+
+static void close_later(int fd)
+{
+	if (NDeferred == CLOSE_BATCH)
+		close_flush();
+	Deferred[NDeferred++] = fd;
+}
+
 /* The file name, the lock table, the text's destination for one peek. */
 struct peek_ctx {
 	int dfd;
@@ -279,17 +316,26 @@ static char *slurp(const struct peek_ctx *c, const char *name, unsigned long lon
 		   size_t *len, bool *whole, bool *locked, struct stat *st)
 {
 	int fd = openat(c->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && NDeferred > 0) {
+		close_flush();
+		fd = openat(c->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	}
 	if (fd < 0)
 		return NULL;
 	if (st != NULL && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
 		(void)close(fd);
 		return NULL;
 	}
+	bool lock_held = false;
 	if (locked != NULL) {
 		*locked = false;
 		/* a shared test lock; the close below drops it */
-		if (lock_table_maybe(c->locks, ino) && flock(fd, LOCK_SH | LOCK_NB) != 0)
-			*locked = errno == EWOULDBLOCK;
+		if (lock_table_maybe(c->locks, ino)) {
+			if (flock(fd, LOCK_SH | LOCK_NB) != 0)
+				*locked = errno == EWOULDBLOCK;
+			else
+				lock_held = true;
+		}
 	}
 	static char *rbuf;
 	static size_t cap;
@@ -320,7 +366,10 @@ static char *slurp(const struct peek_ctx *c, const char *name, unsigned long lon
 			rbuf = sm_realloc(rbuf, cap + 1);
 		}
 	}
-	(void)close(fd);
+	if (lock_held || c->texts == NULL)
+		(void)close(fd); /* at once: runners must be able to lock it */
+	else
+		close_later(fd);
 	rbuf[n] = '\0';
 	*len = n;
 	return rbuf;
@@ -529,6 +578,7 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 	}
 	(void)closedir(d);
 	sm_free(qd);
+	close_flush();
 	sm_free(locks.ino);
 	if (sort == QSORT_RANDOM) {
 		for (size_t i = out->n; i > 1; i--) {
