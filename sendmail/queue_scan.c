@@ -1,8 +1,10 @@
 /*
  * queue_scan.c: finding the messages of a queue directory: the scan of
  * qf (or hf) names, the selection of -qI/-qR/-qS/-qQ, QueueSortOrder and
- * MaxQueueRunSize.  Shared by queue runs and the mailq listing.  Owns the
- * entry lists it returns (queue_scan_free).
+ * MaxQueueRunSize.  Shared by queue runs and the mailq listing; for a
+ * listing it also keeps each qf text (in the list's arena) and its lock
+ * state, taken from one read of /proc/locks where that is complete.  Owns
+ * the entry lists it returns (queue_scan_free).
  */
 #include "queue_scan.h"
 
