@@ -35,6 +35,7 @@
 #include "macro.h"
 #include "mailer.h"
 #include "meta.h"
+#include "msp.h"
 #include "options.h"
 #include "parseaddr.h"
 #include "stats.h"
@@ -178,8 +179,9 @@ static int message_text(const struct envelope *e, const struct mailer *m, int bo
 {
 	struct sm_buf hdr;
 	sm_buf_init(&hdr);
-	if (!mailer_has_flag(m, 'n')) {
-		/* the UNIX From line (UnixFromLine, "From $g $d") */
+	bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
+	if (!mailer_has_flag(m, 'n') && !ipc) {
+		/* the UNIX From line (UnixFromLine, "From $g $d"), never over SMTP */
 		char date[32];
 		struct tm tm;
 		time_t now = time(NULL);
@@ -451,8 +453,19 @@ static void set_status(struct envelope *e, struct recipient *r, const char *dsn,
 	r->flags |= flags;
 }
 
+static void log_to_relay(const struct envelope *e, const struct recipient *r, const char *ctl,
+			 const char *mailer, time_t start, bool xdelay, const char *relay,
+			 const char *reply, const char *stat);
+
 static void log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
 		   const char *mailer, time_t start, bool xdelay, const char *reply, const char *stat)
+{
+	log_to_relay(e, r, ctl, mailer, start, xdelay, NULL, reply, stat);
+}
+
+static void log_to_relay(const struct envelope *e, const struct recipient *r, const char *ctl,
+			 const char *mailer, time_t start, bool xdelay, const char *relay,
+			 const char *reply, const char *stat)
 {
 	char d1[32], d2[32];
 	time_t now = time(NULL);
@@ -467,6 +480,8 @@ static void log_to(const struct envelope *e, const struct recipient *r, const ch
 	if (xdelay)
 		sm_buf_printf(&b, "xdelay=%s, ", d2);
 	sm_buf_printf(&b, "mailer=%s, pri=%ld, ", mailer, e->priority);
+	if (relay != NULL)
+		sm_buf_printf(&b, "relay=%s, ", relay);
 	if (r->status != NULL && !(r->flags & RCPT_QUEUED && r->status[0] == '\0'))
 		sm_buf_printf(&b, "dsn=%s, ", r->status);
 	if (reply != NULL)
@@ -515,6 +530,59 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 			   (long)getgid());
 }
 
+/*
+ * Hands the message for r to the host of the [IPC] mailer m over SMTP
+ * (msp.c); returns 1 when r stays queued, else 0.
+ */
+static int deliver_smtp(struct envelope *e, struct recipient *r, const struct mailer *m,
+			const struct address *a, int body_fd, const struct deliver_opts *o,
+			const char *g, const char *ctl, time_t start)
+{
+	const char *host = a->host != NULL ? a->host : "localhost";
+	if (o->verbose) {
+		const char *port = msp_port(m);
+		if (strcmp(port, "25") != 0)
+			message("%s... Connecting to %s port %s via %s...", r->address, host, port,
+				m->name);
+		else
+			message("%s... Connecting to %s via %s...", r->address, host, m->name);
+	}
+	const char *to = a->user != NULL ? a->user : r->address;
+	setmacro('u', to);
+	setmacro('h', host);
+	struct msp_result res = {.status = EX_TEMPFAIL_};
+	struct msp_conn *c = msp_connect(m, host, o->verbose, &res);
+	if (c != NULL) {
+		struct sm_buf text;
+		sm_buf_init(&text);
+		if (message_text(e, m, body_fd, &text) != 0) {
+			res.text = sm_strdup("Deferred: I/O error");
+			sm_strlcpy(res.dsn, "4.0.0", sizeof res.dsn);
+		} else {
+			msp_transaction(c, g, to, text.data != NULL ? text.data : "", text.len, &res);
+		}
+		sm_buf_free(&text);
+	}
+	const char *txt = res.text != NULL ? res.text : "Deferred";
+	int queued = 0;
+	if (res.status == EX_OK_) {
+		set_status(e, r, "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
+		deliver_count(e, m);
+	} else {
+		bool temp = res.status == EX_TEMPFAIL_;
+		set_status(e, r, res.dsn, txt, temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
+		queued = temp ? 1 : 0;
+	}
+	if (o->verbose)
+		message("%s... %s", r->address, txt);
+	char *relay = sm_asprintf("%s %s", host, host);
+	log_to_relay(e, r, ctl, m->name, start, true, relay, NULL, txt);
+	sm_free(relay);
+	msp_close(c);
+	sm_free(res.text);
+	return queued;
+}
+
 int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts *o)
 {
 	int left = 0;
@@ -535,6 +603,7 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			log_to(e, r, NULL, "*error*", start, false, NULL, txt);
 			continue;
 		}
+		(void)deliver_localaddr(&a, e->arena);
 		struct mailer *m = a.mailer;
 		if (o->queue_only || a.state == QS_QUEUEUP) {
 			r->flags |= RCPT_QUEUED;
@@ -576,7 +645,8 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			log_to(e, r, NULL, mname, start, false, "550 5.1.1 User unknown", "User unknown");
 			continue;
 		}
-		if (m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0) {
+		bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
+		if (ipc && !msp_active()) {
 			set_status(e, r, "4.0.0", "Deferred: remote delivery is not available yet",
 				   RCPT_QUEUED);
 			left++;
@@ -587,6 +657,11 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		const char *g = remotename(e->sender[0] ? e->sender : macro_get('n'), m,
 					   RF_SENDERADDR | RF_CANONICAL, &rstat, e->arena);
 		setmacro('g', g);
+		if (ipc) {
+			/* the mail submission program: SMTP to the MTA */
+			left += deliver_smtp(e, r, m, &a, body_fd, o, g, ctl, start);
+			continue;
+		}
 		if (o->verbose)
 			message("%s... Connecting to %s...", r->address, mname);
 		if (file || (m->path != NULL && strcmp(m->path, "[FILE]") == 0)) {

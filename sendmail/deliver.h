@@ -38,6 +38,15 @@ const char *deliver_exit_text(int status, const char **dsn);
  */
 int deliver_expand(struct envelope *e);
 
+struct address;
+struct sm_arena;
+/*
+ * Ruleset 5 (localaddr) for a recipient of an F=5 mailer: when it gives a
+ * new mailer triple, *a becomes it (its user rewritten by rulesets 2, R=
+ * and 4) and true is returned; $#error and no change leave *a as it is.
+ */
+bool deliver_localaddr(struct address *a, struct sm_arena *arena);
+
 /* StatusFile: counts the message as received from the sender's mailer. */
 void deliver_count_from(const struct envelope *e);
 

@@ -8,7 +8,8 @@
  * stands for are delivered and queued, those with the qf "A" flag so a
  * queue run does not expand them again), and the owner- rule (the
  * envelope sender becomes the owner of a list when the list is all the
- * message goes to).
+ * message goes to), and the readdressing of local recipients by ruleset 5
+ * (localaddr) for mailers with F=5 (deliver_localaddr).
  */
 #include <pwd.h>
 #include <stdlib.h>
@@ -18,7 +19,13 @@
 
 #include "alias.h"
 #include "deliver.h"
+#include "err.h"
+#include "macro.h"
+#include "mailer.h"
+#include "meta.h"
 #include "parseaddr.h"
+#include "rewrite.h"
+#include "token.h"
 
 /* The envelope sender for a list with an owner: its one address, or owner-NAME. */
 static const char *owner_sender(struct envelope *e, const char *owner)
@@ -108,4 +115,71 @@ int deliver_expand(struct envelope *e)
 	if (owner != NULL && lists == 1 && others == 0)
 		e->sender = sm_arena_strdup(e->arena, owner_sender(e, owner));
 	return tempfail;
+}
+
+static bool is_meta_tok(const char *t, int code)
+{
+	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
+}
+
+bool deliver_localaddr(struct address *a, struct sm_arena *arena)
+{
+	if (a->mailer == NULL || a->user == NULL || !mailer_has_flag(a->mailer, '5') ||
+	    a->user[0] == '|' || a->user[0] == '/' || a->user[0] == '"')
+		return false;
+	struct tokens *t = sm_malloc(sizeof *t);
+	const char *saved = err_set_address(NULL);
+	int olderr = Errors;
+	int n = tok_scan(a->user, '\0', TOK_ADDR, t, NULL);
+	if (n <= 0) {
+		Errors = olderr;
+		err_set_address(saved);
+		sm_free(t);
+		return false;
+	}
+	char **v = sm_arena_alloc(arena, (MAXATOM + 1) * sizeof *v);
+	for (int i = 0; i <= n; i++)
+		v[i] = t->v[i] != NULL ? sm_arena_strdup(arena, t->v[i]) : NULL;
+	sm_free(t);
+	(void)rewrite(v, MAXATOM, 5, 0, arena);
+	err_set_address(saved);
+	/* only a new mailer triple readdresses; $#error and the like keep the address */
+	if (!is_meta_tok(v[0], META_CANONNET) || v[1] == NULL || sm_strcasecmp(v[1], "error") == 0)
+		return false;
+	struct mailer *m = mailer_find(v[1]);
+	if (m == NULL)
+		return false;
+	int i = 2, hostp = -1;
+	if (is_meta_tok(v[i], META_CANONHOST))
+		hostp = ++i;
+	while (v[i] != NULL && !is_meta_tok(v[i], META_CANONUSER))
+		i++;
+	if (v[i] == NULL)
+		return false;
+	char hbuf[MAXNAME + 1], ubuf[MAXNAME + MAXATOM + 1];
+	hbuf[0] = '\0';
+	if (hostp >= 0 && hostp < i)
+		tok_cat(v, hostp, i, hbuf, sizeof hbuf, '\0');
+	else if (!mailer_has_flag(m, 'l'))
+		return false;
+	/* the user part as the new mailer wants it: rulesets 2, R= and 4 */
+	int user = i + 1;
+	macro_set_value(CurMacros, 'h', hbuf);
+	(void)rewrite(v + user, MAXATOM - user, 2, 0, arena);
+	if (m->re_rwset > 0)
+		(void)rewrite(v + user, MAXATOM - user, m->re_rwset, 0, arena);
+	(void)rewrite(v + user, MAXATOM - user, 4, 0, arena);
+	int end = user;
+	while (v[end] != NULL)
+		end++;
+	tok_cat(v, user, end, ubuf, sizeof ubuf, '\0');
+	Errors = olderr;
+	a->mailer = m;
+	a->host = hbuf[0] != '\0' ? sm_arena_strdup(arena, hbuf) : NULL;
+	a->user = sm_arena_strdup(arena, ubuf);
+	if (a->host != NULL && !mailer_has_flag(m, 'h'))
+		sm_lowercase(a->host);
+	if (!mailer_has_flag(m, 'u'))
+		sm_lowercase(a->user);
+	return true;
 }

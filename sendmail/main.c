@@ -22,6 +22,7 @@
 #include "macro.h"
 #include "mailer.h"
 #include "map.h"
+#include "msp.h"
 #include "options.h"
 #include "queue.h"
 #include "rule.h"
@@ -29,6 +30,7 @@
 #include "testmode.h"
 
 #define DEFAULT_CF "/etc/mail/sendmail.cf"
+#define SUBMIT_CF "/etc/mail/submit.cf"
 
 static const char *Argv0 = "sendmail";
 
@@ -104,8 +106,9 @@ static void install_default_host_map(void)
 int main(int argc, char **argv)
 {
 	Argv0 = argv[0];
-	const char *cf = DEFAULT_CF;
+	const char *cf = NULL;
 	char mode = 'm';
+	char alt = '\0'; /* -Ac or -Am */
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
 	if (strcmp(prog, "mailq") == 0)
@@ -142,6 +145,7 @@ int main(int argc, char **argv)
 				so.msp = true;
 			else if (strcmp(OptArg, "m") != 0)
 				bad = true;
+			alt = OptArg[0];
 			break;
 		case 'B':
 			so.body_type = OptArg;
@@ -234,6 +238,15 @@ int main(int argc, char **argv)
 	if (submit_check_opts(&so) != 0)
 		exit(EX_USAGE_);
 
+	/* no -C: submit.cf for -Ac, and for submissions (-bm, -bs, -t) when it exists */
+	if (cf == NULL) {
+		bool submission = (mode == 'm' && !qflag) || mode == 's' || so.read_rcpts;
+		if (alt == 'c' || (alt != 'm' && submission && access(SUBMIT_CF, F_OK) == 0))
+			cf = SUBMIT_CF;
+		else
+			cf = DEFAULT_CF;
+	}
+	msp_set_cmdline(so.msp);
 	if (!readcf(cf))
 		exit(EX_OSFILE_);
 	for (int i = 0; i < nlate; i++) {

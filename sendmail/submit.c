@@ -284,6 +284,12 @@ static int finish(struct envelope *e, int body_fd, int left, bool queued, bool i
 			(void)dsn_dead_letter(e, body_fd, em == 'p');
 	}
 	if (queued) {
+		/* the status mailq shows: the first deferred recipient's */
+		for (struct recipient *r = e->rcpts; r != NULL && left > 0; r = r->next)
+			if ((r->flags & RCPT_QUEUED) && r->diag != NULL) {
+				e->status_msg = r->diag;
+				break;
+			}
 		int err = left > 0 ? queue_update(e) : queue_remove(e);
 		if (err != 0) {
 			syserr_errno(err, "cannot update queue file for %s", e->id);
@@ -521,6 +527,9 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 			_exit(EX_OSERR_);
 	}
 	if (queue_lock(e) == 0) {
+		/* a first attempt: a deferred message is queued with N1 and its time */
+		e->last_try = time(NULL);
+		e->ntries++;
 		int left = deliver_envelope(e, cr.body_fd, &dopt);
 		(void)finish(e, cr.body_fd, left, true, mode != 'b');
 		queue_unlock(e);
@@ -587,13 +596,6 @@ int submit_deliver_queued(struct envelope *e, void *arg)
 	} else if (left > 0 && warn_at != 0 && warn_at <= now && !(e->flags & ENV_WARNING_SENT)) {
 		if (dsn_send(e, fd, true) == EX_OK_)
 			e->flags |= ENV_WARNING_SENT;
-	}
-	if (left > 0) {
-		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-			if (r->flags & RCPT_QUEUED && r->diag != NULL) {
-				e->status_msg = r->diag;
-				break;
-			}
 	}
 	(void)finish(e, fd, left, true, false);
 	(void)close(fd);
