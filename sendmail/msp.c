@@ -33,6 +33,7 @@
 #define REPLY_TIMEOUT_MS (300 * 1000)
 #define MAX_REPLY 4096      /* bytes of one reply kept */
 #define MAX_REPLY_LINES 100 /* lines of one multi-line reply */
+#define MAX_REPLY_BYTES (64 * 1024) /* bytes read for one reply at most */
 
 static bool UseMspCmdline;
 
@@ -160,13 +161,17 @@ static int getbyte(struct msp_conn *c)
 static int read_reply(struct msp_conn *c, struct sm_buf *text)
 {
 	sm_buf_reset(text);
+	size_t total = 0;
 	for (int lines = 0; lines < MAX_REPLY_LINES; lines++) {
 		struct sm_buf l;
 		sm_buf_init(&l);
 		int ch;
-		while ((ch = getbyte(c)) >= 0 && ch != '\n')
+		/* a server that never ends its line is given up on */
+		while ((ch = getbyte(c)) >= 0 && ch != '\n' && ++total < MAX_REPLY_BYTES)
 			if (l.len < MAX_REPLY)
 				sm_buf_putc(&l, ch);
+		if (total >= MAX_REPLY_BYTES)
+			ch = -1;
 		if (l.len > 0 && l.data[l.len - 1] == '\r')
 			l.data[--l.len] = '\0';
 		bool ok = ch >= 0 && l.len >= 3 && l.data[0] >= '1' && l.data[0] <= '5' &&
