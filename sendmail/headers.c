@@ -284,3 +284,24 @@ void headers_write(const struct envelope *e, const struct mailer *m, struct sm_b
 		sm_buf_putc(out, '\n');
 	}
 }
+
+struct header *headers_add_after_defaults(struct envelope *e, const char *name, const char *value)
+{
+	struct header *h = envelope_add_header(e, name, value);
+	/* unlink it from the tail ... */
+	struct header **pp = &e->headers;
+	while (*pp != h)
+		pp = &(*pp)->next;
+	*pp = NULL;
+	e->headers_tail = pp;
+	/* ... and put it after the leading H line headers */
+	struct header **at = &e->headers;
+	while (*at != NULL && ((*at)->flags & (H_DEFAULT | H_ADDED)))
+		at = &(*at)->next;
+	h->flags |= H_ADDED;
+	h->next = *at;
+	*at = h;
+	if (h->next == NULL)
+		e->headers_tail = &h->next;
+	return h;
+}

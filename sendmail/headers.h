@@ -15,6 +15,7 @@ struct sm_buf;
 /* struct header flags */
 #define H_DEFAULT 0x0001u  /* from an H line: dropped when the message has its own */
 #define H_UNEXPANDED 0x0002u /* value still holds macros, expanded per mailer */
+#define H_ADDED 0x0004u    /* added by sendmail after the H lines (headers_add_after_defaults) */
 
 /*
  * Adds the H lines of the configuration (in their order, before the
@@ -74,6 +75,12 @@ void headers_normalize(struct envelope *e);
  * quotes and comments one of "@,;:[]" or MustQuoteChars.
  */
 char *headers_quote_fullname(const char *name, struct sm_arena *arena);
+
+/*
+ * Adds a header after the headers of the H lines at the front (where 8.17
+ * puts X-Authentication-Warning:), before the message's own.
+ */
+struct header *headers_add_after_defaults(struct envelope *e, const char *name, const char *value);
 
 /* The date as sendmail writes it: "Tue, 1 Dec 2026 16:38:50 +0100" ("GMT" at UTC). */
 void headers_arpadate(time_t t, char *buf, size_t size);

@@ -152,6 +152,7 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			cf = OptArg;
+			so.cf_arg = OptArg;
 			break;
 		case 'd':
 			break;
@@ -278,6 +279,8 @@ int main(int argc, char **argv)
 		log_set_file(dlog);
 	if (xlog != NULL && !log_set_traffic(xlog))
 		syserr("cannot open %s", xlog);
+	if (mode == 'm')
+		submit_cf_warnings(&so);
 
 	int rc = EX_OK_;
 	if (mode == 'm' && qflag && OptInd >= argc) {

@@ -136,11 +136,11 @@ static bool is_trusted(const char *user)
 {
 	if (getuid() == 0)
 		return true;
+	/* class t (T lines); the TrustedUser option is about file ownership only */
 	for (int i = 0; i < NTrustedUsers; i++)
 		if (strcmp(TrustedUsers[i], user) == 0)
 			return true;
-	const char *tu = opt_value(OPT_TrustedUser);
-	return tu != NULL && strcmp(tu, user) == 0;
+	return false;
 }
 
 static bool privacy(const char *word)
@@ -299,6 +299,21 @@ static int finish(struct envelope *e, int body_fd, int left, bool queued, bool i
 	return rc;
 }
 
+void submit_cf_warnings(const struct submit_opts *o)
+{
+	if (o->cf_arg == NULL || getuid() == 0 || !privacy("authwarnings"))
+		return;
+	struct passwd *pw = getpwuid(getuid());
+	char *j = expanded('j');
+	log_line(LOG_INFO, "NOQUEUE", "Authentication-Warning: %s: Processed by %s with -C %s", j,
+		 pw != NULL ? pw->pw_name : "unknown", o->cf_arg);
+	const char *qd = opt_value(OPT_QueueDirectory);
+	if (qd != NULL && *qd != '\0')
+		log_line(LOG_INFO, "NOQUEUE", "Authentication-Warning: %s: Processed from queue %s", j,
+			 qd);
+	sm_free(j);
+}
+
 int submit_run(const struct submit_opts *o, char **rcpts)
 {
 	struct envelope *e = envelope_new();
@@ -344,6 +359,8 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	}
 	if (o->hop_count >= 0)
 		e->hop_count = o->hop_count;
+	/* -C from an unprivileged user (logged at start-up): in headers too */
+	bool cf_warned = o->cf_arg != NULL && getuid() != 0 && privacy("authwarnings");
 	int err = queue_new_id(e);
 	if (err != 0) {
 		syserr_errno(err, "cannot assign a queue ID");
@@ -445,18 +462,34 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		usrerr("No recipient addresses found in header");
 	}
 
-	/* the headers sendmail adds */
-	if (o->from != NULL && !is_trusted(invoker) && privacy("authwarnings")) {
-		char *j = expanded('j');
-		char *w = sm_asprintf(" %s: %s set sender to %s using -f", j, invoker, o->from);
-		envelope_add_header(e, "X-Authentication-Warning", w);
-		sm_free(w);
-		sm_free(j);
-	}
+	/* the headers sendmail adds: the H lines', then the authentication warnings */
 	deliver_set_macros(e);
 	macro_set_value(&GlobalMacros, 'u', single);
 	headers_add_defaults(e);
 	macro_set_value(&GlobalMacros, 'u', NULL);
+	if (privacy("authwarnings")) {
+		char *j = expanded('j');
+		if (o->from != NULL && !is_trusted(invoker)) {
+			char *w = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
+			log_line(LOG_INFO, e->id, "Authentication-Warning: %s", w);
+			char *hv = sm_asprintf(" %s", w);
+			headers_add_after_defaults(e, "X-Authentication-Warning", hv);
+			sm_free(hv);
+			sm_free(w);
+		}
+		if (cf_warned) {
+			const char *qd = opt_value(OPT_QueueDirectory);
+			if (qd != NULL && *qd != '\0') {
+				char *w = sm_asprintf(" %s: Processed from queue %s", j, qd);
+				headers_add_after_defaults(e, "X-Authentication-Warning", w);
+				sm_free(w);
+			}
+			char *w = sm_asprintf(" %s: Processed by %s with -C %s", j, invoker, o->cf_arg);
+			headers_add_after_defaults(e, "X-Authentication-Warning", w);
+			sm_free(w);
+		}
+		sm_free(j);
+	}
 	e->priority = queue_priority(cr.size, nrcpts, queue_precedence_class(e));
 	e->body_size = cr.size;
 	if (e->sender[0] != '\0') {

@@ -21,6 +21,7 @@ struct submit_opts {
 	const char *envid;    /* -V */
 	const char *body_type; /* -B */
 	int hop_count;        /* -h, -1 for none */
+	const char *cf_arg;   /* -C as given, NULL for none */
 };
 
 /*
@@ -28,6 +29,13 @@ struct submit_opts {
  * sendmail's message and returns EX_USAGE, else 0.
  */
 int submit_check_opts(const struct submit_opts *o);
+
+/*
+ * An unprivileged user's -C: logs 8.17's "NOQUEUE: Authentication-Warning:
+ * HOST: Processed by USER with -C FILE" and "... Processed from queue DIR"
+ * (PrivacyOptions authwarnings); submit_run() adds them as headers.
+ */
+void submit_cf_warnings(const struct submit_opts *o);
 
 /* The whole submission: returns the exit status of sendmail. */
 int submit_run(const struct submit_opts *o, char **rcpts);
