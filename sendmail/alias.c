@@ -288,8 +288,9 @@ int alias_include(struct envelope *e, struct recipient *r, const char *path, int
 	if (err != 0) {
 		if (forward)
 			return -1;
-		char *d = sm_asprintf("550 5.3.0 Cannot open %s: %s", path, sm_errstring(err));
-		fail_now(r, "5.3.0", d, true);
+		/* 5.2.4, as sendmail reports a list it cannot expand */
+		char *d = sm_asprintf("550 5.2.4 Cannot open %s: %s", path, sm_errstring(err));
+		fail_now(r, "5.2.4", d, true);
 		sm_free(d);
 		return 0;
 	}

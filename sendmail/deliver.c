@@ -526,8 +526,16 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 {
 	if (o->invoker == NULL)
 		return NULL;
-	return sm_asprintf("%s (%ld/%ld)", e->sender[0] ? e->sender : "<>", (long)getuid(),
-			   (long)getgid());
+	/* a sender that is a local user stands for that user's ids */
+	long uid = (long)getuid(), gid = (long)getgid();
+	struct passwd *pw = e->sender[0] != '\0' && strchr(e->sender, '@') == NULL
+				    ? getpwnam(e->sender)
+				    : NULL;
+	if (pw != NULL) {
+		uid = (long)pw->pw_uid;
+		gid = (long)pw->pw_gid;
+	}
+	return sm_asprintf("%s (%ld/%ld)", e->sender[0] ? e->sender : "<>", uid, gid);
 }
 
 /*

@@ -10,6 +10,8 @@
  */
 #include "dsn.h"
 
+#include "alias.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -43,9 +45,42 @@ static const char *reply_code(const char *status)
 {
 	if (status == NULL || status[0] == '4')
 		return "451";
-	if (strncmp(status, "5.1.", 4) == 0)
+	/* 5.1.x addresses and 5.2.4 (a list that cannot be expanded) are 550s */
+	if (strncmp(status, "5.1.", 4) == 0 || strcmp(status, "5.2.4") == 0)
 		return "550";
 	return "554";
+}
+
+/*
+ * A failure the alias expansion reported itself as an error (an unreadable
+ * :include:, a broken loop): sendmail's bounce gives it no reason line
+ * and no Diagnostic-Code.
+ */
+static bool told_at_expansion(const struct recipient *r)
+{
+	return (r->flags & RCPT_REPORTED) && !(r->status != NULL && strcmp(r->status, "5.1.1") == 0);
+}
+
+/*
+ * The reason the "DSN:" log line gives: the error of the first failed
+ * recipient as sendmail last reported it ("User unknown" for an unknown
+ * user; an unreadable :include: with its address in front).
+ */
+static const char *dsn_log_reason(const struct envelope *e)
+{
+	static char buf[512];
+	for (const struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+		if (!(r->flags & RCPT_BADADDR) || r->diag == NULL)
+			continue;
+		if (r->status != NULL && strcmp(r->status, "5.1.1") == 0)
+			return "User unknown";
+		if (strncmp(r->address, ":include:", 9) == 0)
+			snprintf(buf, sizeof buf, "%s... %s", r->address, r->diag);
+		else
+			snprintf(buf, sizeof buf, "%s", r->diag);
+		return buf;
+	}
+	return "User unknown";
 }
 
 /* Appends the original message (all or headers only) from body_fd. */
@@ -153,17 +188,30 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
 		if (!(r->flags & want))
 			continue;
-		sm_buf_printf(&b, "%s\n    (reason: %s %s %s)\n", r->address, reply_code(r->status),
-			      r->status ? r->status : "5.0.0", r->diag ? r->diag : "");
+		if (told_at_expansion(r))
+			sm_buf_printf(&b, "%s\n", r->address);
+		else
+			sm_buf_printf(&b, "%s\n    (reason: %s %s %s)\n", r->address,
+				      reply_code(r->status), r->status ? r->status : "5.0.0",
+				      r->diag ? r->diag : "");
 		const struct recipient *par = parent_of(orig, r);
+		/* a broken loop is reported for the address that started it */
+		if (r->status != NULL && strcmp(r->status, "5.4.6") == 0)
+			par = NULL;
 		if (par != NULL)
 			sm_buf_printf(&b, "    (expanded from: %s)\n", par->address);
 	}
 	sm_buf_puts(&b, "\n   ----- Transcript of session follows -----\n");
-	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next)
-		if (r->flags & want)
-			sm_buf_printf(&b, "%s %s %s... %s\n", reply_code(r->status),
-				      r->status ? r->status : "5.0.0", r->address, r->diag ? r->diag : "");
+	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
+		if (!(r->flags & want))
+			continue;
+		/* a broken alias loop was reported without the address */
+		bool noaddr = told_at_expansion(r) && r->status != NULL &&
+			      strcmp(r->status, "5.4.6") == 0;
+		sm_buf_printf(&b, "%s %s %s%s%s\n", reply_code(r->status),
+			      r->status ? r->status : "5.0.0", noaddr ? "" : r->address,
+			      noaddr ? "" : "... ", r->diag ? r->diag : "");
+	}
 	sm_buf_printf(&b, "\n--%s\nContent-Type: message/delivery-status\n\n", boundary);
 	sm_buf_printf(&b, "Reporting-MTA: dns; %s\n", j);
 	if (orig->envid != NULL)
@@ -183,14 +231,18 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			const char *u = r->address;
 			if (sm_strncasecmp(u, "error:", 6) == 0)
 				u += 6;
+			/* an include file keeps its name as it is */
+			bool path = sm_strncasecmp(u, ":include:", 9) == 0;
+			if (path)
+				u += 9;
 			sm_buf_puts(&b, "X-Actual-Recipient: rfc822; ");
 			for (; *u; u++)
-				sm_buf_putc(&b, *u == ' ' ? '.' : sm_lower((unsigned char)*u));
+				sm_buf_putc(&b, path ? *u : *u == ' ' ? '.' : sm_lower((unsigned char)*u));
 			sm_buf_printf(&b, "@%s\n", j);
 		}
 		sm_buf_printf(&b, "Action: %s\nStatus: %s\n", delay ? "delayed" : "failed",
 			      r->status ? r->status : (delay ? "4.0.0" : "5.0.0"));
-		if (r->diag != NULL)
+		if (r->diag != NULL && !told_at_expansion(r))
 			sm_buf_printf(&b, "Diagnostic-Code: X-Unix; %s %s %s\n", reply_code(r->status),
 				      r->status ? r->status : "5.0.0", r->diag);
 		sm_buf_printf(&b, "Last-Attempt-Date: %s\n", last);
@@ -246,7 +298,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		rc = EX_TEMPFAIL_;
 	} else {
 		log_line(LOG_INFO, orig->id, "%s: %s: %s", n->id, delay ? "DSN: Warning" : "DSN",
-			 delay ? "could not send message for past 4 hours" : "User unknown");
+			 delay ? "could not send message for past 4 hours" : dsn_log_reason(orig));
 		/* the mailers get -f for a bounce when they would for the message */
 		struct passwd *me = getpwuid(getuid());
 		bool fopt = orig->sender[0] != '\0' && (me == NULL || strcmp(orig->sender, me->pw_name) != 0);

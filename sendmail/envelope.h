@@ -33,6 +33,7 @@
 #define RCPT_DELAY_SENT 0x0400u   /* a delay DSN was sent */
 #define RCPT_BADADDR 0x0800u      /* failed: a DSN is due */
 #define RCPT_SENT 0x1000u         /* delivered */
+#define RCPT_LOGGED 0x2000u       /* its failure was logged and counted in the exit status */
 
 struct recipient {
 	struct recipient *next;

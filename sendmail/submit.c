@@ -199,8 +199,17 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 
 static char error_mode(void);
 
-/* A recipient that failed in aliasing: told (ErrorMode p), logged, the exit status. */
-static void report_failed(struct envelope *e, struct recipient *r, int *exitstat)
+/* An alias loop the expansion broke (status 5.4.6): not counted as a recipient. */
+static bool is_broken_loop(const struct recipient *r)
+{
+	return (r->flags & RCPT_BADADDR) && r->status != NULL && strcmp(r->status, "5.4.6") == 0;
+}
+
+/*
+ * A recipient that failed in aliasing: told (ErrorMode p) unless the
+ * expansion told the user already, logged, the exit status.
+ */
+static void report_failed(struct envelope *e, struct recipient *r, int *exitstat, bool told)
 {
 	const char *d = r->diag != NULL ? r->diag : "Bad address";
 	/* the text without its reply and status codes */
@@ -215,9 +224,23 @@ static void report_failed(struct envelope *e, struct recipient *r, int *exitstat
 	bool unknown = r->status != NULL && strcmp(r->status, "5.1.1") == 0;
 	r->diag = sm_arena_strdup(e->arena, d);
 	d = r->diag;
-	if (error_mode() == 'p')
+	if (error_mode() == 'p' && !told)
 		message("%s... %s", r->address, d);
-	*exitstat = unknown ? EX_NOUSER_ : EX_UNAVAILABLE_;
+	/* an error the expansion reported itself (a loop, an unreadable
+	 * :include:) leaves sendmail's usage status, as its usrerr does */
+	*exitstat = unknown ? EX_NOUSER_ : told ? EX_USAGE_ : EX_UNAVAILABLE_;
+	if (told && !unknown) {
+		/*
+		 * An error the expansion reported (a broken loop, an unreadable
+		 * :include:) is logged as it was told, with no to= line.
+		 */
+		if (is_broken_loop(r))
+			log_line(LOG_NOTICE, e->id, "%s", d);
+		else
+			log_line(LOG_NOTICE, e->id, "%s... %s", r->address, d);
+		r->flags |= RCPT_REPORTED | RCPT_LOGGED;
+		return;
+	}
 	char dl[32];
 	log_delay(0, dl, sizeof dl);
 	log_line(LOG_NOTICE, e->id, "%s... %s", r->address, d);
@@ -233,7 +256,7 @@ static void report_failed(struct envelope *e, struct recipient *r, int *exitstat
 	log_line(LOG_INFO, e->id, "to=%s, delay=%s, mailer=%s, pri=0, dsn=%s, reply=%s %s %s, stat=%s",
 		 r->address, dl, mname, r->status ? r->status : "5.0.0", unknown ? "550" : "554",
 		 r->status ? r->status : "5.0.0", d, d);
-	r->flags |= RCPT_REPORTED;
+	r->flags |= RCPT_REPORTED | RCPT_LOGGED;
 	if (r->final_rcpt == NULL) {
 		char *j = expanded('j');
 		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
@@ -431,15 +454,19 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	if (nok > 0) {
 		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
 			if (r->flags & RCPT_BADADDR)
-				r->flags |= RCPT_REPORTED;
+				r->flags |= RCPT_REPORTED | RCPT_LOGGED;
+		/* what the expansion reports reaches the terminal only in ErrorMode p */
+		bool quiet = ErrQuiet;
+		ErrQuiet = quiet || error_mode() != 'p';
 		(void)deliver_expand(e);
+		ErrQuiet = quiet;
 		nok = nrcpts = 0;
 		for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
-			if ((r->flags & RCPT_BADADDR) && !(r->flags & RCPT_REPORTED))
-				report_failed(e, r, &exitstat);
+			if ((r->flags & RCPT_BADADDR) && !(r->flags & RCPT_LOGGED))
+				report_failed(e, r, &exitstat, (r->flags & RCPT_REPORTED) != 0);
 			if (!(r->flags & RCPT_DONE))
 				nok++;
-			if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
+			if (!(r->flags & RCPT_DONE) || ((r->flags & RCPT_BADADDR) && !is_broken_loop(r)))
 				nrcpts++;
 		}
 	}
