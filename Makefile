@@ -95,6 +95,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/sendmail
 	rm -rf $(DESTDIR)$(PREFIX)/share/sendmail/cf
 	cp -R cf $(DESTDIR)$(PREFIX)/share/sendmail/
+	sed 's|/usr/libexec/sendmail|$(PREFIX)/libexec/sendmail|' cf/m4/setup.m4 > $(DESTDIR)$(PREFIX)/share/sendmail/cf/m4/setup.m4
 	rm -f $(DESTDIR)$(PREFIX)/share/sendmail/cf/etc-mail.Makefile
 	sed 's|@PREFIX@|$(PREFIX)|' cf/etc-mail.Makefile > $(DESTDIR)$(PREFIX)/share/sendmail/etc-mail.Makefile
 	install -d $(DESTDIR)/etc/mail

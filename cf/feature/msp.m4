@@ -8,17 +8,25 @@ divert(-1)
 #  Also sets: UseMSP, DeliveryMode=i, no daemon but a NoMTA entry, the
 #  client queue /var/spool/clientmqueue (MSP_QUEUE_DIR), PrivacyOptions
 #  goaway,noetrn,restrictqrun, DontProbeInterfaces, DontInitGroups,
-#  TimeZoneSpec (USE_TZ), its own pid file.
+#  TimeZoneSpec empty (USE_TZ), its own pid file.
 define(`_MSP_HOST_', ifelse(defn(`_ARG_'), `', `[localhost]', `defn(`_ARG_')'))
+# the second argument: MSA (port 587), or a port number (Debian's
+# submit.mc says 25), which sendmail's tree accepts and leaves unused
 ifelse(defn(`_ARG2_'), `', `', defn(`_ARG2_'), `MSA', `define(`RELAY_MAILER_ARGS', `TCP $h 587')',
-	`_CF_ERR(`FEATURE(msp): the second argument must be empty or MSA, not "'defn(`_ARG2_')`"')')
+	regexp(defn(`_ARG2_'), `^[0-9]+$'), `0', `',
+	`_CF_ERR(`FEATURE(msp): the second argument must be empty, MSA or a port number, not "'defn(`_ARG2_')`"')')
 define(`confUSE_MSP', `True')
 ifdef(`confDELIVERY_MODE', `', `define(`confDELIVERY_MODE', `i')')
-ifdef(`confTIME_ZONE', `', `define(`confTIME_ZONE', `USE_TZ')')
+# TimeZoneSpec empty: the submission program passes TZ on unchanged
+ifdef(`confTIME_ZONE', `', `define(`confTIME_ZONE', `')')
+ifdef(`confQUEUE_FILE_MODE', `', `define(`confQUEUE_FILE_MODE', `0660')')
+ifdef(`confRUN_AS_USER', `', `define(`confRUN_AS_USER', `smmsp')')
+ifdef(`confTRUSTED_USER', `', `define(`confTRUSTED_USER', `smmsp')')
+ifdef(`STATUS_FILE', `', `define(`STATUS_FILE', `ifdef(`MSP_QUEUE_DIR', `MSP_QUEUE_DIR', `/var/spool/clientmqueue')/sm-client.st')')
 ifdef(`confDONT_INIT_GROUPS', `', `define(`confDONT_INIT_GROUPS', `True')')
 ifdef(`confPRIVACY_FLAGS', `', `define(`confPRIVACY_FLAGS', `goaway,noetrn,restrictqrun')')
 ifdef(`confDONT_PROBE_INTERFACES', `', `define(`confDONT_PROBE_INTERFACES', `True')')
-ifdef(`confPID_FILE', `', `define(`confPID_FILE', `/var/spool/clientmqueue/sm-client.pid')')
+ifdef(`confPID_FILE', `', `define(`confPID_FILE', `ifdef(`MSP_QUEUE_DIR', `MSP_QUEUE_DIR', `/var/spool/clientmqueue')/sm-client.pid')')
 define(`_CF_DAEMONS_', `O DaemonPortOptions=Name=NoMTA, Addr=127.0.0.1, M=E
 ')
 # the local and prog mailers also hand the message to ${MTAHost}

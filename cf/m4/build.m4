@@ -5,6 +5,8 @@ divert(-1)
 #  rules such as "$#local" is plain text; the words that this tree or
 #  m4 use as macro names never appear unquoted in the text below.
 #
+ifdef(`_FEAT_msp_', `define(`_CF_NOLOCAL_', `1')')
+ifdef(`_NULL_HUB_', `define(`_CF_NOLOCAL_', `1')')
 include(_CF_DIR_`m4/options.m4')
 
 ifdef(`_CF_OSTYPE_', `', `_CF_ERR(`no OSTYPE given; add for example OSTYPE(`linux') to the .mc file')')
@@ -161,7 +163,9 @@ undivert(10)dnl
 
 ######################  more options  ####################################
 
-O AliasFile=ifdef(`ALIAS_FILE', `ALIAS_FILE', `MAIL_SETTINGS_DIR`'aliases')
+ifdef(`_CF_NOLOCAL_', `# no aliases: this host delivers nothing itself (`msp', `nullclient')
+', `O AliasFile=ifdef(`ALIAS_FILE', `ALIAS_FILE', `MAIL_SETTINGS_DIR`'aliases')
+')dnl
 O HelpFile=ifdef(`HELP_FILE', `HELP_FILE', `MAIL_SETTINGS_DIR`'helpfile')
 O QueueDirectory=ifdef(`QUEUE_DIR', `QUEUE_DIR', ifdef(`_FEAT_msp_', `ifdef(`MSP_QUEUE_DIR', `MSP_QUEUE_DIR', `/var/spool/clientmqueue')', `/var/spool/mqueue'))
 ifdef(`STATUS_FILE', `O StatusFile=STATUS_FILE

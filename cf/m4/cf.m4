@@ -15,16 +15,8 @@ divert(-1)
 #  m4/build.m4 which writes the whole sendmail.cf in a fixed order, so the
 #  order of the lines in the .mc file matters much less than it used to.
 #
-ifdef(`_CF_LOADED_', `errprint(`cf.m4: included twice
-')m4exit(1)')
-define(`_CF_LOADED_', `1')
-
-# The root of the tree: the directory above the one holding this file.
-# -D_CF_DIR_=/path/ (with the trailing slash) overrides it.
-ifdef(`_CF_DIR_', `',
-	`define(`_CF_DIR_', substr(__file__, 0, eval(len(__file__) - len(`m4/cf.m4'))))')
-ifelse(_CF_DIR_, `', `define(`_CF_DIR_', `./')')
-
-include(_CF_DIR_`m4/setup.m4')
-m4wrap(`_CF_FINISH_')
+# Included a second time (m4 cf.m4 site.mc, where site.mc includes cf.m4
+# itself, as Debian's sendmail.mc does): nothing more to do.  The first
+# time m4/load.m4, next to this file, sets everything up.
+ifdef(`_CF_LOADED_', `', `include(substr(__file__, 0, eval(len(__file__) - 5))`load.m4')')
 divert(0)dnl

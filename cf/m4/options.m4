@@ -30,7 +30,8 @@ _CF_O(`confMAX_HOP', `MaxHopCount')dnl
 _CF_O(`confIGNORE_DOTS', `IgnoreDots')dnl
 _CF_O(`confBIND_OPTS', `ResolverOptions')dnl
 _CF_OD(`confMIME_FORMAT_ERRORS', `SendMimeErrors', `True')dnl
-_CF_OD(`confFORWARD_PATH', `ForwardPath', `$z/.forward.$w:$z/.forward')dnl
+ifdef(`_CF_NOLOCAL_', `O ForwardPath
+', `_CF_OD(`confFORWARD_PATH', `ForwardPath', `$z/.forward.$w:$z/.forward')')dnl
 _CF_OD(`confMCI_CACHE_SIZE', `ConnectionCacheSize', `2')dnl
 _CF_OD(`confMCI_CACHE_TIMEOUT', `ConnectionCacheTimeout', `5m')dnl
 _CF_O(`confHOST_STATUS_DIRECTORY', `HostStatusDirectory')dnl
@@ -84,7 +85,9 @@ _CF_O(`confTO_RESOLVER_RETRANS_NORMAL', `Timeout.resolver.retrans.normal')dnl
 _CF_O(`confTO_RESOLVER_RETRY', `Timeout.resolver.retry')dnl
 _CF_O(`confTO_RESOLVER_RETRY_FIRST', `Timeout.resolver.retry.first')dnl
 _CF_O(`confTO_RESOLVER_RETRY_NORMAL', `Timeout.resolver.retry.normal')dnl
-_CF_O(`confTIME_ZONE', `TimeZoneSpec')dnl
+ifdef(`confTIME_ZONE', `ifelse(confTIME_ZONE, `USE_TZ', `O TimeZoneSpec=
+', confTIME_ZONE, `USE_SYSTEM', `', `O TimeZoneSpec=`'confTIME_ZONE
+')')dnl
 _CF_O(`confDEF_USER_ID', `DefaultUser')dnl
 _CF_O(`confUSERDB_SPEC', `UserDatabaseSpec')dnl
 _CF_O(`confFALLBACK_MX', `FallbackMXhost')dnl
@@ -178,27 +181,23 @@ _CF_O(`confMAILBOX_DATABASE', `MailboxDatabase')dnl
 _CF_O(`confMAX_NOOP_COMMANDS', `MaxNOOPCommands')dnl
 _CF_O(`confHELO_NAME', `HeloName')dnl
 _CF_O(`confMILTER_LOG_LEVEL', `Milter.LogLevel')dnl
+ifdef(`_CF_FILTERS_', `dnl
+_CF_OD(`confMILTER_MACROS_CONNECT', `Milter.macros.connect', `j, _, {daemon_name}, {if_name}, {if_addr}')dnl
+_CF_OD(`confMILTER_MACROS_HELO', `Milter.macros.helo', `{tls_version}, {cipher}, {cipher_bits}, {cert_subject}, {cert_issuer}')dnl
+_CF_OD(`confMILTER_MACROS_ENVFROM', `Milter.macros.envfrom', `i, {auth_type}, {auth_authen}, {auth_ssf}, {auth_author}, {mail_mailer}, {mail_host}, {mail_addr}')dnl
+_CF_OD(`confMILTER_MACROS_ENVRCPT', `Milter.macros.envrcpt', `{rcpt_mailer}, {rcpt_host}, {rcpt_addr}')dnl
+_CF_OD(`confMILTER_MACROS_EOM', `Milter.macros.eom', `{msg_id}')dnl
+', `dnl
 _CF_O(`confMILTER_MACROS_CONNECT', `Milter.macros.connect')dnl
 _CF_O(`confMILTER_MACROS_HELO', `Milter.macros.helo')dnl
 _CF_O(`confMILTER_MACROS_ENVFROM', `Milter.macros.envfrom')dnl
 _CF_O(`confMILTER_MACROS_ENVRCPT', `Milter.macros.envrcpt')dnl
 _CF_O(`confMILTER_MACROS_EOM', `Milter.macros.eom')dnl
+')dnl
 _CF_O(`confMILTER_MACROS_EOH', `Milter.macros.eoh')dnl
 _CF_O(`confMILTER_MACROS_DATA', `Milter.macros.data')dnl
-_CF_O(`confMAX_RCPTS_PER_MESSAGE', `MaxRecipientsPerMessage')dnl
-_CF_O(`confAUTH_SSF', `AuthSSF')dnl
-_CF_O(`confTLS_SRV_OPTIONS', `TLSSrvOptions')dnl
-_CF_O(`confQUEUE_SORT_ORDER', `QueueSortOrder')dnl
-_CF_O(`confMAX_NOOP_COMMANDS', `MaxNOOPCommands')dnl
+_CF_O(`confREJECT_NUL', `RejectNUL')dnl
 _CF_O(`confSTRICT_TRANSPORT_SECURITY', `StrictTransportSecurity')dnl
-_CF_O(`confHELO_NAME', `HeloName')dnl
-_CF_O(`confLDAP_DEFAULT_SPEC', `LDAPDefaultSpec')dnl
-_CF_O(`confMILTER_MACROS_CONNECT', `Milter.macros.connect')dnl
-_CF_O(`confSERVER_CERT', `ServerCertFile')dnl
-_CF_O(`confCLIENT_CERT', `ClientCertFile')dnl
-_CF_O(`confTO_RESOLVER_RETRANS', `Timeout.resolver.retrans')dnl
-_CF_O(`confCHECK_ALIASES', `CheckAliases')dnl
-_CF_O(`confDONT_PROBE_INTERFACES', `DontProbeInterfaces')dnl
-_CF_O(`confMAX_QUEUE_CHILDREN', `MaxQueueChildren')dnl
+_CF_O(`confAUTH_SSF', `AuthSSF')dnl
 ')
 divert(0)dnl

@@ -341,6 +341,7 @@ R< $+ > $*			$@ < NEWLOCAL > $>canonify $1 @ *LOCAL*
 
 ')dnl
 ######################  access map and relaying  #########################
+define(`_CF_RHO_', ifdef(`_FEAT_relay_hosts_only_', `H', `+'))dnl
 
 ifdef(`_ACCESS_SPEC_', `SA_Dom
 #  `access_db': input < Tag > < + or - > domain; tries Tag:domain (and the
@@ -350,13 +351,15 @@ R< $+ > < $- >			$@ < ? >
 R< $+ > < $- > $+ . 		$: < $1 > < $2 > $3
 R< $+ > < $- > $+		$: < $1 > < $2 > $3 < $(access $1 : $3 $: ? $) >
 R< $+ > < + > $+ < ? >		$: < $1 > < + > $2 < $(access $2 $: ? $) >
+R< $+ > < H > $+ < ? >		$: < $1 > < H > $2 < $(access $2 $: ? $) >
 ifdef(`_ACCESS_SKIP_', `R< $+ > < $- > $+ < SKIP >	$@ < ? >
 ')dnl
+# < H >: this host name only (relaying with `relay_hosts_only')
+R< $+ > < H > $+ < $* >		$@ < $3 >
 ifdef(`_FEAT_lookupdotdomain_', `R< $+ > < $- > $- . $+ < ? >	$: < $1 > < $2 > $3 . $4 < $(access $1 : . $4 $: ? $) >
 R< $+ > < + > $- . $+ < ? >	$: < $1 > < + > $2 . $3 < $(access . $3 $: ? $) >
 ')dnl
-ifdef(`_FEAT_relay_hosts_only_', `', `R< $+ > < $- > $- . $+ < ? >	$@ $>A_Dom < $1 > < $2 > $4
-')dnl
+R< $+ > < $- > $- . $+ < ? >	$@ $>A_Dom < $1 > < $2 > $4
 R< $+ > < $- > $+ < $* >	$@ < $4 >
 
 SA_Addr
@@ -664,7 +667,7 @@ R$+ $| < ? >			$: $1 $| < $(access $1 @ $: ? $) >
 R$+ $| $*			$@ $>BlockVerdict $2
 
 SBlockVerdict
-R< REJECT >			$#error $@ 5.2.1 $: "550 Mailbox disabled for this recipient"
+R< REJECT >			$#error $@ 5.2.1 $: ifdef(`confRCPTREJ_MSG', `confRCPTREJ_MSG', `"550 Mailbox disabled for this recipient"')
 R< DISCARD >			$#discard $: discard
 R< ERROR : $+ >			$@ $>A_Verdict < ERROR : $1 >
 R< QUARANTINE : $+ >		$@ $>A_Verdict < QUARANTINE : $1 >
@@ -718,7 +721,7 @@ R$+ < $* $=w . $* >		$@ < RELAY >
 R$+ < $* $=w $* >		$@ < RELAY >
 R$+ < $* >			$: $1
 ')dnl
-ifdef(`_ACCESS_SPEC_', `R$+				$: $>A_Dom < To > < + > $1
+ifdef(`_ACCESS_SPEC_', `R$+				$: $>A_Dom < To > < _CF_RHO_ > $1
 R< RELAY >			$@ < RELAY >
 ')dnl
 R$*				$@ < ? >
@@ -767,10 +770,10 @@ R$* $| < RELAY >		$@ < RELAY >
 R$* $| $*			$: $1
 ')dnl
 R< $* > < $=w >			$@ < RELAY >
-R< $* > < $* $=R >		$@ < RELAY >
+ifdef(`_FEAT_relay_hosts_only_', `R< $* > < $=R >			$@ < RELAY >', `R< $* > < $* $=R >		$@ < RELAY >')
 ifdef(`_FEAT_relay_entire_domain_', `R< $* > < $* $=m >		$@ < RELAY >
 ')dnl
-ifdef(`_ACCESS_SPEC_', `R< $* > < $+ >			$: $>A_Dom < Connect > < + > $2
+ifdef(`_ACCESS_SPEC_', `R< $* > < $+ >			$: $>A_Dom < Connect > < _CF_RHO_ > $2
 R< RELAY >			$@ < RELAY >
 ')dnl
 R$*				$@ < ? >

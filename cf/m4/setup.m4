@@ -54,7 +54,10 @@ define(`_CF_ARGCHECK', `pushdef(`_CF_W_', _CF_MACWORD(defn(`$1')))ifelse(defn(`_
 	`ifdef(defn(`_CF_W_'), `', `_CF_ERR(`FEATURE('defn(`_FEATURE_NAME_')`): 'defn(`_CF_W_')` in its arguments is not a defined macro (misspelled?)')')')popdef(`_CF_W_')')
 # defaults that FEATURE arguments may name
 define(`DATABASE_MAP_TYPE', `hash')
-define(`confEBINDIR', `/usr/libexec')
+# confEBINDIR: where mail.local and smrsh are (FEATURE(`local_lmtp'),
+# FEATURE(`smrsh')); ./Build install puts them in PREFIX/libexec/sendmail
+# and rewrites the path below to match its PREFIX.
+define(`confEBINDIR', `/usr/libexec/sendmail')
 
 # ---------------------------------------------------------------- map specs
 # _CF_MAPSPEC(feature, given spec, default file): the K line arguments for
@@ -91,7 +94,7 @@ define(`_CF_BL_CHECK', `ifelse(regexp(`$1', `^[A-Za-z0-9_-]+\(\.[A-Za-z0-9_-]+\)
 define(`_CF_CLASS', `_CF_APPEND(`_CF_CLASSES_', `C$1$2')')
 define(`_CF_FCLASS', `_CF_APPEND(`_CF_CLASSES_', `F$1$2')')
 define(`LOCAL_DOMAIN', `_CF_CLASS(`w', `$1')')
-define(`MASQUERADE_AS', `define(`_MASQUERADE_AS_', `$1')')
+define(`MASQUERADE_AS', `ifelse(`$1', `', `_CF_ERR(`MASQUERADE_AS needs the domain to masquerade as')')define(`_MASQUERADE_AS_', `$1')')
 define(`MASQUERADE_DOMAIN', `_CF_CLASS(`M', `$1')')
 define(`MASQUERADE_DOMAIN_FILE', `_CF_FCLASS(`M', `$1')')
 define(`MASQUERADE_EXCEPTION', `_CF_CLASS(`N', `$1')define(`_CF_HAVE_N_', `1')')
@@ -111,12 +114,14 @@ define(`VIRTUSER_DOMAIN_FILE', `_CF_FCLASS(`{VirtHost}', `$1')define(`_CF_HAVE_V
 define(`TRUST_AUTH_MECH', `_CF_CLASS(`{TrustAuthMech}', `$1')define(`_CF_HAVE_TRUSTAUTH_', `1')')
 
 # ---------------------------------------------------------------- daemons, filters, queues
-define(`DAEMON_OPTIONS', `_CF_APPEND(`_CF_DAEMONS_', `O DaemonPortOptions=$1')')
-define(`CLIENT_OPTIONS', `_CF_APPEND(`_CF_CLIENTS_', `O ClientPortOptions=$1')')
-define(`MAIL_FILTER', `_CF_APPEND(`_CF_FILTERS_', `X$1, $2')')
-define(`INPUT_MAIL_FILTER', `MAIL_FILTER(`$1', `$2')define(`confINPUT_MAIL_FILTERS',
+define(`DAEMON_OPTIONS', `ifelse(`$1', `', `_CF_ERR(`DAEMON_OPTIONS needs the daemon options, e.g. DAEMON_OPTIONS(`Port=smtp, Name=MTA')')')_CF_APPEND(`_CF_DAEMONS_', `O DaemonPortOptions=$1')')
+define(`CLIENT_OPTIONS', `ifelse(`$1', `', `_CF_ERR(`CLIENT_OPTIONS needs the client options, e.g. CLIENT_OPTIONS(`Family=inet')')')_CF_APPEND(`_CF_CLIENTS_', `O ClientPortOptions=$1')')
+define(`MAIL_FILTER', `ifelse(`$1', `', `_CF_ERR(`MAIL_FILTER needs a filter name and its equates, e.g. MAIL_FILTER(`name', `S=local:/run/name.sock')')')dnl
+ifelse(index(`$2', `S='), `-1', `_CF_ERR(`MAIL_FILTER($1): no socket (S=...) in "$2"')')dnl
+_CF_APPEND(`_CF_FILTERS_', `X$1, $2')')
+define(`INPUT_MAIL_FILTER', `ifelse(`$1', `', `_CF_ERR(`INPUT_MAIL_FILTER needs a filter name and its equates, e.g. INPUT_MAIL_FILTER(`name', `S=local:/run/name.sock')')')MAIL_FILTER(`$1', `$2')define(`confINPUT_MAIL_FILTERS',
 	ifdef(`confINPUT_MAIL_FILTERS', `defn(`confINPUT_MAIL_FILTERS')`, '')`$1')')
-define(`QUEUE_GROUP', `_CF_APPEND(`_CF_QGROUPS_', `Q$1, $2')')
+define(`QUEUE_GROUP', `ifelse(`$1', `', `_CF_ERR(`QUEUE_GROUP needs a queue group name, e.g. QUEUE_GROUP(`slow', `P=/var/spool/mqueue/slow')')')_CF_APPEND(`_CF_QGROUPS_', `Q$1, $2')')
 
 # MODIFY_MAILER_FLAGS(NAME, change): change is a full flag set, +flags
 # to add or -flags to remove; applied to NAME_MAILER_FLAGS by the mailers.
