@@ -3,6 +3,8 @@ divert(-1)
 #  Arguments: path [PROCMAIL_MAILER_PATH], argv [procmail -Y -a $h -d $u],
 #  flags [SPfhn9].
 define(`LOCAL_MAILER_PATH', ifelse(defn(`_ARG_'), `', `ifdef(`PROCMAIL_MAILER_PATH', `PROCMAIL_MAILER_PATH', `/usr/local/bin/procmail')', `defn(`_ARG_')'))
-define(`LOCAL_MAILER_ARGS', ifelse(defn(`_ARG2_'), `', `procmail -Y -a $h -d $u', `defn(`_ARG2_')'))
-define(`LOCAL_MAILER_FLAGS', ifelse(defn(`_ARG3_'), `', `SPfhn9', `defn(`_ARG3_')'))
+# argv and flags: given ones, else those already set (OSTYPE(`linux') has
+# procmail -a $h -d $u), else procmail -Y -a $h -d $u and SPfhn9
+ifelse(defn(`_ARG2_'), `', `ifdef(`LOCAL_MAILER_ARGS', `', `define(`LOCAL_MAILER_ARGS', `procmail -Y -a $h -d $u')')', `define(`LOCAL_MAILER_ARGS', defn(`_ARG2_'))')
+ifelse(defn(`_ARG3_'), `', `ifdef(`LOCAL_MAILER_FLAGS', `', `define(`LOCAL_MAILER_FLAGS', `SPfhn9')')', `define(`LOCAL_MAILER_FLAGS', defn(`_ARG3_'))')
 define(`_CF_PART_OK_', `1')

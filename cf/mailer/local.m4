@@ -74,7 +74,7 @@ SRelayHdrTo
 R$+				$: $>AddHost $1
 R$+				$: $>MasqHdr $1
 
-Mlocal,		P=ifdef(`LOCAL_MAILER_PATH', `LOCAL_MAILER_PATH', `/bin/mail'), F=_CF_FLAGS(`LOCAL', `lsDFMAw5:/|@q'ifdef(`LOCAL_MAILER_FLAGS', `LOCAL_MAILER_FLAGS', `Prmn9')), S=ifdef(`_CF_LMTP_', `SmtpEnvFrom', `LocalEnvFrom')/LocalHdrFrom, R=LocalEnvTo/LocalHdrTo,ifdef(`LOCAL_MAILER_MAX', ` M=LOCAL_MAILER_MAX,')ifdef(`LOCAL_MAILER_MAXMSGS', ` m=LOCAL_MAILER_MAXMSGS,')ifdef(`LOCAL_MAILER_CHARSET', ` C=LOCAL_MAILER_CHARSET,')ifdef(`LOCAL_MAILER_EOL', ` E=LOCAL_MAILER_EOL,')ifdef(`LOCAL_MAILER_QGRP', ` Q=LOCAL_MAILER_QGRP,')
+Mlocal,		P=ifdef(`LOCAL_MAILER_PATH', `LOCAL_MAILER_PATH', `/bin/mail'), F=_CF_FLAGS(`LOCAL', ifdef(`_NULL_HUB_', `lsDFM5q', `lsDFMAw5:/|@q')`'ifdef(`LOCAL_MAILER_FLAGS', `LOCAL_MAILER_FLAGS', `Prmn9')), S=ifdef(`_CF_LMTP_', `SmtpEnvFrom', `LocalEnvFrom')/LocalHdrFrom, R=LocalEnvTo/LocalHdrTo,ifdef(`LOCAL_MAILER_MAX', ` M=LOCAL_MAILER_MAX,')ifdef(`LOCAL_MAILER_MAXMSGS', ` m=LOCAL_MAILER_MAXMSGS,')ifdef(`LOCAL_MAILER_CHARSET', ` C=LOCAL_MAILER_CHARSET,')ifdef(`LOCAL_MAILER_EOL', ` E=LOCAL_MAILER_EOL,')ifdef(`LOCAL_MAILER_QGRP', ` Q=LOCAL_MAILER_QGRP,')
 		T=DNS/RFC822/ifdef(`LOCAL_MAILER_DSN_DIAGNOSTIC_CODE', `LOCAL_MAILER_DSN_DIAGNOSTIC_CODE', `X-Unix'),
 		A=ifdef(`LOCAL_MAILER_ARGS', `LOCAL_MAILER_ARGS', `mail -d $u')
 Mprog,		P=ifdef(`LOCAL_SHELL_PATH', `LOCAL_SHELL_PATH', `/bin/sh'), F=_CF_FLAGS(`LOCAL_SHELL', `lsDFMoq'ifdef(`LOCAL_SHELL_FLAGS', `LOCAL_SHELL_FLAGS', `eu9')), S=LocalEnvFrom/LocalHdrFrom, R=LocalEnvTo/LocalHdrTo, D=ifdef(`LOCAL_SHELL_DIR', `LOCAL_SHELL_DIR', `$z:/'),ifdef(`LOCAL_PROG_QGRP', ` Q=LOCAL_PROG_QGRP,')
