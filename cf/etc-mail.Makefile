@@ -24,12 +24,16 @@ MAKEMAP  = $(PREFIX)/sbin/makemap
 MAKEMAP_FLAGS =
 MAPTYPE  = hash
 MAPS     = access mailertable virtusertable genericstable domaintable \
-	   authinfo userdb
+	   authinfo
+# the user database is a btree map (op.txt: makemap btree userdb)
+USERDB_TYPE = btree
+# aliases.db: sendmail -bi (newaliases) reads AliasFile from sendmail.cf
 NEWALIASES = $(SENDMAIL) -bi
 ALIASES  = aliases
 
 CFS      = $(patsubst %.mc,%.cf,$(wildcard *.mc))
 MAPDBS   = $(patsubst %,%.db,$(wildcard $(MAPS)))
+USERDBS  = $(patsubst %,%.db,$(wildcard userdb))
 CFTREE   = $(wildcard $(CFDIR)/m4/*.m4 $(CFDIR)/feature/*.m4 $(CFDIR)/mailer/*.m4 \
 	   $(CFDIR)/ostype/*.m4 $(CFDIR)/domain/*.m4 $(CFDIR)/hack/*.m4)
 
@@ -40,7 +44,7 @@ all: cf maps newaliases
 
 cf: $(CFS)
 
-maps: $(MAPDBS)
+maps: $(MAPDBS) $(USERDBS)
 
 newaliases: $(if $(wildcard $(ALIASES)),$(ALIASES).db)
 
@@ -57,8 +61,12 @@ newaliases: $(if $(wildcard $(ALIASES)),$(ALIASES).db)
 $(MAPDBS): %.db: %
 	$(MAKEMAP) $(MAKEMAP_FLAGS) $(MAPTYPE) $* < $<
 
+userdb.db: userdb
+	$(MAKEMAP) $(MAKEMAP_FLAGS) $(USERDB_TYPE) userdb < userdb
+
+# aliases.db is rebuilt when aliases changed
 $(ALIASES).db: $(ALIASES)
 	$(NEWALIASES)
 
 clean:
-	rm -f $(CFS) $(MAPDBS) $(ALIASES).db
+	rm -f $(CFS) $(MAPDBS) $(USERDBS) $(ALIASES).db
