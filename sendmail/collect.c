@@ -55,21 +55,6 @@ static bool read_line(FILE *in, struct sm_buf *b, bool *had_nl)
 	return true;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 struct body_out {
 	int fd;
 	char buf[16384];
@@ -82,12 +67,12 @@ static void body_put(struct body_out *o, const char *p, size_t n)
 	if (o->err != 0)
 		return;
 	if (o->n + n > sizeof o->buf) {
-		o->err = write_all(o->fd, o->buf, o->n);
+		o->err = sm_write_all(o->fd, o->buf, o->n);
 		o->n = 0;
 		if (o->err != 0)
 			return;
 		if (n > sizeof o->buf) {
-			o->err = write_all(o->fd, p, n);
+			o->err = sm_write_all(o->fd, p, n);
 			return;
 		}
 	}
@@ -206,7 +191,7 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 		have_line = read_line(in, &line, &had_nl);
 	}
 	if (out->err == 0 && out->n > 0)
-		out->err = write_all(fd, out->buf, out->n);
+		out->err = sm_write_all(fd, out->buf, out->n);
 	int err = out->err;
 	sm_free(out);
 	sm_buf_free(&line);

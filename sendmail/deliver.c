@@ -158,21 +158,6 @@ static void run_ids(const struct mailer *m, const char *ctladdr, uid_t *uid, gid
 	}
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Builds the text a mailer gets: headers, empty line, body with the mailer's rules. */
 static int message_text(const struct envelope *e, const struct mailer *m, int body_fd,
 			struct sm_buf *out)
@@ -347,7 +332,7 @@ static int run_mailer(const struct envelope *e, const struct mailer *m, const ch
 			st0 = i + 1;
 		}
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	(void)write_all(pfd[1], text.data, text.len);
+	(void)sm_write_all(pfd[1], text.data, text.len);
 	(void)close(pfd[1]);
 	signal(SIGPIPE, old);
 	int st;
@@ -402,7 +387,7 @@ static int file_append(const struct envelope *e, const struct mailer *m, const c
 	if (message_text(e, m, body_fd, &b) != 0)
 		rc = EX_IOERR_;
 	sm_buf_putc(&b, '\n');
-	if (rc == EX_OK_ && (write_all(fd, b.data, b.len) != 0 || fsync(fd) != 0)) {
+	if (rc == EX_OK_ && (sm_write_all(fd, b.data, b.len) != 0 || fsync(fd) != 0)) {
 		rc = EX_IOERR_;
 		if (ftruncate(fd, st.st_size) != 0)
 			rc = EX_IOERR_;

@@ -31,16 +31,6 @@
 #include "options.h"
 #include "queue.h"
 
-static char *expanded(int id)
-{
-	struct sm_buf b;
-	sm_buf_init(&b);
-	const char *v = macro_get(id);
-	if (v != NULL)
-		macro_expand(v, &b);
-	return sm_buf_steal(&b);
-}
-
 static const char *reply_code(const char *status)
 {
 	if (status == NULL || status[0] == '4')
@@ -164,7 +154,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		envelope_free(n);
 		return EX_TEMPFAIL_;
 	}
-	char *j = expanded('j');
+	char *j = macro_expand_id('j');
 	char *boundary = sm_asprintf("%s.%lld/%s", n->id, (long long)n->ctime, j);
 	char date[64], arr[64];
 	headers_arpadate(n->ctime, date, sizeof date);
@@ -278,7 +268,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	macro_set_value(&GlobalMacros, '_', "localhost");
 	macro_set_value(&GlobalMacros, 's', "localhost");
 	deliver_set_macros(n);
-	char *mdaemon = expanded('n');
+	char *mdaemon = macro_expand_id('n');
 	macro_set_value(&GlobalMacros, 'g', mdaemon);
 	macro_set_value(&GlobalMacros, 'u', NULL);
 	headers_add_defaults(n);

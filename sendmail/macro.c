@@ -327,3 +327,13 @@ void macro_define_operators(void)
 		macro_define((unsigned char)c, buf);
 	}
 }
+
+char *macro_expand_id(int id)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	const char *v = macro_get(id);
+	if (v != NULL)
+		macro_expand(v, &b);
+	return sm_buf_steal(&b);
+}

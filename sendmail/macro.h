@@ -61,4 +61,7 @@ void macro_translate(const char *in, struct sm_buf *out);
  */
 void macro_define_operators(void);
 
+/* The value of macro id, expanded, in a new string ("" when undefined). */
+char *macro_expand_id(int id);
+
 #endif

@@ -55,21 +55,6 @@ static mode_t file_mode(void)
 	return 0600;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copies body_fd (from its start) to a new df file; 0 or errno. */
 static int write_df(struct envelope *e, const char *path, int body_fd)
 {
@@ -89,7 +74,7 @@ static int write_df(struct envelope *e, const char *path, int body_fd)
 			rc = errno;
 		if (n <= 0)
 			break;
-		rc = write_all(fd, buf, (size_t)n);
+		rc = sm_write_all(fd, buf, (size_t)n);
 		size += n;
 	}
 	if (rc == 0 && fsync(fd) != 0)

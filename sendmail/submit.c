@@ -103,16 +103,6 @@ static unsigned notify_flags(const char *notify)
 	return f;
 }
 
-static char *expanded(int id)
-{
-	struct sm_buf b;
-	sm_buf_init(&b);
-	const char *v = macro_get(id);
-	if (v != NULL)
-		macro_expand(v, &b);
-	return sm_buf_steal(&b);
-}
-
 /* The full name from a password entry's GECOS field ("&" is the login, capitalized). */
 static char *gecos_name(const struct passwd *pw)
 {
@@ -186,7 +176,7 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 		return false;
 	}
 	if (r->final_rcpt == NULL) {
-		char *j = expanded('j');
+		char *j = macro_expand_id('j');
 		const char *u = a.user != NULL ? a.user : r->address;
 		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
 							   : sm_asprintf("RFC822; %s@%s", u, j);
@@ -258,7 +248,7 @@ static void report_failed(struct envelope *e, struct recipient *r, int *exitstat
 		 r->status ? r->status : "5.0.0", d, d);
 	r->flags |= RCPT_REPORTED | RCPT_LOGGED;
 	if (r->final_rcpt == NULL) {
-		char *j = expanded('j');
+		char *j = macro_expand_id('j');
 		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
 							   : sm_asprintf("RFC822; %s@%s", r->address, j);
 		r->final_rcpt = sm_arena_strdup(e->arena, fr);
@@ -327,7 +317,7 @@ void submit_cf_warnings(const struct submit_opts *o)
 	if (o->cf_arg == NULL || getuid() == 0 || !privacy("authwarnings"))
 		return;
 	struct passwd *pw = getpwuid(getuid());
-	char *j = expanded('j');
+	char *j = macro_expand_id('j');
 	log_line(LOG_INFO, "NOQUEUE", "Authentication-Warning: %s: Processed by %s with -C %s", j,
 		 pw != NULL ? pw->pw_name : "unknown", o->cf_arg);
 	const char *qd = opt_value(OPT_QueueDirectory);
@@ -495,7 +485,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	headers_add_defaults(e);
 	macro_set_value(&GlobalMacros, 'u', NULL);
 	if (privacy("authwarnings")) {
-		char *j = expanded('j');
+		char *j = macro_expand_id('j');
 		if (o->from != NULL && !is_trusted(invoker)) {
 			char *w = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
 			log_line(LOG_INFO, e->id, "Authentication-Warning: %s", w);
@@ -520,7 +510,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	e->priority = queue_priority(cr.size, nrcpts, queue_precedence_class(e));
 	e->body_size = cr.size;
 	if (e->sender[0] != '\0') {
-		char *j = expanded('j');
+		char *j = macro_expand_id('j');
 		char *ap = strchr(e->sender, '@') ? sm_strdup(e->sender)
 						  : sm_asprintf("%s@%s", e->sender, j);
 		e->auth_param = sm_arena_strdup(e->arena, ap);
