@@ -524,56 +524,138 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 }
 
 /*
- * Hands the message for r to the host of the [IPC] mailer m over SMTP
- * (msp.c); returns 1 when r stays queued, else 0.
+ * Hands the message for the recipients rs[0..n-1] (all for host through the
+ * [IPC] mailer m; in the order 8.17 sends them) over one SMTP connection
+ * (msp.c).  Logged and told as 8.17 does: the addresses joined by commas
+ * in one to= line per outcome.  Returns how many stay queued.
  */
-static int deliver_smtp(struct envelope *e, struct recipient *r, const struct mailer *m,
-			const struct address *a, int body_fd, const struct deliver_opts *o,
-			const char *g, const char *ctl, time_t start)
+static int deliver_smtp(struct envelope *e, struct recipient **rs, const char **users, size_t n,
+			const struct mailer *m, const char *host, int body_fd,
+			const struct deliver_opts *o, const char *g, const char *ctl, time_t start)
 {
-	const char *host = a->host != NULL ? a->host : "localhost";
+	struct sm_buf all;
+	sm_buf_init(&all);
+	for (size_t i = 0; i < n; i++)
+		sm_buf_printf(&all, "%s%s", i > 0 ? "," : "", rs[i]->address);
 	if (o->verbose) {
 		const char *port = msp_port(m);
 		if (strcmp(port, "25") != 0)
-			message("%s... Connecting to %s port %s via %s...", r->address, host, port,
+			message("%s... Connecting to %s port %s via %s...", all.data, host, port,
 				m->name);
 		else
-			message("%s... Connecting to %s via %s...", r->address, host, m->name);
+			message("%s... Connecting to %s via %s...", all.data, host, m->name);
 	}
-	const char *to = a->user != NULL ? a->user : r->address;
-	setmacro('u', to);
+	setmacro('u', users[0]);
 	setmacro('h', host);
-	struct msp_result res = {.status = EX_TEMPFAIL_};
-	struct msp_conn *c = msp_connect(m, host, o->verbose, &res);
+	struct msp_result *res = sm_calloc(n, sizeof *res);
+	struct msp_result cres = {.status = EX_TEMPFAIL_};
+	struct msp_conn *c = msp_connect(m, host, o->verbose, &cres);
 	if (c != NULL) {
 		struct sm_buf text;
 		sm_buf_init(&text);
 		if (message_text(e, m, body_fd, &text) != 0) {
-			res.text = sm_strdup("Deferred: I/O error");
-			sm_strlcpy(res.dsn, "4.0.0", sizeof res.dsn);
+			cres.status = EX_TEMPFAIL_;
+			cres.text = sm_strdup("Deferred: I/O error");
+			sm_strlcpy(cres.dsn, "4.0.0", sizeof cres.dsn);
 		} else {
-			msp_transaction(c, g, to, text.data != NULL ? text.data : "", text.len, &res);
+			msp_transaction(c, g, users, n, text.data != NULL ? text.data : "", text.len,
+					res);
 		}
 		sm_buf_free(&text);
 	}
-	const char *txt = res.text != NULL ? res.text : "Deferred";
+	/* no transaction: every recipient has the connection's result */
+	for (size_t i = 0; i < n; i++)
+		if (c == NULL || cres.text != NULL) {
+			res[i].status = cres.status;
+			sm_strlcpy(res[i].dsn, cres.dsn, sizeof res[i].dsn);
+			res[i].text = sm_strdup(cres.text != NULL ? cres.text : "Deferred");
+		}
+	sm_free(cres.text);
 	int queued = 0;
-	if (res.status == EX_OK_) {
-		set_status(e, r, "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
-		deliver_count(e, m);
-	} else {
-		bool temp = res.status == EX_TEMPFAIL_;
-		set_status(e, r, res.dsn, txt, temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
-		queued = temp ? 1 : 0;
-	}
-	if (o->verbose)
-		message("%s... %s", r->address, txt);
+	bool *told = sm_calloc(n, sizeof *told);
 	char *relay = sm_asprintf("%s %s", host, host);
-	log_to_relay(e, r, ctl, m->name, start, true, relay, NULL, txt);
+	for (size_t i = 0; i < n; i++) {
+		const char *txt = res[i].text != NULL ? res[i].text : "Deferred";
+		if (res[i].status == EX_OK_) {
+			set_status(e, rs[i], "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
+			deliver_count(e, m);
+		} else {
+			bool temp = res[i].status == EX_TEMPFAIL_;
+			set_status(e, rs[i], res[i].dsn[0] ? res[i].dsn : "4.0.0", txt,
+				   temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
+			queued += temp ? 1 : 0;
+		}
+	}
+	/* the recipients with the same outcome share one line */
+	for (size_t i = 0; i < n; i++) {
+		if (told[i])
+			continue;
+		const char *txt = res[i].text != NULL ? res[i].text : "Deferred";
+		struct sm_buf who;
+		sm_buf_init(&who);
+		for (size_t k = i; k < n; k++) {
+			const char *tk = res[k].text != NULL ? res[k].text : "Deferred";
+			if (!told[k] && res[k].status == res[i].status && strcmp(tk, txt) == 0) {
+				sm_buf_printf(&who, "%s%s", who.len > 0 ? "," : "", rs[k]->address);
+				told[k] = true;
+			}
+		}
+		if (o->verbose)
+			message("%s... %s", who.data, txt);
+		struct recipient joined = *rs[i];
+		joined.address = who.data;
+		log_to_relay(e, &joined, ctl, m->name, start, true, relay, NULL, txt);
+		sm_buf_free(&who);
+	}
 	sm_free(relay);
+	sm_free(told);
 	msp_close(c);
-	sm_free(res.text);
+	for (size_t i = 0; i < n; i++)
+		sm_free(res[i].text);
+	sm_free(res);
+	sm_buf_free(&all);
 	return queued;
+}
+
+/* True when r is among the n recipients of v. */
+static bool in_batch(struct recipient *const *v, size_t n, const struct recipient *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == r)
+			return true;
+	return false;
+}
+
+/*
+ * The recipients after first that go through the same [IPC] mailer m to
+ * the same host, added to rs and users (the SMTP recipient of each);
+ * returns the new count.  Recipients that do not parse are left to the
+ * main loop.
+ */
+static size_t smtp_batch(struct envelope *e, struct recipient *first, const struct mailer *m,
+			 const char *host, struct recipient **rs, const char **users, size_t n)
+{
+	for (struct recipient *q = first->next; q != NULL; q = q->next) {
+		if (q->flags & RCPT_DONE)
+			continue;
+		struct address b;
+		const char *saved = err_set_address(NULL);
+		int olderr = Errors;
+		bool same = parseaddr(q->address, &b, RF_ADDDOMAIN, '\0', NULL, false, e->arena) != NULL &&
+			    b.state != QS_BADADDR;
+		Errors = olderr;
+		err_set_address(saved);
+		if (!same)
+			continue;
+		(void)deliver_localaddr(&b, e->arena);
+		const char *bh = b.host != NULL ? b.host : "localhost";
+		if (b.mailer != m || b.state == QS_QUEUEUP || sm_strcasecmp(bh, host) != 0)
+			continue;
+		rs[n] = q;
+		users[n] = b.user != NULL ? b.user : q->address;
+		n++;
+	}
+	return n;
 }
 
 int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts *o)
@@ -583,8 +665,13 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		(void)deliver_expand(e);
 	deliver_set_macros(e);
 	char *ctl = ctladdr_of(e, o);
+	/* the recipients handed over already with an earlier one over SMTP */
+	size_t nr = 0, nbatched = 0;
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		nr++;
+	struct recipient **batched = sm_calloc(nr > 0 ? nr : 1, sizeof *batched);
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
-		if (r->flags & RCPT_DONE)
+		if ((r->flags & RCPT_DONE) || in_batch(batched, nbatched, r))
 			continue;
 		struct address a;
 		time_t start = time(NULL);
@@ -651,8 +738,30 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 					   RF_SENDERADDR | RF_CANONICAL, &rstat, e->arena);
 		setmacro('g', g);
 		if (ipc) {
-			/* the mail submission program: SMTP to the MTA */
-			left += deliver_smtp(e, r, m, &a, body_fd, o, g, ctl, start);
+			/*
+			 * the mail submission program: SMTP to the MTA, one
+			 * connection for every recipient of that host, sent
+			 * last first as 8.17 sends them
+			 */
+			const char *host = a.host != NULL ? a.host : "localhost";
+			struct recipient **rs = sm_calloc(nr, sizeof *rs);
+			const char **users = sm_calloc(nr, sizeof *users);
+			rs[0] = r;
+			users[0] = a.user != NULL ? a.user : r->address;
+			size_t n = smtp_batch(e, r, m, host, rs, users, 1);
+			for (size_t i = 0; i < n; i++)
+				batched[nbatched++] = rs[i];
+			for (size_t i = 0; i < n / 2; i++) {
+				struct recipient *t = rs[i];
+				rs[i] = rs[n - 1 - i];
+				rs[n - 1 - i] = t;
+				const char *u = users[i];
+				users[i] = users[n - 1 - i];
+				users[n - 1 - i] = u;
+			}
+			left += deliver_smtp(e, rs, users, n, m, host, body_fd, o, g, ctl, start);
+			sm_free(rs);
+			sm_free(users);
 			continue;
 		}
 		if (o->verbose)
@@ -713,5 +822,6 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		sm_free(own);
 	}
 	sm_free(ctl);
+	sm_free(batched);
 	return left;
 }

@@ -5,7 +5,7 @@
  * or -Ac was given), the connection to the host of an [IPC] mailer (an
  * address literal "[127.0.0.1]" or a name, the port from A= "TCP $h
  * port", 25 by default) with a bounded wait, one SMTP transaction (EHLO
- * or HELO, MAIL, RCPT, DATA, QUIT) with every reply read within limits,
+ * or HELO, MAIL, one RCPT per recipient, DATA, QUIT) with every reply read within limits,
  * and the statuses 8.17 gives: "Connection refused by HOST" (4.4.1) and
  * the like when nothing answers, the server's reply when it refuses.
  */
@@ -241,14 +241,37 @@ static char *reply_status(const struct sm_buf *text, char *dsn, size_t dsnsize, 
 	return sm_strdup(last);
 }
 
-void msp_transaction(struct msp_conn *c, const char *from, const char *rcpt, const char *text,
-		     size_t len, struct msp_result *r)
+/* The result of a failed reply (code, text), as 8.17 reports it. */
+static void reply_failure(const struct sm_buf *reply, int code, struct msp_result *r)
 {
-	r->text = NULL;
+	char dsn[16];
+	char *t;
+	if (code >= 500 && code < 600) {
+		t = reply_status(reply, dsn, sizeof dsn, "5.0.0");
+		set_result(r, EX_UNAVAILABLE_, dsn, t);
+	} else if (code >= 400 && code < 500) {
+		t = reply_status(reply, dsn, sizeof dsn, "4.0.0");
+		set_result(r, EX_TEMPFAIL_, dsn, sm_asprintf("Deferred: %s", t));
+		sm_free(t);
+	} else {
+		set_result(r, EX_TEMPFAIL_, "4.4.2", sm_strdup("Deferred: Connection reset"));
+	}
+}
+
+void msp_transaction(struct msp_conn *c, const char *from, const char *const *rcpts, size_t n,
+		     const char *text, size_t len, struct msp_result *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		r[i].text = NULL;
+		r[i].status = EX_TEMPFAIL_;
+		r[i].dsn[0] = '\0';
+	}
 	struct sm_buf reply;
 	sm_buf_init(&reply);
 	char dsn[16];
-	char *t = NULL;
+	/* the recipients the server took (their result is DATA's) */
+	bool *took = sm_calloc(n > 0 ? n : 1, sizeof *took);
+	size_t ntook = 0;
 	int code = read_reply(c, &reply);
 	if (code != 220)
 		goto bad;
@@ -267,8 +290,25 @@ void msp_transaction(struct msp_conn *c, const char *from, const char *rcpt, con
 		goto bad;
 	if (!send_cmd(c, "MAIL From:<%s>", from) || (code = read_reply(c, &reply)) != 250)
 		goto bad;
-	if (!send_cmd(c, "RCPT To:<%s>", rcpt) || ((code = read_reply(c, &reply)) != 250 && code != 251))
-		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		if (!send_cmd(c, "RCPT To:<%s>", rcpts[i]))
+			goto bad;
+		code = read_reply(c, &reply);
+		if (code == 250 || code == 251) {
+			took[i] = true;
+			ntook++;
+		} else if (code < 0) {
+			goto bad;
+		} else {
+			/* refused: this recipient's own result */
+			reply_failure(&reply, code, &r[i]);
+		}
+	}
+	if (ntook == 0) {
+		sm_free(took);
+		sm_buf_free(&reply);
+		return;
+	}
 	if (!send_cmd(c, "%s", "DATA") || (code = read_reply(c, &reply)) != 354)
 		goto bad;
 	if (c->verbose) {
@@ -279,22 +319,20 @@ void msp_transaction(struct msp_conn *c, const char *from, const char *rcpt, con
 	    (code = read_reply(c, &reply)) != 250)
 		goto bad;
 	/* "Sent (2.0.0 queued as X)": the reply without its code */
-	t = reply_status(&reply, dsn, sizeof dsn, "2.0.0");
-	set_result(r, EX_OK_, dsn, sm_asprintf("Sent (%s)", strlen(t) > 4 ? t + 4 : t));
+	char *t = reply_status(&reply, dsn, sizeof dsn, "2.0.0");
+	for (size_t i = 0; i < n; i++)
+		if (took[i])
+			set_result(&r[i], EX_OK_, dsn, sm_asprintf("Sent (%s)", strlen(t) > 4 ? t + 4 : t));
 	sm_free(t);
+	sm_free(took);
 	sm_buf_free(&reply);
 	return;
 bad:
-	if (code >= 500 && code < 600) {
-		t = reply_status(&reply, dsn, sizeof dsn, "5.0.0");
-		set_result(r, EX_UNAVAILABLE_, dsn, t);
-	} else if (code >= 400 && code < 500) {
-		t = reply_status(&reply, dsn, sizeof dsn, "4.0.0");
-		set_result(r, EX_TEMPFAIL_, dsn, sm_asprintf("Deferred: %s", t));
-		sm_free(t);
-	} else {
-		set_result(r, EX_TEMPFAIL_, "4.4.2", sm_strdup("Deferred: Connection reset"));
-	}
+	/* a failure of the whole transaction: every recipient not refused on its own */
+	for (size_t i = 0; i < n; i++)
+		if (r[i].text == NULL || took[i])
+			reply_failure(&reply, code, &r[i]);
+	sm_free(took);
 	sm_buf_free(&reply);
 }
 

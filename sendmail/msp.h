@@ -34,13 +34,14 @@ const char *msp_port(const struct mailer *m);
 struct msp_conn *msp_connect(const struct mailer *m, const char *host, bool verbose,
 			     struct msp_result *r);
 /*
- * One transaction: greeting, EHLO (HELO), MAIL From:<from>, RCPT
- * To:<rcpt>, DATA and text (the message as the mailer gets it: CRLF line
- * ends, dots doubled).  Sets *r: EX_OK_ with "Sent (reply)", or the
- * failure.
+ * One transaction for n recipients: greeting, EHLO (HELO), MAIL
+ * From:<from>, RCPT To:<rcpts[i]> for each, DATA and text (the message as
+ * the mailer gets it: CRLF line ends, dots doubled) when the server took
+ * any.  Sets r[0..n-1]: EX_OK_ with "Sent (reply)", a refused RCPT's own
+ * failure, or the failure of the whole transaction (r[i].text: sm_free).
  */
-void msp_transaction(struct msp_conn *c, const char *from, const char *rcpt, const char *text,
-		     size_t len, struct msp_result *r);
+void msp_transaction(struct msp_conn *c, const char *from, const char *const *rcpts, size_t n,
+		     const char *text, size_t len, struct msp_result *r);
 /* QUIT ("Closing connection to HOST" when verbose) and frees c. */
 void msp_close(struct msp_conn *c);
 
