@@ -154,16 +154,17 @@ int queue_run(const struct queue_run_opts *opts, queue_deliver_fn deliver, void 
 /*
  * Queue runners (queue_daemon.c).  Once (interval 0, not persistent): with
  * foreground (-qf) or run.verbose (-v) every selected queue group is run
- * in this process; otherwise runner children do it (several at once for
- * groups with Runners=N and F=f, at most MaxQueueChildren processes) and
- * the function returns when they are done (sendmail's -q returns at once
- * and lets them run).  Periodic (-q15m) or persistent (-qp): a
+ * in this process and the function returns when the run is done;
+ * otherwise it returns at once, as sendmail's -q does, while a detached
+ * process starts runner children (several at once for groups with
+ * Runners=N and F=f, at most MaxQueueChildren processes).  Periodic (-q15m) or persistent (-qp): a
  * detached daemon writes the PidFile (pid, command line), starts the
  * runners of each group at once and then every Interval= of the group
  * (else interval), or keeps persistent runners that sleep interval (1 s
  * by default, at least 5 s after finding nothing) between runs; SIGTERM
  * stops it (runners finish their current message) and removes the
- * PidFile.  The caller gets EX_OK_ (or EX_OSERR_ if it cannot fork).
+ * PidFile; SIGHUP stops the runners and executes the program again with
+ * the same arguments.  The caller gets EX_OK_ (or EX_OSERR_ if it cannot fork).
  */
 struct queue_runner_opts {
 	struct queue_run_opts run;  /* selection (run.sel.qgroup: -qG), sort, limits */

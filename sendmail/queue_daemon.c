@@ -1,7 +1,7 @@
 /*
  * queue_daemon.c: the queue runner processes (queue_runner): -q once
- * (in this process for -qf and -v, else by runner children we wait for:
- * sendmail's -q returns at once instead), -q<time>
+ * (in this process for -qf and -v, else, as 8.17 does, returning at once
+ * while a detached process starts the runner children), -q<time>
  * periodic runs (a detached daemon that forks the runners of each queue
  * group every interval), and -qp[<time>] persistent runners (a "queue
  * control" daemon that keeps one process per runner, each alternating
@@ -12,7 +12,9 @@
  * all groups together (groups that have to wait are served in turn).  The
  * daemon writes the PidFile (its pid and command line) and removes it on
  * SIGTERM, which it passes on to its runners; a runner finishes the
- * message it is working on and stops.  Messages are locked one by one
+ * message it is working on and stops.  On SIGHUP the daemon stops its
+ * runners the same way and executes itself again with its arguments
+ * (reading the cf again).  Messages are locked one by one
  * (queue_run), so runners never deliver one message twice.
  * Owns the daemon's child table and its signal flags.
  */
@@ -32,7 +34,7 @@
 #include "options.h"
 
 volatile sig_atomic_t QueueStop;
-static volatile sig_atomic_t GotChild;
+static volatile sig_atomic_t GotChild, GotHup;
 
 static void on_term(int sig)
 {
@@ -44,6 +46,12 @@ static void on_child(int sig)
 {
 	(void)sig;
 	GotChild = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	GotHup = 1;
 }
 
 static int set_signal(int sig, void (*fn)(int))
@@ -82,17 +90,66 @@ static const char *pid_path(void)
 	return p != NULL && *p != '\0' ? p : "/var/run/sendmail.pid";
 }
 
+/* Reads /proc/self/cmdline into buf (NULs between the arguments); its
+ * length, 0 when unreadable. */
+static size_t read_cmdline(char *buf, size_t size)
+{
+	size_t n = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (n < size - 1) {
+		ssize_t r = read(fd, buf + n, size - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	(void)close(fd);
+	buf[n] = '\0';
+	return n;
+}
+
+/* SIGHUP: runs this program again with the arguments it was started with
+ * (it reads its cf again); returns only when that fails (logged). */
+static void restart_self(void)
+{
+	static char cmd[65536];
+	size_t n = read_cmdline(cmd, sizeof cmd);
+	if (n == 0 || n >= sizeof cmd - 1) {
+		queue_log(LOG_ERR, "could not restart on SIGHUP: cannot read the command line");
+		return;
+	}
+	size_t argc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cmd[i] == '\0' || i == n - 1)
+			argc++;
+	char **argv = sm_calloc(argc + 1, sizeof *argv);
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < argc; i += strlen(cmd + i) + 1)
+		argv[k++] = cmd + i;
+	argv[k] = NULL;
+	/* the program as it was started, else the one running now */
+	const char *prog = argv[0][0] == '/' ? argv[0] : "/proc/self/exe";
+	queue_log(LOG_INFO, "restarting %s on signal", argv[0]);
+	(void)fflush(NULL);
+	sigset_t none;
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	(void)set_signal(SIGHUP, SIG_DFL);
+	(void)set_signal(SIGTERM, SIG_DFL);
+	(void)set_signal(SIGCHLD, SIG_DFL);
+	(void)execv(prog, argv);
+	queue_log(LOG_ERR, "could not exec %s: %s", prog, strerror(errno));
+	sm_free(argv);
+}
+
 /* Writes "pid\ncommand line\n" to the PidFile; 0 or errno (logged). */
 static int write_pidfile(void)
 {
 	char cmd[4096];
-	size_t n = 0;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t r = read(fd, cmd, sizeof cmd - 1);
-		n = r > 0 ? (size_t)r : 0;
-		(void)close(fd);
-	}
+	size_t n = read_cmdline(cmd, sizeof cmd);
 	while (n > 0 && cmd[n - 1] == '\0')
 		n--;
 	for (size_t i = 0; i < n; i++)
@@ -335,18 +392,24 @@ static int supervise(const struct queue_runner_opts *o, queue_deliver_fn deliver
 	(void)sigemptyset(&block);
 	(void)sigaddset(&block, SIGTERM);
 	(void)sigaddset(&block, SIGCHLD);
-	struct sigaction old_term, old_chld;
+	(void)sigaddset(&block, SIGHUP);
+	struct sigaction old_term, old_chld, old_hup;
 	memset(&old_term, 0, sizeof old_term);
 	memset(&old_chld, 0, sizeof old_chld);
+	memset(&old_hup, 0, sizeof old_hup);
 	int rc = sigprocmask(SIG_BLOCK, &block, &orig) == 0 ? 0 : errno;
 	if (rc == 0 && (sigaction(SIGTERM, NULL, &old_term) != 0 ||
-			sigaction(SIGCHLD, NULL, &old_chld) != 0))
+			sigaction(SIGCHLD, NULL, &old_chld) != 0 ||
+			sigaction(SIGHUP, NULL, &old_hup) != 0))
 		rc = errno;
 	if (rc == 0)
 		rc = set_signal(SIGTERM, on_term);
 	if (rc == 0)
 		rc = set_signal(SIGCHLD, on_child);
-	while (rc == 0 && !QueueStop) {
+	/* the daemon restarts on SIGHUP; a single run ignores it */
+	if (rc == 0)
+		rc = set_signal(SIGHUP, once ? SIG_IGN : on_hup);
+	while (rc == 0 && !QueueStop && !GotHup) {
 		reap(&d);
 		long wait = schedule(&d);
 		if (once) {
@@ -363,13 +426,14 @@ static int supervise(const struct queue_runner_opts *o, queue_deliver_fn deliver
 		if (pselect(0, NULL, NULL, NULL, &ts, &orig) < 0 && errno != EINTR)
 			rc = errno;
 	}
-	if (QueueStop)
+	if (QueueStop || GotHup)
 		stop_all(&d);
 	else
 		while (d.nkids > 0 && waitpid(-1, NULL, 0) > 0)
 			reap(&d);
 	(void)sigaction(SIGTERM, &old_term, NULL);
 	(void)sigaction(SIGCHLD, &old_chld, NULL);
+	(void)sigaction(SIGHUP, &old_hup, NULL);
 	(void)sigprocmask(SIG_SETMASK, &orig, NULL);
 	sm_free(d.kids);
 	sm_free(d.active);
@@ -402,19 +466,23 @@ int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, vo
 		sm_free(gs);
 		return rc == 0 ? EX_OK_ : EX_OSFILE_;
 	}
-	if (!daemon) {
-		/* once, with runners in parallel where groups allow; we wait */
-		return supervise(o, deliver, arg, true) == 0 ? EX_OK_ : EX_OSFILE_;
-	}
 	pid_t pid = detach();
 	if (pid < 0) {
 		queue_log(LOG_ERR, "queue runner: fork: %s", strerror(errno));
 		return EX_OSERR_;
 	}
 	if (pid > 0)
-		return EX_OK_; /* the caller goes on; the daemon works on its own */
+		return EX_OK_; /* the caller goes on; the runners work on their own */
+	if (!daemon) {
+		/* -q: once, runners in parallel where groups allow, detached */
+		int rc = supervise(o, deliver, arg, true);
+		queue_free_all();
+		exit(rc == 0 ? EX_OK_ : EX_OSFILE_);
+	}
 	(void)write_pidfile();
 	int rc = supervise(o, deliver, arg, false);
+	if (GotHup && !QueueStop)
+		restart_self(); /* returns only when that failed */
 	if (unlink(pid_path()) != 0 && errno != ENOENT)
 		queue_log(LOG_ERR, "unable to remove %s: %s", pid_path(), strerror(errno));
 	queue_free_all();
