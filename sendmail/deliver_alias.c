@@ -6,9 +6,10 @@
  * which recipients are expanded (those not done and not expanded before),
  * what becomes of an expanded one (it is done: only the addresses it
  * stands for are delivered and queued, those with the qf "A" flag so a
- * queue run does not expand them again), and the owner- rule (the
- * envelope sender becomes the owner of a list when the list is all the
- * message goes to), and the readdressing of local recipients by ruleset 5
+ * queue run does not expand them again), and the owner- rule (what a
+ * list with an owner-LIST alias stands for is marked with the sender it
+ * goes out with: the owner's one address, else owner-LIST; submission
+ * splits those off into a clone envelope, as 8.17 does), and the readdressing of local recipients by ruleset 5
  * (localaddr) for mailers with F=5 (deliver_localaddr).
  */
 #include <pwd.h>
@@ -82,20 +83,14 @@ int deliver_expand(struct envelope *e)
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
 		if (!(r->flags & (RCPT_DONE | RCPT_ALIAS_DONE)))
 			todo[k++] = r;
-	int tempfail = 0, lists = 0, others = 0;
-	const char *owner = NULL;
+	int tempfail = 0;
 	for (size_t i = 0; i < k; i++) {
 		struct recipient *r = todo[i];
 		struct recipient *after = r->next;
 		struct alias_result res;
 		if (alias_expand(e, r, 0, &res) < 0)
 			tempfail++;
-		if (res.owner != NULL) {
-			lists++;
-			owner = res.owner;
-		} else if (!(r->flags & RCPT_DUPLICATE)) {
-			others++;
-		}
+		const char *owner = res.owner != NULL ? owner_sender(e, res.owner) : NULL;
 		/* what expansion added sits between r and after */
 		for (struct recipient *q = r; q != after && q != NULL; q = q->next) {
 			if (q->flags & RCPT_ALIAS_DONE) {
@@ -107,13 +102,13 @@ int deliver_expand(struct envelope *e)
 					q->final_rcpt = r->final_rcpt;
 				if (q->ctladdr == NULL && (q->flags & (RCPT_PROGRAM | RCPT_FILE)))
 					q->ctladdr = default_ctl(e, r);
+				if (q->owner == NULL && owner != NULL)
+					q->owner = sm_arena_strdup(e->arena, owner);
 			}
 		}
 	}
 	sm_free(todo);
 	alias_close_all();
-	if (owner != NULL && lists == 1 && others == 0)
-		e->sender = sm_arena_strdup(e->arena, owner_sender(e, owner));
 	return tempfail;
 }
 

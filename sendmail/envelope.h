@@ -47,6 +47,8 @@ struct recipient {
 	time_t status_time;
 	unsigned flags;    /* RCPT_* */
 	char *qf_flags;    /* letters of the qf "R" line this version does not know, NULL for none */
+	char *owner;       /* from a list with owner-LIST: the envelope sender it goes out with
+	                      (submission splits it off into a clone envelope), NULL for none */
 };
 
 struct header {

@@ -352,6 +352,97 @@ static bool enough_space(struct envelope *e, const char *dir, long need)
 	return false;
 }
 
+/* A copy of r in e's arena (NULL strings stay NULL). */
+static char *adup(struct envelope *e, const char *v)
+{
+	return v != NULL ? sm_arena_strdup(e->arena, v) : NULL;
+}
+
+/*
+ * 8.17's owner split: the recipients a list with an owner-LIST alias
+ * stands for go out in a clone of e (a new queue ID, the same headers and
+ * body) whose envelope sender is the owner, one clone per owner, unless
+ * the owner is e's sender already.  The clones are returned in a
+ * NULL-terminated array (NULL when there are none).
+ */
+static struct envelope **split_owners(struct envelope *e)
+{
+	struct envelope **clones = NULL;
+	size_t n = 0;
+	struct recipient **link = &e->rcpts;
+	for (struct recipient *r = e->rcpts; r != NULL; r = *link) {
+		if (r->owner == NULL || (r->flags & RCPT_DONE) || strcmp(r->owner, e->sender) == 0) {
+			link = &r->next;
+			continue;
+		}
+		struct envelope *c = NULL;
+		for (size_t i = 0; i < n && c == NULL; i++)
+			if (strcmp(clones[i]->sender, r->owner) == 0)
+				c = clones[i];
+		if (c == NULL) {
+			c = envelope_new();
+			if (queue_new_id(c) != 0) {
+				envelope_free(c);
+				link = &r->next;
+				continue; /* it stays with e */
+			}
+			c->ctime = e->ctime;
+			c->sender = adup(c, r->owner);
+			c->sender_full = adup(c, e->sender_full);
+			c->envid = adup(c, e->envid);
+			c->body_type = adup(c, e->body_type);
+			c->qgroup = adup(c, e->qgroup);
+			c->dsn_ret = e->dsn_ret;
+			c->priority = e->priority;
+			c->body_size = e->body_size;
+			c->hop_count = e->hop_count;
+			c->flags = e->flags;
+			for (const struct header *h = e->headers; h != NULL; h = h->next) {
+				struct header *ch = envelope_add_header(c, h->name, h->value);
+				ch->cond = adup(c, h->cond);
+				ch->flags = h->flags;
+			}
+			for (size_t i = 0; i < e->nmacros; i++)
+				envelope_set_macro(c, e->macros[2 * i], e->macros[2 * i + 1]);
+			clones = sm_realloc(clones, (n + 2) * sizeof *clones);
+			clones[n++] = c;
+			clones[n] = NULL;
+		}
+		struct recipient *cr = envelope_add_rcpt(c, r->address, r->flags);
+		cr->orcpt = adup(c, r->orcpt);
+		cr->final_rcpt = adup(c, r->final_rcpt);
+		cr->ctladdr = adup(c, r->ctladdr);
+		cr->status = adup(c, r->status);
+		cr->diag = adup(c, r->diag);
+		cr->mta = adup(c, r->mta);
+		cr->status_time = r->status_time;
+		cr->qf_flags = adup(c, r->qf_flags);
+		cr->owner = adup(c, r->owner);
+		/* gone from e */
+		*link = r->next;
+	}
+	e->rcpts_tail = link;
+	while (*e->rcpts_tail != NULL)
+		e->rcpts_tail = &(*e->rcpts_tail)->next;
+	return clones;
+}
+
+/* True when e still has something to deliver or to report. */
+static bool has_work(const struct envelope *e)
+{
+	for (const struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
+			return true;
+	return false;
+}
+
+static void free_clones(struct envelope **clones)
+{
+	for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
+		envelope_free(clones[i]);
+	sm_free(clones);
+}
+
 int submit_run(const struct submit_opts *o, char **rcpts)
 {
 	struct envelope *e = envelope_new();
@@ -544,6 +635,10 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	}
 	envelope_set_macro(e, "_", macro_get('_') ? macro_get('_') : "");
 
+	/* owner-LIST: the list's recipients go out in clones with the owner as sender */
+	struct envelope **clones = nok > 0 ? split_owners(e) : NULL;
+	bool e_work = has_work(e);
+
 	struct header *mid = envelope_find_header(e, "Message-Id");
 	const char *midv = mid != NULL ? mid->value : "";
 	while (sm_isspace((unsigned char)*midv))
@@ -588,7 +683,17 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		rc = EX_IOERR_;
 		goto done;
 	}
-	err = queue_store(e, cr.body_fd);
+	err = e_work ? queue_store(e, cr.body_fd) : 0;
+	for (size_t i = 0; err == 0 && clones != NULL && clones[i] != NULL; i++)
+		if ((err = queue_store(clones[i], cr.body_fd)) != 0) {
+			syserr_errno(err, "queueing %s", clones[i]->id);
+			for (size_t k = 0; k < i; k++)
+				(void)queue_remove(clones[k]);
+			if (e_work)
+				(void)queue_remove(e);
+			rc = EX_TEMPFAIL_;
+			goto done;
+		}
 	if (err != 0) {
 		syserr_errno(err, "queueing %s", e->id);
 		rc = EX_TEMPFAIL_;
@@ -597,11 +702,16 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	/* queue_store gave the df size: statistics and DSNs count the whole message */
 	e->body_size = cr.size;
 	log_line(LOG_INFO, e->id, "%s", fromline.data);
+	for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
+		log_line(LOG_INFO, e->id, "%s: clone: owner=%s", clones[i]->id, clones[i]->sender);
 	deliver_count_from(e);
 	struct deliver_opts dopt = {.verbose = o->verbose, .invoker = invoker};
 	if (mode == 'q' || mode == 'd') {
 		dopt.queue_only = true;
-		(void)deliver_envelope(e, cr.body_fd, &dopt);
+		if (e_work)
+			(void)deliver_envelope(e, cr.body_fd, &dopt);
+		for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
+			(void)deliver_envelope(clones[i], cr.body_fd, &dopt);
 		goto done;
 	}
 	if (mode == 'b') {
@@ -617,26 +727,35 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		if (freopen("/dev/null", "w", stdout) == NULL)
 			_exit(EX_OSERR_);
 	}
-	if (queue_lock(e) == 0) {
-		/* a first attempt: a deferred message is queued with N1 and its time */
-		e->last_try = time(NULL);
-		e->ntries++;
-		int left = deliver_envelope(e, cr.body_fd, &dopt);
-		(void)finish(e, cr.body_fd, left, true, mode != 'b');
-		queue_unlock(e);
-	}
-	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-		if ((r->flags & RCPT_BADADDR) && r->status != NULL) {
-			const char *dsn;
-			for (int c = 64; c <= 78; c++) {
-				const char *t = deliver_exit_text(c, &dsn);
-				if (t != NULL && r->diag != NULL && strcmp(t, r->diag) == 0)
-					rc = c;
-			}
-			if (rc == EX_OK_)
-				rc = EX_UNAVAILABLE_;
+	/* the message itself first, then its clones, as 8.17 delivers them */
+	for (size_t i = e_work ? 0 : 1; i == 0 || (clones != NULL && clones[i - 1] != NULL); i++) {
+		struct envelope *de = i == 0 ? e : clones[i - 1];
+		if (queue_lock(de) == 0) {
+			/* a first attempt: a deferred message is queued with N1 and its time */
+			de->last_try = time(NULL);
+			de->ntries++;
+			/* a clone's sender (the owner) is set as -f sets it: mailers get -f */
+			struct deliver_opts copt = dopt;
+			if (de != e)
+				copt.fopt = 1;
+			int left = deliver_envelope(de, cr.body_fd, &copt);
+			(void)finish(de, cr.body_fd, left, true, mode != 'b');
+			queue_unlock(de);
 		}
+		for (struct recipient *r = de->rcpts; r != NULL; r = r->next)
+			if ((r->flags & RCPT_BADADDR) && r->status != NULL) {
+				const char *dsn;
+				for (int c = 64; c <= 78; c++) {
+					const char *t = deliver_exit_text(c, &dsn);
+					if (t != NULL && r->diag != NULL && strcmp(t, r->diag) == 0)
+						rc = c;
+				}
+				if (rc == EX_OK_)
+					rc = EX_UNAVAILABLE_;
+			}
+	}
 	if (mode == 'b') {
+		free_clones(clones);
 		sm_buf_free(&fromline);
 		(void)close(cr.body_fd);
 		sm_free(invoker);
@@ -644,6 +763,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		_exit(EX_OK_);
 	}
 done:
+	free_clones(clones);
 	sm_buf_free(&fromline);
 	(void)close(cr.body_fd);
 	sm_free(invoker);
