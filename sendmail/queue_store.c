@@ -43,22 +43,45 @@ void queue_log(int prio, const char *fmt, ...)
 	sm_free(msg);
 }
 
+/* The mode of new queue files: QueueFileMode (default 0600) less the
+ * umask sendmail 8.17 works under (022, or 002 when the mode lets the group
+ * write), whatever umask we were started with: 0660 gives 0660, 0666 0664. */
 static mode_t file_mode(void)
 {
 	const char *m = opt_value(OPT_QueueFileMode);
 	if (m != NULL && *m != '\0') {
 		char *end;
 		long v = strtol(m, &end, 8);
-		if (*end == '\0' && v > 0 && v <= 07777)
-			return (mode_t)v & 0666;
+		if (*end == '\0' && v > 0 && v <= 07777) {
+			mode_t mode = (mode_t)v & 0666;
+			return mode & ~(mode_t)((mode & S_IWGRP) != 0 ? 002 : 022);
+		}
 	}
 	return 0600;
+}
+
+/* Creates a new queue file (which must not exist) with file_mode(); the
+ * descriptor or -1 with errno. */
+static int create_qfile(const char *path)
+{
+	mode_t mode = file_mode();
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, mode) != 0) { /* our umask may have taken bits away */
+		int e = errno;
+		(void)close(fd);
+		(void)unlink(path);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 /* Copies body_fd (from its start) to a new df file; 0 or errno. */
 static int write_df(struct envelope *e, const char *path, int body_fd)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file_mode());
+	int fd = create_qfile(path);
 	if (fd < 0)
 		return errno;
 	int rc = 0;
@@ -94,7 +117,7 @@ static int write_df(struct envelope *e, const char *path, int body_fd)
  */
 static int write_tf(struct envelope *e, const char *tf_path, int *err, bool with_inode)
 {
-	int fd = open(tf_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file_mode());
+	int fd = create_qfile(tf_path);
 	if (fd < 0) {
 		*err = errno;
 		return -1;
