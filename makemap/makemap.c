@@ -258,10 +258,15 @@ static int build_map(struct makemap *mm, const struct mapfile_state *state)
 {
 	int e = 0;
 	bool holds_dups = false;
+	/* no signal between creating the new file and knowing to remove it */
+	hold_signals(true);
 	struct mapdb *db = mapfile_open_write(mm, state, &holds_dups, &e);
-	if (db == NULL)
+	if (db == NULL) {
+		hold_signals(false);
 		return open_error(mm, sm_errstring(e));
+	}
 	arm_cleanup(db);
+	hold_signals(false);
 	int r = input_load(mm, stdin, db, holds_dups);
 	hold_signals(true);
 	if (r > 0) {
