@@ -3,8 +3,10 @@
  * qf (or hf) names, the selection of -qI/-qR/-qS/-qQ, QueueSortOrder and
  * MaxQueueRunSize.  Shared by queue runs and the mailq listing; for a
  * listing it also keeps each qf text (in the list's arena) and its lock
- * state, taken from one read of /proc/locks where that is complete.  Owns
- * the entry lists it returns (queue_scan_free).
+ * state, taken from one read of /proc/locks where that is complete, and
+ * reads the files that need no lock test ahead in batches through
+ * io_uring (queue_uring.c; plain reads where that is not available).
+ * Owns the entry lists it returns (queue_scan_free).
  */
 #include "queue_scan.h"
 
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "queue_uring.h"
 
 int queue_sort_parse(const char *value)
 {
@@ -306,6 +309,8 @@ struct peek_ctx {
 	int dfd;
 	const struct lock_table *locks;
 	struct sm_arena *texts;      /* listings: where kept texts go */
+	char *pre;                   /* the whole text, read ahead by the ring */
+	size_t pre_len;
 };
 
 /*
@@ -317,6 +322,15 @@ struct peek_ctx {
 static char *slurp(const struct peek_ctx *c, const char *name, unsigned long long ino,
 		   size_t *len, bool *whole, bool *locked, struct stat *st)
 {
+	if (c->pre != NULL) {
+		/* read ahead only when not locked and no stat is needed */
+		if (locked != NULL)
+			*locked = false;
+		*whole = true;
+		*len = c->pre_len;
+		c->pre[c->pre_len] = '\0';
+		return c->pre;
+	}
 	int fd = openat(c->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && NDeferred > 0) {
 		close_flush();
@@ -519,6 +533,92 @@ static int cmp_entry(const void *pa, const void *pb)
 	return (a->seq > b->seq) - (a->seq < b->seq); /* directory order, as sendmail */
 }
 
+/*
+ * Directory entries waiting to be looked at, in directory order.  Those
+ * of a listing that need no lock test and no stat are read ahead, all of
+ * a batch with one io_uring_enter; the others (and any the ring could not
+ * read whole) take the plain way, one file after the other.
+ */
+#define BATCH 1024
+#define AHEAD_MAX 4096 /* bytes read ahead per file */
+struct pending {
+	char name[QUEUE_MAX_NAME + 1];
+	unsigned long long ino;
+	bool need_stat;
+};
+struct batch {
+	struct pending v[BATCH];
+	size_t n;
+	struct qring *ring;
+	char *bufs; /* BATCH buffers of AHEAD_MAX + 1 bytes */
+};
+
+/* Looks at one entry and adds it to out when it is selected. */
+static void take(struct peek_ctx *ctx, const struct pending *pe, const struct queue_select *sel,
+		 int sort, struct queue_list *out)
+{
+	struct queue_entry q;
+	memset(&q, 0, sizeof q);
+	memcpy(q.name, pe->name, sizeof q.name);
+	bool match = true;
+	q.bad = !peek(ctx, pe->ino, &q, sel, sort == QSORT_HOST, sort == QSORT_TIME, pe->need_stat,
+		      &match);
+	if (q.bad) {
+		struct stat st;
+		if (fstatat(ctx->dfd, q.name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+			return;
+	}
+	if (!match) {
+		sm_free(q.host);
+		return;
+	}
+	if (out->n == out->cap) {
+		out->cap = out->cap ? 2 * out->cap : 64;
+		out->v = sm_realloc(out->v, out->cap * sizeof *out->v);
+	}
+	q.seq = out->n;
+	out->v[out->n++] = q;
+}
+
+static void batch_flush(struct batch *b, struct peek_ctx *ctx, const struct queue_select *sel,
+			int sort, struct queue_list *out)
+{
+	const char *names[BATCH];
+	char *bufs[BATCH];
+	long res[BATCH];
+	size_t idx[BATCH], n = 0;
+	for (size_t i = 0; b->ring != NULL && i < b->n; i++) {
+		const struct pending *pe = &b->v[i];
+		if (pe->need_stat || lock_table_maybe(ctx->locks, pe->ino))
+			continue;
+		if (b->bufs == NULL)
+			b->bufs = sm_malloc((size_t)BATCH * (AHEAD_MAX + 1));
+		names[n] = pe->name;
+		bufs[n] = b->bufs + n * (AHEAD_MAX + 1);
+		idx[n++] = i;
+	}
+	bool ahead = n > 0 && qring_read(b->ring, ctx->dfd, names, n, bufs, AHEAD_MAX, res);
+	if (n > 0 && !ahead) {
+		qring_free(b->ring); /* it failed: the plain way from now on */
+		b->ring = NULL;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		ctx->pre = NULL;
+		if (ahead && k < n && idx[k] == i) {
+			/* a text that filled the buffer may be longer: read it again */
+			if (res[k] >= 0 && res[k] < AHEAD_MAX) {
+				ctx->pre = bufs[k];
+				ctx->pre_len = (size_t)res[k];
+			}
+			k++;
+		}
+		take(ctx, &b->v[i], sel, sort, out);
+	}
+	ctx->pre = NULL;
+	b->n = 0;
+}
+
 int queue_scan(const char *dir, const struct queue_select *sel, int sort, long max,
 	       FILE *verbose, bool listing, struct queue_list *out)
 {
@@ -537,7 +637,12 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 		sm_arena_init(&out->texts, 1024 * 1024);
 		lock_table_load(&locks, dirfd(d));
 	}
-	struct peek_ctx ctx = {dirfd(d), &locks, listing ? &out->texts : NULL};
+	struct peek_ctx ctx = {dirfd(d), &locks, listing ? &out->texts : NULL, NULL, 0};
+	struct batch b;
+	memset(&b, 0, sizeof b);
+	/* listings read unlocked files ahead in batches through io_uring */
+	if (listing && locks.usable)
+		b.ring = qring_new(BATCH);
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, prefix, 2) != 0)
@@ -550,34 +655,24 @@ int queue_scan(const char *dir, const struct queue_select *sel, int sort, long m
 		}
 		if (!queue_id_valid(de->d_name + 2))
 			continue;
+		/* the pending ones may reach max: count them first */
+		if (max > 0 && b.n > 0 && out->n + b.n >= (size_t)max)
+			batch_flush(&b, &ctx, sel, sort, out);
 		if (max > 0 && (long)out->n >= max)
 			break;
-		struct queue_entry q;
-		memset(&q, 0, sizeof q);
-		sm_strlcpy(q.name, de->d_name, sizeof q.name);
-		/* the directory says what is a regular file; stat only when it does not */
-		bool need_stat = sort == QSORT_MODIFICATION || de->d_type == DT_UNKNOWN;
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
 			continue;
-		bool match = true;
-		q.bad = !peek(&ctx, (unsigned long long)de->d_ino, &q, sel, sort == QSORT_HOST,
-			      sort == QSORT_TIME, need_stat, &match);
-		if (q.bad) {
-			struct stat st;
-			if (fstatat(dirfd(d), q.name, &st, 0) != 0 || !S_ISREG(st.st_mode))
-				continue;
-		}
-		if (!match) {
-			sm_free(q.host);
-			continue;
-		}
-		if (out->n == out->cap) {
-			out->cap = out->cap ? 2 * out->cap : 64;
-			out->v = sm_realloc(out->v, out->cap * sizeof *out->v);
-		}
-		q.seq = out->n;
-		out->v[out->n++] = q;
+		struct pending *pe = &b.v[b.n++];
+		sm_strlcpy(pe->name, de->d_name, sizeof pe->name);
+		pe->ino = (unsigned long long)de->d_ino;
+		/* the directory says what is a regular file; stat only when it does not */
+		pe->need_stat = sort == QSORT_MODIFICATION || de->d_type == DT_UNKNOWN;
+		if (b.n == BATCH)
+			batch_flush(&b, &ctx, sel, sort, out);
 	}
+	batch_flush(&b, &ctx, sel, sort, out);
+	qring_free(b.ring);
+	sm_free(b.bufs);
 	(void)closedir(d);
 	sm_free(qd);
 	close_flush();
