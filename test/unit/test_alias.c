@@ -48,7 +48,7 @@ static char *read_all(const char *text, char **msgs)
 
 static void reader(const char *name, const char *text, const char *want, const char *wantmsg)
 {
-	char *msgs;
+	char *msgs = NULL;
 	char *got = read_all(text, &msgs);
 	char n[128];
 	snprintf(n, sizeof n, "reader %s", name);
