@@ -144,16 +144,31 @@ static struct io_uring_sqe *next_sqe(struct qring *r, unsigned *tail)
 static bool run(struct qring *r, unsigned tail, unsigned want,
 		void (*done)(void *, uint64_t, int), void *ctx)
 {
-	unsigned submit = tail - *r->sq_head;
+	unsigned head0 = *r->sq_head;
+	unsigned submit = tail - head0;
 	__atomic_store_n(r->sq_tail, tail, __ATOMIC_RELEASE);
-	unsigned got = 0;
+	unsigned got = 0, tries = 0;
+	bool failed = false;
 	while (got < want) {
 		int e = sys_enter(r->fd, submit, want - got, IORING_ENTER_GETEVENTS);
 		if (e < 0 && errno == EINTR)
 			continue;
-		if (e < 0) {
+		/*
+		 * A failed call submitted nothing; but operations submitted
+		 * before may still write into the caller's buffers: wait for
+		 * them (a few tries) before saying the ring failed.
+		 */
+		unsigned consumed = __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE) - head0;
+		if (e < 0 && (consumed == 0 || ++tries > 100)) {
 			r->broken = true;
 			return false;
+		}
+		if (e < 0) {
+			/* one completion per operation submitted */
+			failed = true;
+			submit = 0;
+			want = consumed;
+			continue;
 		}
 		submit -= (unsigned)e < submit ? (unsigned)e : submit;
 		unsigned head = *r->cq_head;
@@ -165,7 +180,9 @@ static bool run(struct qring *r, unsigned tail, unsigned want,
 		}
 		__atomic_store_n(r->cq_head, head, __ATOMIC_RELEASE);
 	}
-	return true;
+	if (failed)
+		r->broken = true;
+	return !failed;
 }
 
 struct read_ctx {
