@@ -130,4 +130,12 @@ uint32_t sm_hash_bytes(const char *s, size_t n, bool nocase);
  */
 int sm_write_all(int fd, const void *p, size_t n);
 
+/* Milliseconds of the monotonic clock (for deadlines; 0 if it cannot be read). */
+long long sm_now_ms(void);
+/*
+ * Waits for events (POLLIN, POLLOUT ...) on fd until the monotonic clock
+ * reaches deadline (sm_now_ms() units): 1 ready, 0 timed out, -1 error.
+ */
+int sm_wait_fd(int fd, short events, long long deadline);
+
 #endif

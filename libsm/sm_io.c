@@ -1,8 +1,11 @@
 /*
- * sm_io.c: small helpers around write(2) that every writer of files and
- * pipes needs.
+ * sm_io.c: small helpers around write(2) and poll(2) that every writer of
+ * files and pipes and every client with a deadline needs.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sm.h"
@@ -21,4 +24,28 @@ int sm_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+long long sm_now_ms(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int sm_wait_fd(int fd, short events, long long deadline)
+{
+	for (;;) {
+		long long left = deadline - sm_now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd pfd = {fd, events, 0};
+		int r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		/* a timeout or an interruption: the deadline decides */
+	}
 }

@@ -215,14 +215,6 @@ void dns_set_resolv_conf(const char *path)
 
 /* ---------------------------------------------------------------- timing */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * How long a try waits for server i of nns (milliseconds), as the C
  * library's resolver does: retrans for the first server, (retrans << i)
@@ -287,7 +279,7 @@ static unsigned query_id(void)
 {
 	unsigned short id;
 	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id)
-		id = (unsigned short)(now_ms() ^ (long long)getpid() * 2654435761LL);
+		id = (unsigned short)(sm_now_ms() ^ (long long)getpid() * 2654435761LL);
 	return id;
 }
 
@@ -630,28 +622,10 @@ static bool answers_query(const unsigned char *q, size_t qlen, const unsigned ch
 
 enum xfer { X_ANSWER, X_SERVFAIL, X_FAIL, X_UNREACH, X_TIMEOUT };
 
-static int wait_fd(int fd, short events, long long deadline)
-{
-	for (;;) {
-		long long left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd pfd = {fd, events, 0};
-		int r = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			continue;
-		return 1;
-	}
-}
-
 static bool write_all(int fd, const unsigned char *p, size_t n, long long deadline)
 {
 	while (n > 0) {
-		if (wait_fd(fd, POLLOUT, deadline) <= 0)
+		if (sm_wait_fd(fd, POLLOUT, deadline) <= 0)
 			return false;
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w < 0 && (errno == EINTR || errno == EAGAIN))
@@ -667,7 +641,7 @@ static bool write_all(int fd, const unsigned char *p, size_t n, long long deadli
 static bool read_all(int fd, unsigned char *p, size_t n, long long deadline)
 {
 	while (n > 0) {
-		if (wait_fd(fd, POLLIN, deadline) <= 0)
+		if (sm_wait_fd(fd, POLLIN, deadline) <= 0)
 			return false;
 		ssize_t r = recv(fd, p, n, 0);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
@@ -701,7 +675,7 @@ static enum xfer tcp_exchange(int ns, const unsigned char *q, size_t qlen, unsig
 		return X_UNREACH;
 	enum xfer res = X_FAIL;
 	unsigned char hdr[2] = {(unsigned char)(qlen >> 8), (unsigned char)qlen};
-	if (wait_fd(fd, POLLOUT, deadline) <= 0) {
+	if (sm_wait_fd(fd, POLLOUT, deadline) <= 0) {
 		res = X_TIMEOUT;
 		goto out;
 	}
@@ -759,7 +733,7 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 		for (int ns = 0; ns < Conf.nns && r->len < 0; ns++) {
 			if (dead[ns])
 				continue;
-			long long dl = now_ms() + server_wait(retrans, ns, Conf.nns);
+			long long dl = sm_now_ms() + server_wait(retrans, ns, Conf.nns);
 			if (p->flags & DNSF_USEVC) {
 				size_t alen = 0;
 				enum xfer x = tcp_exchange(ns, q, qlen, ans, anssize, &alen, dl);
@@ -797,7 +771,7 @@ static void exchange(const unsigned char *q, size_t qlen, const struct dns_param
 						idx[n++] = i;
 					}
 				}
-				long long left = dl - now_ms();
+				long long left = dl - sm_now_ms();
 				if (n == 0)
 					break;
 				if (left <= 0) {

@@ -235,14 +235,6 @@ static bool resolve_endpoint(const struct map *m, const char *spec, bool quiet,
 
 /* ---- time and waiting ---- */
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int map_timeout(const struct map *m)
 {
 	int t = m->timeout > 0 ? m->timeout : SOCKETMAP_TIMEOUT;
@@ -251,25 +243,7 @@ static int map_timeout(const struct map *m)
 
 static long long deadline_after(int seconds)
 {
-	return now_ms() + (long long)seconds * 1000;
-}
-
-/* Waits for events on fd until the deadline: 1 ready, 0 timed out, -1 error. */
-static int wait_fd(int fd, short events, long long deadline)
-{
-	for (;;) {
-		long long left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd pfd = {fd, events, 0};
-		int r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r > 0)
-			return 1;
-		if (r == 0)
-			return 0;
-		if (errno != EINTR)
-			return -1;
-	}
+	return sm_now_ms() + (long long)seconds * 1000;
 }
 
 /* ---- connections ---- */
@@ -282,7 +256,7 @@ static int connect_one(const struct sockaddr_storage *sa, socklen_t len, long lo
 	int r;
 	/* a UNIX socket whose backlog is full answers EAGAIN: try again shortly */
 	while ((r = connect(fd, (const struct sockaddr *)sa, len)) != 0 && errno == EAGAIN &&
-	       sa->ss_family == AF_UNIX && now_ms() < deadline)
+	       sa->ss_family == AF_UNIX && sm_now_ms() < deadline)
 		(void)poll(NULL, 0, 10);
 	if (r == 0)
 		return fd;
@@ -292,7 +266,7 @@ static int connect_one(const struct sockaddr_storage *sa, socklen_t len, long lo
 		errno = e;
 		return -1;
 	}
-	r = wait_fd(fd, POLLOUT, deadline);
+	r = sm_wait_fd(fd, POLLOUT, deadline);
 	int soerr = 0;
 	socklen_t sl = sizeof soerr;
 	if (r <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
@@ -411,7 +385,7 @@ static int send_all(struct sockconn *c, const char *buf, size_t len, long long d
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int r = wait_fd(c->fd, POLLOUT, deadline);
+			int r = sm_wait_fd(c->fd, POLLOUT, deadline);
 			if (r > 0)
 				continue;
 			return r == 0 ? EAGAIN : errno;
@@ -437,7 +411,7 @@ static int read_byte(struct sockconn *c, long long deadline, int *byte)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
-		int r = wait_fd(c->fd, POLLIN, deadline);
+		int r = sm_wait_fd(c->fd, POLLIN, deadline);
 		if (r == 0) {
 			errno = EAGAIN;
 			return -1;

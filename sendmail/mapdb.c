@@ -65,10 +65,11 @@ static struct mapdb *new_mapdb(const char *path)
 	return db;
 }
 
-struct mapdb *mapdb_open_read(const char *path, int *err)
+/* A mapdb for path opened with gdbm_open's flags and mode; NULL with *err. */
+static struct mapdb *open_gdbm(const char *path, int flags, int mode, int *err)
 {
 	errno = 0;
-	GDBM_FILE f = gdbm_open(path, 0, GDBM_READER | GDBM_NOLOCK, 0, NULL);
+	GDBM_FILE f = gdbm_open(path, 0, flags | GDBM_NOLOCK, mode, NULL);
 	if (f == NULL) {
 		*err = gdbm_to_errno();
 		return NULL;
@@ -76,6 +77,11 @@ struct mapdb *mapdb_open_read(const char *path, int *err)
 	struct mapdb *db = new_mapdb(path);
 	db->dbf = f;
 	return db;
+}
+
+struct mapdb *mapdb_open_read(const char *path, int *err)
+{
+	return open_gdbm(path, GDBM_READER, 0, err);
 }
 
 int mapdb_fetch(struct mapdb *db, const char *key, size_t klen, char **val, size_t *vlen)
@@ -258,15 +264,7 @@ int mapdb_foreach(struct mapdb *db,
 
 struct mapdb *mapdb_create_inplace(const char *path, int *err)
 {
-	errno = 0;
-	GDBM_FILE f = gdbm_open(path, 0, GDBM_NEWDB | GDBM_NOLOCK, 0640, NULL);
-	if (f == NULL) {
-		*err = gdbm_to_errno();
-		return NULL;
-	}
-	struct mapdb *db = new_mapdb(path);
-	db->dbf = f;
-	return db;
+	return open_gdbm(path, GDBM_NEWDB, 0640, err);
 }
 
 int mapdb_fileno(const struct mapdb *db)

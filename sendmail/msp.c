@@ -196,20 +196,6 @@ static int read_reply(struct msp_conn *c, struct sm_buf *text)
 	return -1;
 }
 
-static bool send_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static bool send_cmd(struct msp_conn *c, const char *fmt, const char *arg)
 {
 	char *line = sm_asprintf(fmt, arg);
@@ -217,7 +203,8 @@ static bool send_cmd(struct msp_conn *c, const char *fmt, const char *arg)
 		printf(">>> %s\n", line);
 		fflush(stdout);
 	}
-	bool ok = send_all(c->fd, line, strlen(line)) && send_all(c->fd, "\r\n", 2);
+	bool ok = sm_write_all(c->fd, line, strlen(line)) == 0 &&
+		  sm_write_all(c->fd, "\r\n", 2) == 0;
 	sm_free(line);
 	return ok;
 }
@@ -315,7 +302,7 @@ void msp_transaction(struct msp_conn *c, const char *from, const char *const *rc
 		printf(">>> .\n");
 		fflush(stdout);
 	}
-	if (!send_all(c->fd, text, len) || !send_all(c->fd, ".\r\n", 3) ||
+	if (sm_write_all(c->fd, text, len) != 0 || sm_write_all(c->fd, ".\r\n", 3) != 0 ||
 	    (code = read_reply(c, &reply)) != 250)
 		goto bad;
 	/* "Sent (2.0.0 queued as X)": the reply without its code */
