@@ -68,7 +68,7 @@ static void fail(struct recipient *r, const char *status, const char *diag)
 static void fail_now(struct recipient *r, const char *status, const char *diag, bool prefix)
 {
 	fail(r, status, diag);
-	r->flags |= RCPT_REPORTED;
+	r->flags |= RCPT_REPORTED | (prefix ? 0 : RCPT_TOLD_BARE);
 	const char *saved = err_set_address(prefix ? r->address : NULL);
 	usrerr("%s", diag);
 	err_set_address(saved);

@@ -93,6 +93,8 @@ int newaliases_run(void);
 #define RCPT_REPORTED 0x00200000u /* its failure was reported while expanding */
 #define RCPT_DUPLICATE 0x00400000u /* the same as an earlier recipient: dropped
 				    * (also has RCPT_ALIAS_DONE) */
+#define RCPT_TOLD_BARE 0x00800000u /* reported without its address in front (a broken
+				    * loop): logged, bounced and counted that way */
 
 struct alias_result {
 	int added;          /* recipients added to the envelope */

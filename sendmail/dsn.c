@@ -196,8 +196,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		if (!(r->flags & want))
 			continue;
 		/* a broken alias loop was reported without the address */
-		bool noaddr = told_at_expansion(r) && r->status != NULL &&
-			      strcmp(r->status, "5.4.6") == 0;
+		bool noaddr = (r->flags & RCPT_TOLD_BARE) != 0;
 		sm_buf_printf(&b, "%s %s %s%s%s\n", reply_code(r->status),
 			      r->status ? r->status : "5.0.0", noaddr ? "" : r->address,
 			      noaddr ? "" : "... ", r->diag ? r->diag : "");

@@ -191,10 +191,10 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 
 static char error_mode(void);
 
-/* An alias loop the expansion broke (status 5.4.6): not counted as a recipient. */
+/* An alias loop the expansion broke (told bare): not counted as a recipient. */
 static bool is_broken_loop(const struct recipient *r)
 {
-	return (r->flags & RCPT_BADADDR) && r->status != NULL && strcmp(r->status, "5.4.6") == 0;
+	return (r->flags & (RCPT_BADADDR | RCPT_TOLD_BARE)) == (RCPT_BADADDR | RCPT_TOLD_BARE);
 }
 
 /*
