@@ -3,11 +3,13 @@
 #   make [O=dir] [SAN=1] all      programs into $(O)/bin
 #   make [O=dir] [SAN=1] units    unit test binaries into $(O)/test
 #   make fuzz                     libFuzzer targets (clang) into build/fuzz
-#   make install DESTDIR= PREFIX=
+#   make install DESTDIR= PREFIX= [MTA_USER=smmta MSP_USER=smmsp]
 O ?= build
 CC ?= cc
 PREFIX ?= /usr
 DESTDIR ?=
+MTA_USER ?= smmta
+MSP_USER ?= smmsp
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(WARN) -Ilibsm -Isendmail
@@ -83,23 +85,9 @@ build/fuzz/%: test/fuzz/%.c $(LIBSM_SRC) $(CORE_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
 
+# the layout, owners and modes: dist/install.sh (doc/install.md)
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib
-	install -m 755 $(O)/bin/sendmail $(DESTDIR)$(PREFIX)/sbin/sendmail
-	install -m 755 $(O)/bin/makemap $(DESTDIR)$(PREFIX)/sbin/makemap
-	for l in $(LINKS); do ln -sf ../sbin/sendmail $(DESTDIR)$(PREFIX)/bin/$$l; done
-	ln -sf ../sbin/sendmail $(DESTDIR)$(PREFIX)/lib/sendmail
-	install -d $(DESTDIR)$(PREFIX)/libexec/sendmail
-	install -m 755 $(O)/bin/mail.local $(O)/bin/smrsh $(DESTDIR)$(PREFIX)/libexec/sendmail/
-	install -m 755 $(O)/bin/praliases $(O)/bin/mailstats $(DESTDIR)$(PREFIX)/sbin/
-	install -d $(DESTDIR)$(PREFIX)/share/sendmail
-	rm -rf $(DESTDIR)$(PREFIX)/share/sendmail/cf
-	cp -R cf $(DESTDIR)$(PREFIX)/share/sendmail/
-	sed 's|/usr/libexec/sendmail|$(PREFIX)/libexec/sendmail|' cf/m4/setup.m4 > $(DESTDIR)$(PREFIX)/share/sendmail/cf/m4/setup.m4
-	rm -f $(DESTDIR)$(PREFIX)/share/sendmail/cf/etc-mail.Makefile
-	sed 's|@PREFIX@|$(PREFIX)|' cf/etc-mail.Makefile > $(DESTDIR)$(PREFIX)/share/sendmail/etc-mail.Makefile
-	install -d $(DESTDIR)/etc/mail
-	[ -e $(DESTDIR)/etc/mail/Makefile ] || install -m 644 $(DESTDIR)$(PREFIX)/share/sendmail/etc-mail.Makefile $(DESTDIR)/etc/mail/Makefile
+	O='$(O)' DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' MTA_USER='$(MTA_USER)' MSP_USER='$(MSP_USER)' sh dist/install.sh
 
 clean:
 	rm -rf build
