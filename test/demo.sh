@@ -1,13 +1,87 @@
 #!/bin/sh
-# demo.sh: what "./Build demo" runs.  Until the SMTP daemon exists, the demo
-# is address test mode (-bt) on the embedded configuration cf/cf/demo.cf.
+# demo.sh: what "./Build demo" runs once the programs are built.
+#
+# Prepares a run directory (build/demo/ by default) with everything the
+# MTA writes: sendmail.cf generated from cf/cf/demo.mc, the queue, the
+# aliases, the mailboxes (mail/USER, written by mail.local), the pid and
+# status files; then runs the daemon in the foreground on 127.0.0.1:2525
+# with a queue run every 15 minutes, its log lines on the terminal
+# (standard error).  Ctrl-C stops it.  doc/install.md ("The demo") tells
+# how to send it a message.
+#
+#   test/demo.sh              prepare and run
+#   test/demo.sh --prepare    prepare only, print the command that would run
+#
+# Environment: DEMO_DIR (the run directory), DEMO_PORT (2525), DEMO_BIN
+# (the programs, build/bin), DEMO_SESSION_USER (who must write the queue
+# when we are root: the user SMTP sessions run as, see doc/install.md).
+set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+run=${DEMO_DIR:-$top/build/demo}
+port=${DEMO_PORT:-2525}
+bin=${DEMO_BIN:-$top/build/bin}
+prepare_only=false
+[ "${1:-}" = --prepare ] && prepare_only=true
+
+case "$run" in /*) ;; *) run=$(pwd)/$run ;; esac
+case "$bin" in /*) ;; *) bin=$(pwd)/$bin ;; esac
+for p in sendmail mail.local; do
+	[ -x "$bin/$p" ] || { echo "demo: $bin/$p missing (run ./Build first)" >&2; exit 66; }
+done
+
+user=$(id -un)
+mkdir -p "$run/queue" "$run/mail" "$run/host_status"
+# the run directory is ours alone: sendmail's file checks want no
+# group- or world-writable directories on the way to its files
+chmod 755 "$run"
+chmod 700 "$run/queue" "$run/host_status"
+chmod 755 "$run/mail"
+
+m4 -D_DEMO_DIR_="$run" -D_DEMO_PORT_="$port" -D_DEMO_MAIL_LOCAL_="$bin/mail.local" \
+	"$top/cf/m4/cf.m4" "$top/cf/cf/demo.mc" > "$run/sendmail.cf.new"
+mv "$run/sendmail.cf.new" "$run/sendmail.cf"
+
+# the aliases: kept when they exist (edit them, the demo runs newaliases)
+if [ ! -e "$run/aliases" ]; then
+	cat > "$run/aliases" <<EOF
+# aliases of the demo (run directory $run); after a change run
+#   $bin/sendmail -C $run/sendmail.cf -bi
+# or just restart the demo.  Mail for these lands in $run/mail/$user.
+postmaster: $user
+MAILER-DAEMON: postmaster
+demo: $user
+EOF
+fi
+"$bin/sendmail" -C "$run/sendmail.cf" -bi >/dev/null
+
+# as root, SMTP sessions run as a user without privileges, who must be
+# able to write the queue; the daemon (root) delivers from it
+if [ "$(id -u)" -eq 0 ]; then
+	su=${DEMO_SESSION_USER:-}
+	if [ -n "$su" ] && getent passwd "$su" >/dev/null; then
+		chown "$su" "$run/queue"
+	fi
+fi
+
+set -- "$bin/sendmail" -C "$run/sendmail.cf" -bD -q15m -D /dev/stderr
+# until the daemon lands on main, the demo is address test mode
+if ! $prepare_only && grep -aq 'mode -b%c is not available yet' "$bin/sendmail"; then
+	echo "sendmail demo: no daemon (-bD) in this build yet; address test mode on $run/sendmail.cf"
+	echo "Try:  3,0 demo@demo.example.com    /parse someone@example.org    /quit"
+	exec "$bin/sendmail" -C "$run/sendmail.cf" -bt
+fi
+if $prepare_only; then
+	echo "$*"
+	exit 0
+fi
 cat <<MSG
-sendmail address test mode on $top/cf/cf/demo.cf
-Try:  3,0 someone@demo.example.com     (resolves to the local mailer)
-      3,0 someone@example.org          (resolves to esmtp)
-      /parse Joe User <joe@example.org>
-      =S0        (list ruleset 0)       =M  (list mailers)
-      /quit
+sendmail demo: listening on 127.0.0.1:$port, run directory $run
+  queue $run/queue, mailboxes $run/mail/, log lines below.
+Send it a message (from another terminal):
+  swaks --server 127.0.0.1:$port --to demo@demo.example.com
+  python3 -c 'import smtplib; smtplib.SMTP("127.0.0.1", $port).sendmail("me@example.org", ["demo@demo.example.com"], "Subject: hi\\n\\nhello\\n")'
+  printf 'To: demo@demo.example.com\\nSubject: hi\\n\\nhello\\n' | $bin/sendmail -C $run/sendmail.cf -t
+It lands in $run/mail/$user (demo, postmaster and $user@demo.example.com
+are all $user).  Ctrl-C stops the daemon.
 MSG
-exec "$top/build/bin/sendmail" -C "$top/cf/cf/demo.cf" -bt
+exec "$@"
