@@ -253,20 +253,20 @@ class Daemon:
             if os.path.isfile(p):
                 os.unlink(p)
 
+    def read_queue_one(self, qf):
+        """(qf text, df bytes or None) of the message whose qf file is QF."""
+        with open(os.path.join(self.qdir, qf), "rb") as f:
+            q = f.read().decode("latin-1")
+        try:
+            with open(os.path.join(self.qdir, "df" + qf[2:]), "rb") as f:
+                d = f.read()
+        except OSError:
+            d = None
+        return q, d
+
     def read_queue(self):
         """[(qf text, df bytes)] for every message in the queue."""
-        res = []
-        for qf in self.qfiles():
-            qid = qf[2:]
-            with open(os.path.join(self.qdir, qf), "rb") as f:
-                q = f.read().decode("latin-1")
-            try:
-                with open(os.path.join(self.qdir, "df" + qid), "rb") as f:
-                    d = f.read()
-            except OSError:
-                d = None
-            res.append((q, d))
-        return res
+        return [self.read_queue_one(qf) for qf in self.qfiles()]
 
 
 def qf_recipients(qf):
@@ -357,11 +357,14 @@ def run_script(port, script, src="127.0.0.1"):
                 n, text = step[1:].split(" ", 1)
                 out.append(">>> " + text)
                 c.send(unescape(text))
+                in_data = False
                 for _ in range(int(n)):
                     r = c.reply()
                     out += ["<<< " + l for l in r]
-                    if r and r[-1].startswith("354"):
-                        in_data = True
+                    in_data = bool(r) and r[-1].startswith("354")
+                    if not r:
+                        out.append("<<< (closed)")
+                        break
                 continue
             out.append(">>> " + step)
             c.send(step + "\r\n")
