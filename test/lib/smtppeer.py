@@ -336,12 +336,18 @@ def unescape(s):
     return s.encode("latin-1").decode("unicode_escape").encode("latin-1")
 
 
+def expand(step):
+    """{N*TEXT} in a step stands for TEXT N times (TEXT without braces)."""
+    return re.sub(r"\{([0-9]+)\*([^{}]*)\}", lambda m: m.group(2) * int(m.group(1)), step)
+
+
 def run_script(port, script, src="127.0.0.1"):
     """Runs a scripted session; returns the transcript as a list of lines
     ("<<< reply" and ">>> sent").  SCRIPT is text, a step a line:
         LINE        sends LINE CRLF and reads one reply
         =N TEXT     sends TEXT (\\r \\n \\xHH escapes, nothing added), reads N replies
         #...        a comment
+    {N*TEXT} anywhere stands for TEXT repeated N times.
     While DATA is open (after a 354) lines are sent without waiting, and
     the line "." reads one reply.  After the last step the connection is
     read to its end (bounded)."""
@@ -353,6 +359,7 @@ def run_script(port, script, src="127.0.0.1"):
         for step in script.splitlines():
             if not in_data and (step.startswith("#") or step == ""):
                 continue
+            step = expand(step)
             if step.startswith("=") and " " in step:
                 n, text = step[1:].split(" ", 1)
                 out.append(">>> " + text)
@@ -363,8 +370,10 @@ def run_script(port, script, src="127.0.0.1"):
                     out += ["<<< " + l for l in r]
                     in_data = bool(r) and r[-1].startswith("354")
                     if not r:
-                        out.append("<<< (closed)")
                         break
+                if not r:
+                    out.append("<<< (closed)")
+                    break
                 continue
             out.append(">>> " + step)
             c.send(step + "\r\n")
@@ -399,6 +408,7 @@ def mask(line):
     line = re.sub(DATE, "DATE", line)
     line = re.sub(r"\b[0-9A-Za-z]{8}[0-9]{6}\b", "QID", line)
     line = re.sub(r"^(<<< 220 \S+ ESMTP) .*", r"\1 BANNER", line)
+    line = re.sub(r"^(<<< 502 5\.3\.0 Sendmail) \S+ (-- HELP)", r"\1 VERSION \2", line)
     line = re.sub(r"\[127\.0\.0\.([12])\] \(may be forged\)", r"[127.0.0.\1] (may be forged)", line)
     return line
 
