@@ -111,6 +111,9 @@ rm -f "$D$share/cf/etc-mail.Makefile"
 sed "s|@PREFIX@|$PREFIX|" cf/etc-mail.Makefile > "$D$share/etc-mail.Makefile"
 
 # --- /etc/mail: the admin's files are never replaced
+# group MTA_USER, set-group-id: the maps and aliases.db made here (0640)
+# get that group, so SMTP sessions (running as MTA_USER) can read them
+own root "$MTA_USER" 2755 /etc/mail
 # put_etc SRC NAME MODE: /etc/mail/NAME from SRC when missing; NAME.dist
 # next to a different existing one.
 put_etc() {

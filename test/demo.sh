@@ -13,8 +13,8 @@
 #   test/demo.sh --prepare    prepare only, print the command that would run
 #
 # Environment: DEMO_DIR (the run directory), DEMO_PORT (2525), DEMO_BIN
-# (the programs, build/bin), DEMO_SESSION_USER (who must write the queue
-# when we are root: the user SMTP sessions run as, see doc/install.md).
+# (the programs, build/bin), DEMO_SESSION_USER (when we are root: the user
+# SMTP sessions run as, "daemon" by default; see doc/install.md).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 run=${DEMO_DIR:-$top/build/demo}
@@ -30,6 +30,23 @@ for p in sendmail mail.local; do
 done
 
 user=$(id -un)
+# As root, SMTP sessions run as a user without privileges (the cf's
+# DefaultUser, which demo.mc sets to _DEMO_USER_): that user must reach
+# the run directory, read the aliases and write the queue; the daemon
+# (root) delivers.  A checkout under a private directory (/root is 0700)
+# is out of its reach: the run directory moves to /var/tmp then.
+session_user=
+if [ "$(id -u)" -eq 0 ]; then
+	session_user=${DEMO_SESSION_USER:-daemon}
+	getent passwd "$session_user" >/dev/null ||
+		{ echo "demo: no user $session_user for SMTP sessions (set DEMO_SESSION_USER)" >&2; exit 67; }
+	if [ -z "${DEMO_DIR:-}" ] && command -v setpriv >/dev/null 2>&1 &&
+		! setpriv --reuid="$session_user" --regid="$(id -g "$session_user")" --clear-groups \
+			test -x "$(dirname "$run")"; then
+		run=/var/tmp/sendmail-demo
+		echo "demo: $session_user cannot reach $top/build; run directory $run instead" >&2
+	fi
+fi
 mkdir -p "$run/queue" "$run/mail" "$run/host_status"
 # the run directory is ours alone: sendmail's file checks want no
 # group- or world-writable directories on the way to its files
@@ -38,6 +55,7 @@ chmod 700 "$run/queue" "$run/host_status"
 chmod 755 "$run/mail"
 
 m4 -D_DEMO_DIR_="$run" -D_DEMO_PORT_="$port" -D_DEMO_MAIL_LOCAL_="$bin/mail.local" \
+	${session_user:+-D_DEMO_USER_="$session_user"} \
 	"$top/cf/m4/cf.m4" "$top/cf/cf/demo.mc" > "$run/sendmail.cf.new"
 mv "$run/sendmail.cf.new" "$run/sendmail.cf"
 
@@ -54,18 +72,15 @@ EOF
 fi
 "$bin/sendmail" -C "$run/sendmail.cf" -bi >/dev/null
 
-# as root, SMTP sessions run as a user without privileges, who must be
-# able to write the queue; the daemon (root) delivers from it
-if [ "$(id -u)" -eq 0 ]; then
-	su=${DEMO_SESSION_USER:-}
-	if [ -n "$su" ] && getent passwd "$su" >/dev/null; then
-		chown "$su" "$run/queue"
-	fi
+if [ -n "$session_user" ]; then
+	chown "$session_user" "$run/queue"
+	chgrp "$(id -g "$session_user")" "$run/aliases.db"
+	chmod 640 "$run/aliases.db"
 fi
 
 set -- "$bin/sendmail" -C "$run/sendmail.cf" -bD -q15m -D /dev/stderr
 # until the daemon lands on main, the demo is address test mode
-if ! $prepare_only && grep -aq 'mode -b%c is not available yet' "$bin/sendmail"; then
+if ! $prepare_only && ! grep -aq 'SMTP+queueing' "$bin/sendmail"; then
 	echo "sendmail demo: no daemon (-bD) in this build yet; address test mode on $run/sendmail.cf"
 	echo "Try:  3,0 demo@demo.example.com    /parse someone@example.org    /quit"
 	exec "$bin/sendmail" -C "$run/sendmail.cf" -bt
