@@ -95,8 +95,70 @@ static void add_header_line(struct envelope *e, const char *text, size_t len)
 	sm_free(value);
 }
 
+/* A line source for the reader: the next line without its end into b; false at the end. */
+struct line_source {
+	bool (*next)(void *arg, struct sm_buf *b);
+	void *arg;
+	/* one line read ahead (continuation lines are known by the next line) */
+	bool have_ahead;
+	bool ahead_ok;
+	struct sm_buf ahead;
+};
+
+static bool src_next(struct line_source *src, struct sm_buf *b)
+{
+	if (src->have_ahead) {
+		src->have_ahead = false;
+		sm_buf_reset(b);
+		if (src->ahead_ok)
+			sm_buf_put(b, src->ahead.data != NULL ? src->ahead.data : "", src->ahead.len);
+		return src->ahead_ok;
+	}
+	return src->next(src->arg, b);
+}
+
+/* True when the next line continues a header (starts with a blank); it stays unread. */
+static bool src_continues(struct line_source *src)
+{
+	if (!src->have_ahead) {
+		src->ahead_ok = src->next(src->arg, &src->ahead);
+		src->have_ahead = true;
+	}
+	return src->ahead_ok && src->ahead.len > 0 &&
+	       (src->ahead.data[0] == ' ' || src->ahead.data[0] == '\t');
+}
+
+static bool file_next(void *arg, struct sm_buf *b)
+{
+	bool had_nl;
+	return read_line(arg, b, &had_nl);
+}
+
+static int collect_lines(struct line_source *src, struct envelope *e, bool ignore_dots,
+			 const char *tmpdir, struct collect_result *res);
+
 int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 	    struct collect_result *res)
+{
+	struct line_source src = {.next = file_next, .arg = in};
+	sm_buf_init(&src.ahead);
+	int rc = collect_lines(&src, e, ignore_dots, tmpdir, res);
+	sm_buf_free(&src.ahead);
+	return rc;
+}
+
+int collect_from(bool (*next)(void *arg, struct sm_buf *line), void *arg, struct envelope *e,
+		 const char *tmpdir, struct collect_result *res)
+{
+	struct line_source src = {.next = next, .arg = arg};
+	sm_buf_init(&src.ahead);
+	int rc = collect_lines(&src, e, true, tmpdir, res);
+	sm_buf_free(&src.ahead);
+	return rc;
+}
+
+static int collect_lines(struct line_source *src, struct envelope *e, bool ignore_dots,
+			 const char *tmpdir, struct collect_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->body_fd = -1;
@@ -124,9 +186,9 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 	struct sm_buf line, hdr;
 	sm_buf_init(&line);
 	sm_buf_init(&hdr);
-	bool in_headers = true, first = true, had_nl;
+	bool in_headers = true, first = true;
 	long hdrtotal = 0;
-	bool have_line = read_line(in, &line, &had_nl);
+	bool have_line = src_next(src, &line);
 	while (have_line) {
 		if (!ignore_dots && line.len >= 1 && line.data[0] == '.') {
 			if (line.len == 1)
@@ -139,14 +201,14 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 		if (in_headers) {
 			if (first && line.len >= 5 && memcmp(line.data, "From ", 5) == 0) {
 				first = false;
-				have_line = read_line(in, &line, &had_nl);
+				have_line = src_next(src, &line);
 				continue;
 			}
 			first = false;
 			if (line.len == 0) {
 				in_headers = false;
 				res->size += 1;
-				have_line = read_line(in, &line, &had_nl);
+				have_line = src_next(src, &line);
 				continue;
 			}
 			if (!collect_is_header(line.data, line.len)) {
@@ -158,18 +220,14 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 			sm_buf_reset(&hdr);
 			sm_buf_put(&hdr, line.data, line.len);
 			/* continuation lines */
-			int c;
-			while ((c = getc(in)) == ' ' || c == '\t') {
-				(void)ungetc(c, in);
-				if (!read_line(in, &line, &had_nl))
+			while (src_continues(src)) {
+				if (!src_next(src, &line))
 					break;
 				if (hdr.len + line.len + 1 <= COLLECT_MAX_HEADER_LINE) {
 					sm_buf_putc(&hdr, '\n');
 					sm_buf_put(&hdr, line.data, line.len);
 				}
 			}
-			if (c != EOF)
-				(void)ungetc(c, in);
 			res->size += (long)hdr.len + 1;
 			hdrtotal += (long)hdr.len + 1;
 			if (hdrtotal > maxhdr)
@@ -177,7 +235,7 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 			else
 				add_header_line(e, hdr.data, hdr.len > COLLECT_MAX_HEADER_LINE
 							     ? COLLECT_MAX_HEADER_LINE : hdr.len);
-			have_line = read_line(in, &line, &had_nl);
+			have_line = src_next(src, &line);
 			continue;
 		}
 		for (size_t i = 0; i < line.len; i++)
@@ -188,7 +246,7 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 		body_put(out, line.data, line.len);
 		body_put(out, "\n", 1);
 		res->size += (long)line.len + 1;
-		have_line = read_line(in, &line, &had_nl);
+		have_line = src_next(src, &line);
 	}
 	if (out->err == 0 && out->n > 0)
 		out->err = sm_write_all(fd, out->buf, out->n);

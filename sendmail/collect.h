@@ -33,6 +33,15 @@ struct collect_result {
 int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 	    struct collect_result *res);
 
+/*
+ * The same reader on lines from next() (without their ends; false at the
+ * end of the message): the SMTP server's DATA, which has removed the dot
+ * rules and the final "." itself.
+ */
+struct sm_buf;
+int collect_from(bool (*next)(void *arg, struct sm_buf *line), void *arg, struct envelope *e,
+		 const char *tmpdir, struct collect_result *res);
+
 /* True when line (len bytes, no newline) starts a header: "name:". */
 bool collect_is_header(const char *line, size_t len);
 

@@ -23,6 +23,7 @@ int ExitStat;
 static const char *CfFile;
 static int CfLine;
 static const char *ErrAddress;
+void (*ErrReplySink)(const char *text, bool is_error);
 
 void err_set_cf_position(const char *file, int line)
 {
@@ -64,13 +65,17 @@ static const char *skip_codes(const char *m)
 	return m;
 }
 
-static void emit(const char *prefix_addr, bool seven_bit, const char *fmt, va_list ap)
+static void emit(const char *prefix_addr, bool seven_bit, bool is_error, const char *fmt,
+		 va_list ap)
 {
 	struct sm_buf b, line;
 	sm_buf_init(&b);
 	sm_buf_init(&line);
 	sm_buf_vprintf(&b, fmt, ap);
 	const char *m = skip_codes(b.data ? b.data : "");
+	/* an SMTP session: the codes stay, in front of the address */
+	if (ErrReplySink != NULL && b.data != NULL)
+		sm_buf_put(&line, b.data, (size_t)(m - b.data));
 	if (CfFile != NULL)
 		sm_buf_printf(&line, "%s: line %d: ", CfFile, CfLine);
 	if (prefix_addr != NULL) {
@@ -96,9 +101,14 @@ static void emit(const char *prefix_addr, bool seven_bit, const char *fmt, va_li
 			}
 		}
 	}
-	fflush(stdout);
-	fwrite(line.data, 1, line.len, stdout);
-	fflush(stdout);
+	if (ErrReplySink != NULL) {
+		line.data[--line.len] = '\0';
+		ErrReplySink(line.data, is_error);
+	} else {
+		fflush(stdout);
+		fwrite(line.data, 1, line.len, stdout);
+		fflush(stdout);
+	}
 	sm_buf_free(&b);
 	sm_buf_free(&line);
 }
@@ -108,7 +118,7 @@ void usrerr(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	if (!ErrQuiet)
-		emit(ErrAddress, true, fmt, ap);
+		emit(ErrAddress, true, true, fmt, ap);
 	va_end(ap);
 	Errors++;
 }
@@ -128,9 +138,16 @@ static void vsyserr(int err, const char *fmt, va_list ap)
 	for (size_t i = 0; i < b.len; i++)
 		if ((unsigned char)b.data[i] >= 0x80)
 			b.data[i] = (char)((unsigned char)b.data[i] & 0x7f);
-	fflush(stdout);
-	printf("%s\n", b.data);
-	fflush(stdout);
+	if (ErrReplySink != NULL) {
+		const char *t = m.data ? m.data : "";
+		char *r = t != skip_codes(t) ? sm_asprintf("%s", t) : sm_asprintf("451 4.0.0 %s", t);
+		ErrReplySink(r, true);
+		sm_free(r);
+	} else {
+		fflush(stdout);
+		printf("%s\n", b.data);
+		fflush(stdout);
+	}
 	sm_buf_free(&m);
 	sm_buf_free(&b);
 	Errors++;
@@ -174,6 +191,6 @@ void message(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(NULL, false, fmt, ap);
+	emit(NULL, false, false, fmt, ap);
 	va_end(ap);
 }

@@ -28,6 +28,13 @@ void err_set_cf_position(const char *file, int line);
 /* The address named in user errors ("addr... "); NULL for none. */
 const char *err_set_address(const char *addr);
 
+/*
+ * Set by the SMTP server for the length of a session: usrerr() and
+ * message() text goes there (reply codes kept, "NNN x.y.z addr... text")
+ * instead of to standard output.
+ */
+#include <stdbool.h>
+extern void (*ErrReplySink)(const char *text, bool is_error);
 /* While set, usrerr() counts errors without showing them (header rewriting). */
 extern bool ErrQuiet;
 

@@ -26,6 +26,7 @@
 #include "options.h"
 #include "queue.h"
 #include "rule.h"
+#include "smtpd.h"
 #include "submit.h"
 #include "testmode.h"
 
@@ -315,6 +316,13 @@ int main(int argc, char **argv)
 		}
 		rc = submit_run(&so, argv + OptInd);
 		break;
+	case 's': {
+		/* an SMTP session on standard input and output; the client is this host */
+		struct smtpd_conn sc = {.in_fd = 0, .out_fd = 1, .daemon_flags = ""};
+		sc.peer.ss_family = AF_UNSPEC;
+		rc = smtpd_session(&sc);
+		break;
+	}
 	default:
 		fprintf(stderr, "sendmail: mode -b%c is not available yet\n", mode);
 		rc = EX_UNAVAILABLE_;

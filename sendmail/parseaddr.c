@@ -229,8 +229,7 @@ static int enhanced_code_len(const char *s, int delim)
 }
 
 /* Builds the triple from a workspace that ruleset 0 resolved. */
-static struct address *buildaddr(char **tv, struct address *a, unsigned flags,
-				 struct sm_arena *arena)
+struct address *buildaddr(char **tv, struct address *a, unsigned flags, struct sm_arena *arena)
 {
 	char hbuf[MAXNAME + 1], ubuf[MAXNAME + MAXATOM + 1];
 	a->state = QS_OK;

@@ -34,6 +34,13 @@ struct address {
 	char *status; /* a DSN status from $#error $@ x.y.z */
 };
 
+/*
+ * Builds the triple from a workspace ruleset 0 (or a check ruleset)
+ * resolved: "$# mailer $@ host $: user"; a $#error one is reported with
+ * usrerr() (its reply and status codes) and gives QS_BADADDR, or
+ * QS_QUEUEUP for a 4xx code.
+ */
+struct address *buildaddr(char **tv, struct address *a, unsigned flags, struct sm_arena *arena);
 /* The "*error*" pseudo mailer that $#error resolves to. */
 extern struct mailer ErrorMailer;
 

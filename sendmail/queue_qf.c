@@ -107,14 +107,15 @@ void qf_write(FILE *f, const struct envelope *e, bool with_inode, const struct s
 	if (with_inode && df_st != NULL)
 		fprintf(f, "I%u/%u/%llu\n", major(df_st->st_dev), minor(df_st->st_dev),
 			(unsigned long long)df_st->st_ino);
-	if (e->status_msg != NULL)
-		put_line(f, 'M', e->status_msg);
-	if (e->quarantine != NULL)
-		put_line(f, 'q', e->quarantine);
+	/* 8.17's order: the body type, the quarantine reason, then the status */
 	if (e->df_dir != NULL)
 		put_line(f, 'd', e->df_dir);
 	if (e->body_type != NULL)
 		put_line(f, 'B', e->body_type);
+	if (e->quarantine != NULL)
+		put_line(f, 'q', e->quarantine);
+	if (e->status_msg != NULL)
+		put_line(f, 'M', e->status_msg);
 	char fl[64];
 	size_t n = 0;
 	for (size_t i = 0; i < NELEM(EnvFlags); i++)

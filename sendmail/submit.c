@@ -189,7 +189,6 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 	return true;
 }
 
-static char error_mode(void);
 
 /* An alias loop the expansion broke (told bare): not counted as a recipient. */
 static bool is_broken_loop(const struct recipient *r)
@@ -216,7 +215,7 @@ static void report_failed(struct envelope *e, struct recipient *r, int *exitstat
 	bool unknown = r->status != NULL && strcmp(r->status, "5.1.1") == 0;
 	r->diag = sm_arena_strdup(e->arena, d);
 	d = r->diag;
-	if (error_mode() == 'p' && !told)
+	if (submit_error_mode() == 'p' && !told)
 		message("%s... %s", r->address, d);
 	/* an error the expansion reported itself (a loop, an unreadable
 	 * :include:) leaves sendmail's usage status, as its usrerr does */
@@ -269,51 +268,6 @@ static char delivery_mode(const struct submit_opts *o)
 	return (char)sm_lower((unsigned char)*dm);
 }
 
-static char error_mode(void)
-{
-	const char *em = opt_value(OPT_ErrorMode);
-	if (em == NULL || *em == '\0')
-		return 'p';
-	return (char)sm_lower((unsigned char)*em);
-}
-
-/*
- * After a delivery attempt: the failures go back as ErrorMode says (q:
- * nowhere; p on a terminal: dead.letter in the sender's home, else mailed;
- * m, w, e and p without a terminal: mailed), then the queue files are
- * kept or dropped.
- */
-static int finish(struct envelope *e, int body_fd, int left, bool queued, bool interactive)
-{
-	int rc = EX_OK_;
-	bool failed = false;
-	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-		if ((r->flags & RCPT_BADADDR) && !(r->flags & RCPT_NOTIFY_NEVER) &&
-		    (!(r->flags & RCPT_HAS_NOTIFY) || (r->flags & RCPT_NOTIFY_FAILURE)))
-			failed = true;
-	char em = error_mode();
-	if (failed && !(em == 'q' && interactive)) {
-		if (em == 'p' && interactive && dsn_dead_letter(e, body_fd, true) == EX_OK_)
-			failed = false;
-		else if (dsn_send(e, body_fd, false) != EX_OK_)
-			(void)dsn_dead_letter(e, body_fd, em == 'p');
-	}
-	if (queued) {
-		/* the status mailq shows: the first deferred recipient's */
-		for (struct recipient *r = e->rcpts; r != NULL && left > 0; r = r->next)
-			if ((r->flags & RCPT_QUEUED) && r->diag != NULL) {
-				e->status_msg = r->diag;
-				break;
-			}
-		int err = left > 0 ? queue_update(e) : queue_remove(e);
-		if (err != 0) {
-			syserr_errno(err, "cannot update queue file for %s", e->id);
-			rc = EX_TEMPFAIL_;
-		}
-	}
-	return rc;
-}
-
 void submit_cf_warnings(const struct submit_opts *o)
 {
 	if (o->cf_arg == NULL || getuid() == 0 || !privacy("authwarnings"))
@@ -327,120 +281,6 @@ void submit_cf_warnings(const struct submit_opts *o)
 		log_line(LOG_INFO, "NOQUEUE", "Authentication-Warning: %s: Processed from queue %s", j,
 			 qd);
 	sm_free(j);
-}
-
-/*
- * MinFreeBlocks (default 100): true when the queue's file system has room
- * for need bytes and that many blocks more; otherwise logged as 8.17 logs
- * it ("low on space (SMTP-DAEMON needs N bytes + M blocks in DIR), max
- * avail: A").  A file system statvfs cannot read is taken as roomy.
- */
-static bool enough_space(struct envelope *e, const char *dir, long need)
-{
-	const char *v = opt_value(OPT_MinFreeBlocks);
-	long minfree = v != NULL && *v != '\0' ? atol(v) : 100;
-	struct statvfs sv;
-	if (minfree <= 0 || dir == NULL || statvfs(dir, &sv) != 0 || sv.f_bsize == 0)
-		return true;
-	long avail = sv.f_bavail > (fsblkcnt_t)LONG_MAX ? LONG_MAX : (long)sv.f_bavail;
-	long bsize = (long)sv.f_bsize;
-	if (avail - (need / bsize + 1) >= minfree)
-		return true;
-	log_line(LOG_ALERT, e->id,
-		 "low on space (SMTP-DAEMON needs %ld bytes + %ld blocks in %s), max avail: %ld",
-		 need, minfree, dir, avail);
-	return false;
-}
-
-/* A copy of r in e's arena (NULL strings stay NULL). */
-static char *adup(struct envelope *e, const char *v)
-{
-	return v != NULL ? sm_arena_strdup(e->arena, v) : NULL;
-}
-
-/*
- * 8.17's owner split: the recipients a list with an owner-LIST alias
- * stands for go out in a clone of e (a new queue ID, the same headers and
- * body) whose envelope sender is the owner, one clone per owner, unless
- * the owner is e's sender already.  The clones are returned in a
- * NULL-terminated array (NULL when there are none).
- */
-static struct envelope **split_owners(struct envelope *e)
-{
-	struct envelope **clones = NULL;
-	size_t n = 0;
-	struct recipient **link = &e->rcpts;
-	for (struct recipient *r = e->rcpts; r != NULL; r = *link) {
-		if (r->owner == NULL || (r->flags & RCPT_DONE) || strcmp(r->owner, e->sender) == 0) {
-			link = &r->next;
-			continue;
-		}
-		struct envelope *c = NULL;
-		for (size_t i = 0; i < n && c == NULL; i++)
-			if (strcmp(clones[i]->sender, r->owner) == 0)
-				c = clones[i];
-		if (c == NULL) {
-			c = envelope_new();
-			if (queue_new_id(c) != 0) {
-				envelope_free(c);
-				link = &r->next;
-				continue; /* it stays with e */
-			}
-			c->ctime = e->ctime;
-			c->sender = adup(c, r->owner);
-			c->sender_full = adup(c, e->sender_full);
-			c->envid = adup(c, e->envid);
-			c->body_type = adup(c, e->body_type);
-			c->qgroup = adup(c, e->qgroup);
-			c->dsn_ret = e->dsn_ret;
-			c->priority = e->priority;
-			c->body_size = e->body_size;
-			c->hop_count = e->hop_count;
-			c->flags = e->flags;
-			for (const struct header *h = e->headers; h != NULL; h = h->next) {
-				struct header *ch = envelope_add_header(c, h->name, h->value);
-				ch->cond = adup(c, h->cond);
-				ch->flags = h->flags;
-			}
-			for (size_t i = 0; i < e->nmacros; i++)
-				envelope_set_macro(c, e->macros[2 * i], e->macros[2 * i + 1]);
-			clones = sm_realloc(clones, (n + 2) * sizeof *clones);
-			clones[n++] = c;
-			clones[n] = NULL;
-		}
-		struct recipient *cr = envelope_add_rcpt(c, r->address, r->flags);
-		cr->orcpt = adup(c, r->orcpt);
-		cr->final_rcpt = adup(c, r->final_rcpt);
-		cr->ctladdr = adup(c, r->ctladdr);
-		cr->status = adup(c, r->status);
-		cr->diag = adup(c, r->diag);
-		cr->mta = adup(c, r->mta);
-		cr->status_time = r->status_time;
-		cr->qf_flags = adup(c, r->qf_flags);
-		cr->owner = adup(c, r->owner);
-		/* gone from e */
-		*link = r->next;
-	}
-	e->rcpts_tail = link;
-	while (*e->rcpts_tail != NULL)
-		e->rcpts_tail = &(*e->rcpts_tail)->next;
-	return clones;
-}
-
-/* True when e still has something to deliver or to report. */
-static bool has_work(const struct envelope *e)
-{
-	for (const struct recipient *r = e->rcpts; r != NULL; r = r->next)
-		if (!(r->flags & RCPT_DONE) || (r->flags & RCPT_BADADDR))
-			return true;
-	return false;
-}
-
-static void free_clones(struct envelope **clones)
-{
-	for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
-		envelope_free(clones[i]);
-	sm_free(clones);
 }
 
 int submit_run(const struct submit_opts *o, char **rcpts)
@@ -563,7 +403,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 				r->flags |= RCPT_REPORTED | RCPT_LOGGED;
 		/* what the expansion reports reaches the terminal only in ErrorMode p */
 		bool quiet = ErrQuiet;
-		ErrQuiet = quiet || error_mode() != 'p';
+		ErrQuiet = quiet || submit_error_mode() != 'p';
 		(void)deliver_expand(e);
 		ErrQuiet = quiet;
 		nok = nrcpts = 0;
@@ -596,179 +436,45 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	}
 
 	/* the headers sendmail adds: the H lines', then the authentication warnings */
-	deliver_set_macros(e);
-	macro_set_value(&GlobalMacros, 'u', single);
-	headers_add_defaults(e);
-	macro_set_value(&GlobalMacros, 'u', NULL);
+	char *warn_log = NULL;
+	char *warnings[4] = {NULL, NULL, NULL, NULL};
+	size_t nwarn = 0;
 	if (privacy("authwarnings")) {
 		char *j = macro_expand_id('j');
 		if (o->from != NULL && !is_trusted(invoker)) {
-			char *w = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
-			log_line(LOG_INFO, e->id, "Authentication-Warning: %s", w);
-			char *hv = sm_asprintf(" %s", w);
-			headers_add_after_defaults(e, "X-Authentication-Warning", hv);
-			sm_free(hv);
-			sm_free(w);
+			warn_log = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
+			warnings[nwarn++] = sm_asprintf(" %s", warn_log);
 		}
 		if (cf_warned) {
 			const char *qd = opt_value(OPT_QueueDirectory);
-			if (qd != NULL && *qd != '\0') {
-				char *w = sm_asprintf(" %s: Processed from queue %s", j, qd);
-				headers_add_after_defaults(e, "X-Authentication-Warning", w);
-				sm_free(w);
-			}
-			char *w = sm_asprintf(" %s: Processed by %s with -C %s", j, invoker, o->cf_arg);
-			headers_add_after_defaults(e, "X-Authentication-Warning", w);
-			sm_free(w);
+			if (qd != NULL && *qd != '\0')
+				warnings[nwarn++] = sm_asprintf(" %s: Processed from queue %s", j, qd);
+			warnings[nwarn++] =
+				sm_asprintf(" %s: Processed by %s with -C %s", j, invoker, o->cf_arg);
 		}
 		sm_free(j);
 	}
-	e->priority = queue_priority(cr.size, nrcpts, queue_precedence_class(e));
-	e->body_size = cr.size;
-	if (e->sender[0] != '\0') {
-		char *j = macro_expand_id('j');
-		char *ap = strchr(e->sender, '@') ? sm_strdup(e->sender)
-						  : sm_asprintf("%s@%s", e->sender, j);
-		e->auth_param = sm_arena_strdup(e->arena, ap);
-		sm_free(ap);
-		sm_free(j);
-	}
-	envelope_set_macro(e, "_", macro_get('_') ? macro_get('_') : "");
-
-	/* owner-LIST: the list's recipients go out in clones with the owner as sender */
-	struct envelope **clones = nok > 0 ? split_owners(e) : NULL;
-	bool e_work = has_work(e);
-
-	struct header *mid = envelope_find_header(e, "Message-Id");
-	const char *midv = mid != NULL ? mid->value : "";
-	while (sm_isspace((unsigned char)*midv))
-		midv++;
-	struct sm_buf fromline;
-	sm_buf_init(&fromline);
-	sm_buf_printf(&fromline, "from=%s, size=%ld, class=%d, nrcpts=%d", e->sender[0] ? e->sender : "<>",
-		      cr.size, queue_precedence_class(e), nrcpts);
-	if (*midv != '\0')
-		sm_buf_printf(&fromline, ", msgid=%s", midv);
-	sm_buf_printf(&fromline, ", relay=%s", macro_get('_') ? macro_get('_') : "localhost");
-
-	int rc = exitstat;
-	char mode = delivery_mode(o);
-	if (nok == 0) {
-		/* nothing to deliver: the failures go back to the sender (the
-		 * message still counts as received, as in 8.17) */
-		log_line(LOG_INFO, e->id, "%s", fromline.data);
-		deliver_count_from(e);
-		(void)finish(e, cr.body_fd, 0, false, mode != 'b');
-		goto done;
-	}
-	if (cr.too_large) {
-		usrerr("552 5.2.3 Message exceeds maximum fixed size (%s)",
-		       opt_value(OPT_MaxMessageSize));
-		rc = EX_DATAERR_;
-		goto done;
-	}
-	/* MinFreeBlocks: the headers must fit (as 8.17 checks after reading them) */
-	struct stat bst;
-	long hdrbytes = fstat(cr.body_fd, &bst) == 0 ? cr.size - (long)bst.st_size : cr.size;
-	if (!enough_space(e, dirs != NULL ? dirs[0] : NULL, hdrbytes < 0 ? 0 : hdrbytes)) {
-		const char *txt = "Insufficient disk space; try again later";
-		message("%s", txt);
-		log_line(LOG_INFO, e->id, "%s", fromline.data);
-		char dl[32];
-		log_delay(0, dl, sizeof dl);
-		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-			if (!(r->flags & RCPT_DONE))
-				log_line(LOG_INFO, e->id, "to=%s, delay=%s, pri=%ld, stat=%s", r->address,
-					 dl, e->priority, txt);
-		rc = EX_IOERR_;
-		goto done;
-	}
-	err = e_work ? queue_store(e, cr.body_fd) : 0;
-	for (size_t i = 0; err == 0 && clones != NULL && clones[i] != NULL; i++)
-		if ((err = queue_store(clones[i], cr.body_fd)) != 0) {
-			syserr_errno(err, "queueing %s", clones[i]->id);
-			for (size_t k = 0; k < i; k++)
-				(void)queue_remove(clones[k]);
-			if (e_work)
-				(void)queue_remove(e);
-			rc = EX_TEMPFAIL_;
-			goto done;
-		}
-	if (err != 0) {
-		syserr_errno(err, "queueing %s", e->id);
-		rc = EX_TEMPFAIL_;
-		goto done;
-	}
-	/* queue_store gave the df size: statistics and DSNs count the whole message */
-	e->body_size = cr.size;
-	log_line(LOG_INFO, e->id, "%s", fromline.data);
-	for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
-		log_line(LOG_INFO, e->id, "%s: clone: owner=%s", clones[i]->id, clones[i]->sender);
-	deliver_count_from(e);
-	struct deliver_opts dopt = {.verbose = o->verbose, .invoker = invoker};
-	if (mode == 'q' || mode == 'd') {
-		dopt.queue_only = true;
-		if (e_work)
-			(void)deliver_envelope(e, cr.body_fd, &dopt);
-		for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
-			(void)deliver_envelope(clones[i], cr.body_fd, &dopt);
-		goto done;
-	}
-	if (mode == 'b') {
-		fflush(stdout);
-		pid_t pid = fork();
-		if (pid < 0) {
-			/* it stays queued for the next run */
-			goto done;
-		}
-		if (pid > 0)
-			goto done;
-		(void)setsid();
-		if (freopen("/dev/null", "w", stdout) == NULL)
-			_exit(EX_OSERR_);
-	}
-	/* the message itself first, then its clones, as 8.17 delivers them */
-	for (size_t i = e_work ? 0 : 1; i == 0 || (clones != NULL && clones[i - 1] != NULL); i++) {
-		struct envelope *de = i == 0 ? e : clones[i - 1];
-		if (queue_lock(de) == 0) {
-			/* a first attempt: a deferred message is queued with N1 and its time */
-			de->last_try = time(NULL);
-			de->ntries++;
-			/* a clone's sender (the owner) is set as -f sets it: mailers get -f */
-			struct deliver_opts copt = dopt;
-			if (de != e)
-				copt.fopt = 1;
-			int left = deliver_envelope(de, cr.body_fd, &copt);
-			(void)finish(de, cr.body_fd, left, true, mode != 'b');
-			queue_unlock(de);
-		}
-		for (struct recipient *r = de->rcpts; r != NULL; r = r->next)
-			if ((r->flags & RCPT_BADADDR) && r->status != NULL) {
-				const char *dsn;
-				for (int c = 64; c <= 78; c++) {
-					const char *t = deliver_exit_text(c, &dsn);
-					if (t != NULL && r->diag != NULL && strcmp(t, r->diag) == 0)
-						rc = c;
-				}
-				if (rc == EX_OK_)
-					rc = EX_UNAVAILABLE_;
-			}
-	}
-	if (mode == 'b') {
-		free_clones(clones);
-		sm_buf_free(&fromline);
-		(void)close(cr.body_fd);
-		sm_free(invoker);
-		envelope_free(e);
-		_exit(EX_OK_);
-	}
-done:
-	free_clones(clones);
-	sm_buf_free(&fromline);
+	struct submit_accept acc = {
+		.cr = &cr,
+		.nrcpts = nrcpts,
+		.nok = nok,
+		.exitstat = exitstat,
+		.single = single,
+		.invoker = invoker,
+		.verbose = o->verbose,
+		.mode = delivery_mode(o),
+		.auth_warnings = (const char **)warnings,
+		.auth_warn_log = warn_log,
+		.session_fds = {-1, -1},
+	};
+	int rc = submit_accept(e, &acc);
+	for (size_t i = 0; i < nwarn; i++)
+		sm_free(warnings[i]);
+	sm_free(warn_log);
 	(void)close(cr.body_fd);
 	sm_free(invoker);
 	envelope_free(e);
-	if (error_mode() == 'e' || error_mode() == 'w')
+	if (submit_error_mode() == 'e' || submit_error_mode() == 'w')
 		return EX_OK_;
 	return rc;
 }
@@ -808,7 +514,7 @@ int submit_deliver_queued(struct envelope *e, void *arg)
 		if (dsn_send(e, fd, true) == EX_OK_)
 			e->flags |= ENV_WARNING_SENT;
 	}
-	(void)finish(e, fd, left, true, false);
+	(void)submit_finish_attempt(e, fd, left, true, false);
 	(void)close(fd);
 	return 0;
 }

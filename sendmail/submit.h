@@ -40,6 +40,52 @@ void submit_cf_warnings(const struct submit_opts *o);
 /* The whole submission: returns the exit status of sendmail. */
 int submit_run(const struct submit_opts *o, char **rcpts);
 
+struct collect_result;
+
+/*
+ * A message read and its recipients known, as the command line and the
+ * SMTP server hand it to submit_accept().
+ */
+struct submit_accept {
+	struct collect_result *cr; /* the body (the caller closes cr->body_fd) */
+	int nrcpts;                /* recipients counted for the from= line and priority */
+	int nok;                   /* recipients left to deliver (0: nothing is queued) */
+	int exitstat;              /* the exit status so far */
+	const char *single;        /* $u of the Received: line, NULL for none */
+	const char *invoker;       /* the submitting user's login name */
+	bool verbose;
+	char mode;                 /* DeliveryMode letter: b, i, q, d */
+	bool smtp;                 /* from an SMTP session: errors are replies, mail them back */
+	const char **auth_warnings; /* X-Authentication-Warning: values, NULL-terminated, or NULL */
+	const char *auth_warn_log; /* logged as "Authentication-Warning: ...", or NULL */
+	const char *log_extra;     /* put before ", relay=" in the from= line (", proto=ESMTP") */
+	const char *relay;         /* relay= of the from= line, NULL: $_ or localhost */
+	int session_fds[2];        /* closed in a background delivery process (-1: none) */
+	/* the daemon's hand-off for DeliveryMode b and i, NULL to deliver here */
+	int (*request_delivery)(const char *queue_dir, const char *queue_id, void *arg);
+	void *request_arg;
+	/* results */
+	bool queued;               /* the message was accepted (queued or delivered) */
+	bool no_space;             /* refused for MinFreeBlocks */
+};
+
+/*
+ * Adds the H lines' headers to e, queues it, logs the from= line and
+ * delivers it as a->mode says.  e stays the caller's.  Returns the exit
+ * status of a command-line submission.
+ */
+int submit_accept(struct envelope *e, struct submit_accept *a);
+
+/* ErrorMode as a lower-case letter ('p' when unset). */
+char submit_error_mode(void);
+
+/*
+ * After a delivery attempt: failures go back as ErrorMode says, then the
+ * queue files are updated or removed.
+ */
+int submit_finish_attempt(struct envelope *e, int body_fd, int left, bool queued,
+			  bool interactive);
+
 /* The queue runner's callback: delivers a queued, locked message. */
 int submit_deliver_queued(struct envelope *e, void *arg);
 

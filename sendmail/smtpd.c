@@ -1,0 +1,437 @@
+/*
+ * smtpd.c: one ESMTP session (see smtpd.h, smtpd_int.h): the greeting,
+ * the command loop and its limits, HELO/EHLO and the EHLO keyword list,
+ * NOOP, RSET, QUIT, VERB, ETRN, HELP, and the replies.
+ *
+ * Owns the session state (struct smtpd) and the error sink through which
+ * usrerr()/syserr() text becomes replies while the session runs.  MAIL,
+ * RCPT, VRFY, EXPN are smtpd_mail.c's, DATA smtpd_data.c's, the check
+ * rulesets smtpd_rs.c's.
+ */
+#include "smtpd.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "conf.h"
+#include "err.h"
+#include "headers.h"
+#include "hostenv.h"
+#include "log.h"
+#include "macro.h"
+#include "options.h"
+#include "smtpd_int.h"
+#include "timeconv.h"
+
+/* the session the error sink writes to (one session per process) */
+static struct smtpd *Current;
+
+void smtpd_reply(struct smtpd *s, const char *fmt, ...)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	va_list ap;
+	va_start(ap, fmt);
+	sm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	/* no CR or LF inside a reply line */
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\r' || b.data[i] == '\n')
+			b.data[i] = ' ';
+	/* the last error's text (no codes) becomes the queued message's status, as in 8.17 */
+	if (b.len > 4 && (b.data[0] == '4' || b.data[0] == '5') && b.data[3] == ' ' &&
+	    strncmp(b.data, "421", 3) != 0) {
+		const char *t = b.data + 4;
+		if (t[0] >= '2' && t[0] <= '5' && t[1] == '.') {
+			const char *sp = strchr(t, ' ');
+			t = sp != NULL ? sp + 1 : t + strlen(t);
+		}
+		sm_free(s->last_error);
+		s->last_error = sm_strdup(t);
+	}
+	sm_buf_puts(&b, "\r\n");
+	smtpd_io_put(&s->io, b.data, b.len);
+	sm_buf_free(&b);
+}
+
+/* usrerr()/syserr() text during the session: replies (a default code when it has none) */
+static void error_sink(const char *text, bool is_error)
+{
+	struct smtpd *s = Current;
+	if (s == NULL)
+		return;
+	if (!is_error) {
+		if (s->verbose)
+			smtpd_reply(s, "050 %s", text);
+		return;
+	}
+	bool coded = isdigit((unsigned char)text[0]) && isdigit((unsigned char)text[1]) &&
+		     isdigit((unsigned char)text[2]) && text[3] == ' ';
+	char *r = coded ? sm_strdup(text) : sm_asprintf("501 5.0.0 %s", text);
+	if (coded && !(r[4] >= '2' && r[4] <= '5' && r[5] == '.')) {
+		/* a code without an enhanced one: x.0.0 as sendmail adds it */
+		char *t = sm_asprintf("%.3s %c.0.0 %s", r, r[0], r + 4);
+		sm_free(r);
+		r = t;
+	}
+	smtpd_reply(s, "%s", r);
+	sm_free(r);
+	s->errors_told++;
+}
+
+bool smtpd_privacy(const char *word)
+{
+	const char *p = opt_value(OPT_PrivacyOptions);
+	if (p == NULL)
+		return false;
+	static const char *const goaway[] = {"needmailhelo", "needexpnhelo", "needvrfyhelo",
+					     "noexpn", "novrfy", "noetrn", "noverb",
+					     "authwarnings", "noreceipts", "nobodyreturn",
+					     "noactualrecipient", NULL};
+	bool in_goaway = false;
+	for (int i = 0; goaway[i] != NULL; i++)
+		if (strcmp(goaway[i], word) == 0)
+			in_goaway = true;
+	char *copy = sm_strdup(p);
+	bool found = false;
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
+		if (sm_strcasecmp(w, word) == 0 || (in_goaway && sm_strcasecmp(w, "goaway") == 0))
+			found = true;
+	sm_free(copy);
+	return found;
+}
+
+void smtpd_setmacro(const char *name, const char *value)
+{
+	int id = strlen(name) == 1 ? (unsigned char)name[0] : macro_id(name, strlen(name), true);
+	if (strlen(name) == 1)
+		id = macro_id(name, 1, true);
+	macro_set_value(&GlobalMacros, id, value);
+}
+
+void smtpd_reset_transaction(struct smtpd *s)
+{
+	if (s->e != NULL)
+		envelope_free(s->e);
+	s->e = NULL;
+	s->nrcpts = 0;
+	s->size_param = 0;
+	s->discard = false;
+	sm_free(s->quarantine);
+	s->quarantine = NULL;
+	s->single_rcpt = NULL;
+	smtpd_setmacro("mail_addr", NULL);
+	smtpd_setmacro("mail_host", NULL);
+	smtpd_setmacro("mail_mailer", NULL);
+	smtpd_setmacro("rcpt_addr", NULL);
+	smtpd_setmacro("rcpt_host", NULL);
+	smtpd_setmacro("rcpt_mailer", NULL);
+	smtpd_setmacro("nrcpts", "0");
+}
+
+/* Timeout.NAME in seconds, or dflt. */
+static int timeout_of(const char *name, int dflt)
+{
+	const char *v = opt_timeout(name);
+	if (v == NULL || *v == '\0')
+		return dflt;
+	long t = time_convert(v, strlen(v), 'm');
+	return t > 0 && t < 86400 * 30 ? (int)t : dflt;
+}
+
+/* The greeting: SmtpGreetingMessage with "ESMTP" after its first word. */
+static void greet(struct smtpd *s)
+{
+	char date[64];
+	headers_arpadate(time(NULL), date, sizeof date);
+	smtpd_setmacro("b", date);
+	const char *g = opt_value(OPT_SmtpGreetingMessage);
+	struct sm_buf tr, ex;
+	sm_buf_init(&tr);
+	sm_buf_init(&ex);
+	macro_translate(g != NULL ? g : "$j Sendmail $v ready at $b", &tr);
+	macro_expand(tr.data != NULL ? tr.data : "", &ex);
+	const char *t = ex.data != NULL ? ex.data : "";
+	const char *sp = strchr(t, ' ');
+	if (sp == NULL)
+		smtpd_reply(s, "220 %s ESMTP", t);
+	else
+		smtpd_reply(s, "220 %.*s ESMTP%s", (int)(sp - t), t, sp);
+	sm_buf_free(&tr);
+	sm_buf_free(&ex);
+}
+
+/* A HELO/EHLO argument sendmail accepts: letters, digits, "-._", or a [literal]. */
+static bool valid_helo(const char *h)
+{
+	if (*h == '[')
+		return strchr(h, ']') != NULL && strchr(h, ' ') == NULL;
+	for (const char *p = h; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_' &&
+		    (unsigned char)*p < 0x80)
+			return false;
+	return true;
+}
+
+static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
+{
+	if (*arg == '\0') {
+		smtpd_reply(s, "501 5.0.0 %s requires domain address", cmd);
+		return;
+	}
+	if (!valid_helo(arg) || strchr(arg, '_') != NULL || strchr(arg, '!') != NULL) {
+		smtpd_reply(s, "501 5.0.0 Invalid domain name");
+		return;
+	}
+	/* a client that sends on before the reply does not wait: 8.17 refuses it */
+	if (smtpd_io_pending(&s->io)) {
+		smtpd_reply(s, "554 5.5.0 SMTP protocol error");
+		s->pipelining_error = true;
+		return;
+	}
+	smtpd_reset_transaction(s);
+	s->ret_seen = false;
+	sm_free(s->helo);
+	s->helo = sm_strdup(arg);
+	s->esmtp = esmtp;
+	smtpd_setmacro("s", s->helo);
+	smtpd_setmacro("r", esmtp ? "ESMTP" : "SMTP");
+	char *j = macro_expand_id('j');
+	const char *who = macro_get('_');
+	char *client = macro_expand_id('_');
+	(void)who;
+	smtpd_reply(s, "250%c%s Hello %s, pleased to meet you", esmtp ? '-' : ' ', j, client);
+	sm_free(client);
+	sm_free(j);
+	if (!esmtp)
+		return;
+	smtpd_reply(s, "250-ENHANCEDSTATUSCODES");
+	smtpd_reply(s, "250-PIPELINING");
+	if (!smtpd_privacy("noexpn"))
+		smtpd_reply(s, "250-EXPN");
+	if (!smtpd_privacy("noverb"))
+		smtpd_reply(s, "250-VERB");
+	smtpd_reply(s, "250-8BITMIME");
+	const char *ms = opt_value(OPT_MaxMessageSize);
+	if (ms != NULL && atol(ms) > 0)
+		smtpd_reply(s, "250-SIZE %ld", atol(ms));
+	else
+		smtpd_reply(s, "250-SIZE");
+	smtpd_reply(s, "250-DSN");
+	if (!smtpd_privacy("noetrn"))
+		smtpd_reply(s, "250-ETRN");
+	/* AUTH and STARTTLS are offered here once they exist */
+	smtpd_reply(s, "250-DELIVERBY");
+	smtpd_reply(s, "250 HELP");
+}
+
+/* HELP: the HelpFile's lines for the topic ("topic<TAB>text"), as 214 replies. */
+static void cmd_help(struct smtpd *s, const char *arg)
+{
+	const char *hf = opt_value(OPT_HelpFile);
+	FILE *f = hf != NULL && *hf != '\0' ? fopen(hf, "r") : NULL;
+	if (f == NULL) {
+		smtpd_reply(s, "502 5.3.0 Sendmail %s -- HELP not implemented", SENDMAIL_VERSION);
+		return;
+	}
+	char topic[64];
+	size_t n = 0;
+	for (const char *p = *arg ? arg : "smtp"; *p && n < sizeof topic - 1; p++)
+		topic[n++] = (char)sm_lower((unsigned char)*p);
+	topic[n] = '\0';
+	char line[1024];
+	bool found = false;
+	int lines = 0;
+	while (fgets(line, sizeof line, f) != NULL && lines < 1000) {
+		lines++;
+		if (line[0] == '#')
+			continue;
+		char *tab = strchr(line, '\t');
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		if (sm_strcasecmp(line, topic) != 0)
+			continue;
+		char *text = tab + 1;
+		text[strcspn(text, "\r\n")] = '\0';
+		struct sm_buf tr, ex;
+		sm_buf_init(&tr);
+		sm_buf_init(&ex);
+		macro_translate(text, &tr);
+		macro_expand(tr.data != NULL ? tr.data : "", &ex);
+		smtpd_reply(s, "214-2.0.0 %s", ex.data != NULL ? ex.data : "");
+		sm_buf_free(&tr);
+		sm_buf_free(&ex);
+		found = true;
+	}
+	fclose(f);
+	if (!found)
+		smtpd_reply(s, "504 5.3.0 HELP topic \"%.10s\" unknown", arg);
+	else
+		smtpd_reply(s, "214 2.0.0 End of HELP info");
+}
+
+static void cmd_etrn(struct smtpd *s, char *arg)
+{
+	if (smtpd_privacy("noetrn")) {
+		smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
+		return;
+	}
+	if (*arg == '\0') {
+		smtpd_reply(s, "500 5.5.2 Parameter required");
+		return;
+	}
+	if (smtpd_rscheck(s, "check_etrn", arg, NULL, NULL) == RS_REJECT)
+		return;
+	/* the queue run itself is the daemon's; the reply is 8.17's */
+	smtpd_reply(s, "250 2.0.0 Queuing for node %s started", arg);
+}
+
+/* Splits the command word off line: returns it upper-cased in cmd, the arguments after. */
+static char *split_command(char *line, char *cmd, size_t size)
+{
+	char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = 0;
+	while (*p != '\0' && *p != ' ' && *p != '\t') {
+		if (n < size - 1)
+			cmd[n++] = (char)sm_upper((unsigned char)*p);
+		p++;
+	}
+	cmd[n] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* trailing blanks are no part of an argument */
+	size_t l = strlen(p);
+	while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+		p[--l] = '\0';
+	return p;
+}
+
+/* Counts a bad command; after too many the session ends as 8.17 ends it. */
+static void bad_command(struct smtpd *s)
+{
+	if (++s->nbad >= SMTPD_MAX_BADCMDS) {
+		char *j = macro_expand_id('j');
+		smtpd_reply(s, "421 4.7.0 %s Too many bad commands; closing connection", j);
+		sm_free(j);
+		s->quit = true;
+	}
+}
+
+static void command(struct smtpd *s, char *line)
+{
+	char cmd[16];
+	/* CRs inside a command line are dropped */
+	char *w = line;
+	for (char *r = line; *r; r++)
+		if (*r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	char *arg = split_command(line, cmd, sizeof cmd);
+	s->errors_told = 0;
+	if (strcmp(cmd, "EHLO") == 0 || strcmp(cmd, "HELO") == 0) {
+		cmd_helo(s, cmd, arg, cmd[0] == 'E');
+	} else if (strcmp(cmd, "MAIL") == 0) {
+		if (s->pipelining_error)
+			smtpd_reply(s, "550 5.0.0 Command rejected");
+		else
+			smtpd_cmd_mail(s, arg);
+	} else if (strcmp(cmd, "RCPT") == 0) {
+		if (s->pipelining_error)
+			smtpd_reply(s, "550 5.0.0 Command rejected");
+		else
+			smtpd_cmd_rcpt(s, arg);
+	} else if (strcmp(cmd, "DATA") == 0) {
+		if (s->pipelining_error)
+			smtpd_reply(s, "550 5.0.0 Command rejected");
+		else
+			smtpd_cmd_data(s);
+	} else if (strcmp(cmd, "RSET") == 0) {
+		smtpd_reset_transaction(s);
+		s->ret_seen = false;
+		smtpd_reply(s, "250 2.0.0 Reset state");
+	} else if (strcmp(cmd, "NOOP") == 0) {
+		smtpd_reply(s, "250 2.0.0 OK");
+	} else if (strcmp(cmd, "QUIT") == 0) {
+		char *j = macro_expand_id('j');
+		smtpd_reply(s, "221 2.0.0 %s closing connection", j);
+		sm_free(j);
+		s->quit = true;
+	} else if (strcmp(cmd, "HELP") == 0) {
+		cmd_help(s, arg);
+	} else if (strcmp(cmd, "VERB") == 0) {
+		if (smtpd_privacy("noverb")) {
+			smtpd_reply(s, "502 5.7.0 Verbose unavailable");
+		} else {
+			s->verbose = true;
+			smtpd_reply(s, "250 2.0.0 Verbose mode");
+		}
+	} else if (strcmp(cmd, "ETRN") == 0) {
+		cmd_etrn(s, arg);
+	} else if (strcmp(cmd, "VRFY") == 0 || strcmp(cmd, "EXPN") == 0) {
+		smtpd_cmd_vrfy(s, arg, cmd[0] == 'E');
+	} else {
+		smtpd_reply(s, "500 5.5.1 Command unrecognized: \"%.*s\"", 200, line);
+		bad_command(s);
+	}
+}
+
+int smtpd_session(const struct smtpd_conn *c)
+{
+	struct smtpd *s = sm_calloc(1, sizeof *s);
+	s->conn = c;
+	smtpd_io_init(&s->io, c->in_fd, c->out_fd);
+	sm_buf_init(&s->line);
+	s->timeout_cmd = timeout_of("command", 3600);
+	s->timeout_data = timeout_of("datablock", 3600);
+	Current = s;
+	void (*old_sink)(const char *, bool) = ErrReplySink;
+	ErrReplySink = error_sink;
+
+	smtpd_client_macros(s);
+	smtpd_setmacro("nrcpts", "0");
+	enum smtpd_rs_result conn = RS_OK;
+	if (c->daemon_mode)
+		conn = smtpd_rscheck(s, "check_relay", macro_get(macro_id("client_name", 11, true)),
+				     macro_get(macro_id("client_addr", 11, true)), NULL);
+	if (conn != RS_REJECT) {
+		/* input before the greeting is taken as a client that does not wait */
+		greet(s);
+	}
+	while (!s->quit && conn != RS_REJECT) {
+		bool too_long, bare_cr;
+		int ending;
+		int r = smtpd_io_getline(&s->io, &s->line, SMTPD_MAX_CMDLINE, s->timeout_cmd,
+					 &too_long, &ending, &bare_cr);
+		if (r < 0 && s->io.timed_out) {
+			char *j = macro_expand_id('j');
+			smtpd_reply(s, "421 4.4.1 %s Lost input channel from %s", j,
+				    macro_get('_') ? macro_get('_') : "localhost");
+			sm_free(j);
+			log_line(LOG_NOTICE, NULL, "timeout waiting for input during server cmd read");
+			break;
+		}
+		if (r <= 0)
+			break;
+		char empty[1] = "";
+		command(s, s->line.data != NULL ? s->line.data : empty);
+	}
+	smtpd_io_flush(&s->io);
+	smtpd_reset_transaction(s);
+	ErrReplySink = old_sink;
+	Current = NULL;
+	sm_free(s->helo);
+	sm_free(s->last_error);
+	sm_buf_free(&s->line);
+	smtpd_io_free(&s->io);
+	sm_free(s);
+	return ExitStat;
+}

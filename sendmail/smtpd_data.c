@@ -1,0 +1,260 @@
+/*
+ * smtpd_data.c: the DATA command: reading the message from the session
+ * (CRLF lines, dot-stuffing, the final "."), the checks after it, and the
+ * hand-off to submit_accept() that queues and delivers it.
+ *
+ * Owns the data phase's rules as sendmail 8.17 (with its SMTP smuggling
+ * fix) has them: a bare CR or a bare LF anywhere in the data ends the
+ * session with 421 (so "<LF>.<CR><LF>" can never end a message), input
+ * sent on after DATA before the 354 is a protocol error, and the limits
+ * of MaxMessageSize, MaxHeadersLength and MaxHopCount.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "deliver.h"
+#include "err.h"
+#include "headers.h"
+#include "log.h"
+#include "macro.h"
+#include "options.h"
+#include "queue.h"
+#include "smtpd_int.h"
+#include "submit.h"
+
+/* What ended the data: the "." line, or a failure. */
+enum data_end { DATA_DOT, DATA_BARE_CR, DATA_BARE_LF, DATA_LOST, DATA_TIMEOUT };
+
+struct data_reader {
+	struct smtpd *s;
+	enum data_end end;
+	bool done;
+};
+
+/* collect_from()'s line source: one data line, dots undone; false at the end. */
+static bool data_line(void *arg, struct sm_buf *b)
+{
+	struct data_reader *dr = arg;
+	if (dr->done)
+		return false;
+	bool too_long, bare_cr;
+	int ending;
+	int r = smtpd_io_getline(&dr->s->io, b, SMTPD_MAX_DATALINE, dr->s->timeout_data, &too_long,
+				 &ending, &bare_cr);
+	if (r < 0 || r == 0 || ending == SMTPD_LINE_NONE || bare_cr || ending == SMTPD_LINE_LF) {
+		dr->done = true;
+		dr->end = r < 0 && dr->s->io.timed_out ? DATA_TIMEOUT
+			  : bare_cr                    ? DATA_BARE_CR
+			  : r > 0 && ending == SMTPD_LINE_LF ? DATA_BARE_LF
+							     : DATA_LOST;
+		return false;
+	}
+	if (b->len == 1 && b->data[0] == '.') {
+		dr->done = true;
+		dr->end = DATA_DOT;
+		return false;
+	}
+	if (b->len >= 1 && b->data[0] == '.') {
+		memmove(b->data, b->data + 1, b->len);
+		b->len--;
+	}
+	return true;
+}
+
+/* Reads and drops the rest of the data after a failure to store it. */
+static void drain(struct data_reader *dr)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	int n = 0;
+	while (data_line(dr, &b) && n < 10000000)
+		n++;
+	sm_buf_free(&b);
+}
+
+static void lost(struct smtpd *s, enum data_end end)
+{
+	char *j = macro_expand_id('j');
+	switch (end) {
+	case DATA_BARE_CR:
+		smtpd_reply(s, "421 4.5.0 Bare carriage return (CR) not allowed");
+		break;
+	case DATA_BARE_LF:
+		smtpd_reply(s, "421 4.5.0 Bare linefeed (LF) not allowed");
+		break;
+	case DATA_TIMEOUT:
+		smtpd_reply(s, "421 4.4.1 %s Lost input channel from %s", j,
+			    macro_get('_') ? macro_get('_') : "localhost");
+		log_line(LOG_NOTICE, s->e->id, "timeout waiting for input from %s during message collect",
+			 macro_get('_') ? macro_get('_') : "localhost");
+		break;
+	default:
+		log_line(LOG_NOTICE, s->e->id, "lost input channel from %s to %s after data",
+			 macro_get('_') ? macro_get('_') : "localhost",
+			 s->conn->daemon_mode ? "MTA" : "stdin");
+		break;
+	}
+	sm_free(j);
+	s->quit = true;
+}
+
+void smtpd_cmd_data(struct smtpd *s)
+{
+	if (s->e == NULL) {
+		smtpd_reply(s, "503 5.0.0 Need MAIL command");
+		return;
+	}
+	if (s->nrcpts == 0) {
+		smtpd_reply(s, "503 5.0.0 Need RCPT (recipient)");
+		return;
+	}
+	/* the message may not come before the 354 (no PIPELINING past DATA) */
+	if (smtpd_io_pending(&s->io)) {
+		smtpd_reply(s, "554 5.5.0 SMTP protocol error");
+		s->quit = true;
+		return;
+	}
+	enum smtpd_rs_result rr = smtpd_rscheck(s, "check_data", macro_get(macro_id("nrcpts", 6, true)),
+						 NULL, NULL);
+	if (rr == RS_REJECT)
+		return;
+	if (rr == RS_DISCARD)
+		s->discard = true;
+	smtpd_reply(s, "354 End data with <CR><LF>.<CR><LF>");
+
+	struct envelope *e = s->e;
+	struct data_reader dr = {.s = s};
+	char **dirs = queue_dirs(NULL);
+	struct collect_result cr;
+	int err = collect_from(data_line, &dr, e, dirs != NULL && dirs[0] != NULL ? dirs[0] : "/tmp",
+			       &cr);
+	if (err != 0) {
+		drain(&dr);
+		if (dr.end != DATA_DOT) {
+			lost(s, dr.end);
+			smtpd_reset_transaction(s);
+			return;
+		}
+		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
+		smtpd_reset_transaction(s);
+		return;
+	}
+	if (dr.end != DATA_DOT) {
+		/* the collector may stop before the data does (a header it refuses) */
+		(void)close(cr.body_fd);
+		lost(s, dr.end);
+		smtpd_reset_transaction(s);
+		return;
+	}
+	for (struct header *h = e->headers; h != NULL; h = h->next)
+		if (sm_strcasecmp(h->name, "Received") == 0)
+			e->hop_count++;
+	headers_normalize(e);
+	const char *reject = NULL;
+	char *rbuf = NULL;
+	const char *ms = opt_value(OPT_MaxMessageSize);
+	long maxhop = opt_value(OPT_MaxHopCount) ? atol(opt_value(OPT_MaxHopCount)) : 25;
+	if (maxhop <= 0)
+		maxhop = 25;
+	if (cr.too_large) {
+		reject = "552 5.2.3 Message size exceeds maximum value";
+	} else if (cr.headers_too_large) {
+		const char *mh = opt_value(OPT_MaxHeadersLength);
+		rbuf = sm_asprintf("552 5.6.0 Headers too large (%ld max)",
+				   mh != NULL && atol(mh) > 0 ? atol(mh) : (long)COLLECT_DEFAULT_MAX_HEADERS);
+		reject = rbuf;
+	} else if (e->hop_count > maxhop) {
+		rbuf = sm_asprintf("554 5.4.6 Too many hops %d (%ld max): from %s via %s, to %s",
+				   e->hop_count, maxhop, e->sender[0] ? e->sender : "<>",
+				   macro_get(macro_id("client_name", 11, true)) != NULL
+					   ? macro_get(macro_id("client_name", 11, true))
+					   : "localhost",
+				   s->single_rcpt != NULL ? s->single_rcpt : "");
+		reject = rbuf;
+	}
+	(void)ms;
+	if (reject == NULL) {
+		rr = smtpd_rscheck(s, "check_eom", macro_get(macro_id("msg_size", 8, true)), NULL, NULL);
+		if (rr == RS_REJECT) {
+			(void)close(cr.body_fd);
+			smtpd_reset_transaction(s);
+			return;
+		}
+		if (rr == RS_DISCARD)
+			s->discard = true;
+	}
+	if (reject != NULL) {
+		smtpd_reply(s, "%s", reject);
+		sm_free(rbuf);
+		(void)close(cr.body_fd);
+		smtpd_reset_transaction(s);
+		return;
+	}
+	/* BODY=: 8BITMIME with a 7-bit body is kept as 7BIT; with BODY=7BIT the body counts as 7-bit */
+	if (e->body_type != NULL && strcmp(e->body_type, "8BITMIME") == 0 &&
+	    !(e->flags & ENV_8BIT_BODY))
+		e->body_type = sm_arena_strdup(e->arena, "7BIT");
+	else if (e->body_type != NULL && strcmp(e->body_type, "7BIT") == 0)
+		e->flags &= ~ENV_8BIT_BODY;
+	if (s->last_error != NULL)
+		e->status_msg = sm_arena_strdup(e->arena, s->last_error);
+	if (s->quarantine != NULL)
+		e->quarantine = sm_arena_strdup(e->arena, s->quarantine);
+	/* what the queue file keeps of the session */
+	envelope_set_macro(e, "_", macro_get('_') ? macro_get('_') : "");
+	envelope_set_macro(e, "r", s->esmtp ? "ESMTP" : "SMTP");
+	if (s->helo != NULL)
+		envelope_set_macro(e, "s", s->helo);
+	const char *df = macro_get(macro_id("daemon_flags", 12, true));
+	envelope_set_macro(e, "{daemon_flags}", df != NULL ? df : "");
+	e->flags |= ENV_SPLIT;
+	/* a message with recipient headers: Bcc: is not passed on */
+	if (envelope_find_header(e, "To") != NULL || envelope_find_header(e, "Cc") != NULL ||
+	    envelope_find_header(e, "Bcc") != NULL)
+		e->flags |= ENV_DELETE_BCC;
+	if (s->discard) {
+		log_line(LOG_INFO, e->id, "discarded");
+		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
+		(void)close(cr.body_fd);
+		smtpd_reset_transaction(s);
+		return;
+	}
+	const char *dm = opt_value(OPT_DeliveryMode);
+	char mode = dm != NULL && *dm != '\0' ? (char)sm_lower((unsigned char)*dm) : 'b';
+	char extra[128];
+	snprintf(extra, sizeof extra, ", proto=%s, daemon=%s", s->esmtp ? "ESMTP" : "SMTP",
+		 s->conn->daemon_name != NULL ? s->conn->daemon_name : "MTA");
+	struct submit_accept acc = {
+		.cr = &cr,
+		.nrcpts = s->nrcpts,
+		.nok = s->nrcpts,
+		.single = s->nrcpts == 1 ? s->single_rcpt : NULL,
+		.invoker = NULL,
+		.verbose = s->verbose,
+		.mode = mode,
+		.smtp = true,
+		.log_extra = extra,
+		.session_fds = {s->conn->in_fd, s->conn->out_fd},
+		.request_delivery = s->conn->request_delivery,
+		.request_arg = s->conn->request_arg,
+	};
+	/* the reply comes before a delivery in the foreground */
+	smtpd_io_flush(&s->io);
+	(void)submit_accept(e, &acc);
+	if (acc.queued) {
+		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
+		sm_free(s->last_error);
+		s->last_error = NULL;
+		s->ret_seen = false;
+	}
+	else if (acc.no_space)
+		smtpd_reply(s, "452 4.3.1 Insufficient disk space; try again later");
+	else
+		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
+	(void)close(cr.body_fd);
+	smtpd_reset_transaction(s);
+}

@@ -1,0 +1,91 @@
+/*
+ * smtpd_int.h: the state of one SMTP session, shared by the server's
+ * modules (not part of the interface to the rest of sendmail, which is
+ * smtpd.h):
+ *
+ *   smtpd.c       the session: greeting, command loop, HELO/EHLO, the
+ *                 small commands, replies, the limits on bad commands
+ *   smtpd_mail.c  MAIL and RCPT with their parameters, VRFY, EXPN
+ *   smtpd_data.c  DATA: reading the message, handing it to submit_accept
+ *   smtpd_rs.c    calling the check_* rulesets and acting on their
+ *                 results; the client's macros at connect time
+ */
+#ifndef SMTPD_INT_H
+#define SMTPD_INT_H
+
+#include <stdbool.h>
+
+#include "envelope.h"
+#include "smtpd.h"
+#include "smtpd_io.h"
+
+/* longest command line kept (RFC 5321 says 512; sendmail reads more) */
+#define SMTPD_MAX_CMDLINE 2048
+/* longest data line kept; longer lines are split as sendmail splits them */
+#define SMTPD_MAX_DATALINE 32768
+/* bad commands before the session is closed */
+#define SMTPD_MAX_BADCMDS 25
+
+struct smtpd {
+	const struct smtpd_conn *conn;
+	struct smtpd_io io;
+	struct sm_buf line;       /* the command being handled */
+	char *helo;               /* $s, malloc'ed, NULL before HELO/EHLO */
+	bool esmtp;               /* EHLO was given */
+	bool pipelining_error;    /* HELO/EHLO came with more input: MAIL ... refused */
+	int nbad;                 /* unknown or bad commands so far */
+	bool verbose;             /* VERB */
+	bool quit;                /* end the session after this command */
+	int timeout_cmd;          /* Timeout.command, seconds */
+	int timeout_data;         /* Timeout.datablock */
+	/* the transaction; e is NULL before MAIL */
+	struct envelope *e;
+	int nrcpts;               /* recipients accepted */
+	int nbadrcpts;            /* recipients refused (BadRcptThrottle) */
+	long size_param;          /* SIZE= of MAIL, 0 for none */
+	/* RET= seen: as in 8.17 it stays through a refused MAIL (a second
+	 * one is a duplicate) until RSET, HELO or the end of a message */
+	bool ret_seen;
+	bool discard;             /* a check ruleset said $#discard */
+	char *quarantine;         /* a check ruleset said $#quarantine, malloc'ed */
+	const char *single_rcpt;  /* the first recipient ($u with one), in e's arena */
+	int errors_told;          /* replies the error sink wrote for this command */
+	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */
+};
+
+/* Queues one reply line (CRLF added); printf-style. */
+void smtpd_reply(struct smtpd *s, const char *fmt, ...) SM_PRINTF(2, 3);
+
+/* A PrivacyOptions word is set (goaway counts for the ones it stands for). */
+bool smtpd_privacy(const char *word);
+
+/* Ends the transaction: the envelope and its state are dropped. */
+void smtpd_reset_transaction(struct smtpd *s);
+
+/* Sets a macro by its name ("client_addr", "s") in the global set. */
+void smtpd_setmacro(const char *name, const char *value);
+
+void smtpd_cmd_mail(struct smtpd *s, char *args);
+void smtpd_cmd_rcpt(struct smtpd *s, char *args);
+void smtpd_cmd_vrfy(struct smtpd *s, char *args, bool expn);
+void smtpd_cmd_data(struct smtpd *s);
+
+/* check_* rulesets (smtpd_rs.c) */
+enum smtpd_rs_result {
+	RS_OK,          /* no $#error: go on */
+	RS_REJECT,      /* $#error: the reply was sent */
+	RS_DISCARD,     /* $#discard: accept, then drop the message */
+	RS_QUARANTINE,  /* $#quarantine: accept, hold in the queue */
+};
+/*
+ * Runs the named ruleset on "p1 $| p2" (p2 NULL: on p1 alone) as 8.17's
+ * rscheck does; a $#error result becomes the reply (its code, or
+ * 553 5.3.0, with "addr... " from errarg when given).  A ruleset the cf
+ * lacks is RS_OK.
+ */
+enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const char *p1,
+				   const char *p2, const char *errarg);
+/* The client's macros for the connection (client_addr/name/port/resolve, $_). */
+void smtpd_client_macros(struct smtpd *s);
+
+#endif

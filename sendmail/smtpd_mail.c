@@ -1,0 +1,453 @@
+/*
+ * smtpd_mail.c: the envelope commands of an SMTP session: MAIL FROM with
+ * its parameters (SIZE, BODY, RET, ENVID, BY, AUTH), RCPT TO with NOTIFY
+ * and ORCPT, and VRFY/EXPN.
+ *
+ * Owns the order of checks of each command as sendmail 8.17 makes them
+ * (syntax, the address through rulesets 3 and 0, the parameters, the
+ * limits, the check_mail/check_rcpt rulesets, local users) and their
+ * reply texts.  The envelope it fills (struct smtpd's e) is the session's.
+ */
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include "alias.h"
+#include "err.h"
+#include "macro.h"
+#include "mailer.h"
+#include "options.h"
+#include "parseaddr.h"
+#include "queue.h"
+#include "smtpd_int.h"
+
+/*
+ * Checks "KEYWORD:" at the start of args; returns the text after the
+ * colon and blanks, or NULL after the 501 reply.
+ */
+static char *keyword(struct smtpd *s, char *args, const char *kw)
+{
+	size_t kl = strlen(kw);
+	char *p = args;
+	bool ok = sm_strncasecmp(p, kw, kl) == 0 && p[kl] == ':';
+	if (ok) {
+		p += kl + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '\0')
+			return p;
+	}
+	/* the word the parser stopped at */
+	size_t wl = strcspn(args, ": \t");
+	smtpd_reply(s, "501 5.5.2 Syntax error in parameters scanning \"%.*s\"", (int)wl, args);
+	return NULL;
+}
+
+/* RFC 3461 xtext: printable ASCII but '+' and '=', and "+HH" (upper-case hex). */
+static bool valid_xtext(const char *p)
+{
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '+') {
+			if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]) ||
+			    islower((unsigned char)p[1]) || islower((unsigned char)p[2]))
+				return false;
+			p += 2;
+		} else if (c < '!' || c > '~' || c == '=') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Splits the next "KEY[=VALUE]" off *pp; NULL at the end. */
+static char *next_param(char **pp, char **value)
+{
+	char *p = *pp;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return NULL;
+	char *key = p;
+	while (*p != '\0' && *p != ' ' && *p != '\t')
+		p++;
+	if (*p != '\0')
+		*p++ = '\0';
+	*pp = p;
+	char *eq = strchr(key, '=');
+	*value = NULL;
+	if (eq != NULL) {
+		*eq = '\0';
+		*value = eq + 1;
+	}
+	return key;
+}
+
+/* The address text of a MAIL/RCPT line and the parameters after it. */
+static struct address *parse_arg(struct smtpd *s, char *arg, bool rcpt, char **addr_out,
+				 char **params, struct address *a)
+{
+	const char *end = NULL;
+	int before = s->errors_told;
+	struct address *r = parseaddr(arg, a, (rcpt ? 0 : RF_SENDERADDR) | RF_ADDDOMAIN, ' ', &end,
+				      rcpt, s->e->arena);
+	size_t len = end != NULL ? (size_t)(end - arg) : strlen(arg);
+	*addr_out = sm_arena_strndup(s->e->arena, arg, len);
+	*params = arg + len;
+	if (r == NULL && s->errors_told == before)
+		smtpd_reply(s, "553 5.1.3 %s... Bad address", *addr_out);
+	/* a complaint of the scanner (unbalanced brackets) refuses the address */
+	return s->errors_told == before ? r : NULL;
+}
+
+static void set_triple_macros(const char *prefix, const struct address *a)
+{
+	char name[32];
+	snprintf(name, sizeof name, "%s_mailer", prefix);
+	smtpd_setmacro(name, a->mailer != NULL ? a->mailer->name : NULL);
+	snprintf(name, sizeof name, "%s_host", prefix);
+	smtpd_setmacro(name, a->host);
+	snprintf(name, sizeof name, "%s_addr", prefix);
+	smtpd_setmacro(name, a->user);
+}
+
+/* True when the queue's file system has room for a message of size bytes. */
+static bool room_for(long size)
+{
+	const char *v = opt_value(OPT_MinFreeBlocks);
+	long minfree = v != NULL && *v != '\0' ? atol(v) : 100;
+	char **dirs = queue_dirs(NULL);
+	struct statvfs sv;
+	if (dirs == NULL || dirs[0] == NULL || statvfs(dirs[0], &sv) != 0 || sv.f_bsize == 0)
+		return true;
+	long double avail = (long double)sv.f_bavail;
+	long double need = (long double)(minfree > 0 ? minfree : 0) +
+			   (long double)size / (long double)sv.f_bsize;
+	return avail >= need;
+}
+
+void smtpd_cmd_mail(struct smtpd *s, char *args)
+{
+	if (s->e != NULL) {
+		smtpd_reply(s, "503 5.5.0 Sender already specified");
+		return;
+	}
+	if (s->helo == NULL && smtpd_privacy("needmailhelo")) {
+		smtpd_reply(s, "503 5.0.0 Polite people say HELO first");
+		return;
+	}
+	char *arg = keyword(s, args, "FROM");
+	if (arg == NULL)
+		return;
+	s->e = envelope_new();
+	s->e->ctime = time(NULL);
+	struct address a;
+	char *addr, *params;
+	if (parse_arg(s, arg, false, &addr, &params, &a) == NULL || a.state == QS_BADADDR) {
+		smtpd_reset_transaction(s);
+		return;
+	}
+	set_triple_macros("mail", &a);
+	bool envid_seen = false;
+	char *value;
+	for (char *key; (key = next_param(&params, &value)) != NULL;) {
+		if (sm_strcasecmp(key, "SIZE") == 0 && value != NULL) {
+			s->size_param = atol(value);
+		} else if (sm_strcasecmp(key, "BODY") == 0 && value != NULL) {
+			if (sm_strcasecmp(value, "7BIT") != 0 && sm_strcasecmp(value, "8BITMIME") != 0) {
+				smtpd_reply(s, "501 5.5.4 Unknown BODY type %s", value);
+				goto fail;
+			}
+			s->e->body_type = sm_arena_strdup(s->e->arena, value);
+			for (char *p = s->e->body_type; *p; p++)
+				*p = (char)sm_upper((unsigned char)*p);
+		} else if (sm_strcasecmp(key, "RET") == 0 && value != NULL) {
+			if (s->ret_seen) {
+				smtpd_reply(s, "501 5.5.0 Duplicate RET parameter");
+				goto fail;
+			}
+			s->ret_seen = true;
+			if (sm_strcasecmp(value, "FULL") != 0 && sm_strcasecmp(value, "HDRS") != 0) {
+				smtpd_reply(s, "501 5.5.2 Bad argument \"%s\" to RET", value);
+				goto fail;
+			}
+			s->e->dsn_ret = sm_strcasecmp(value, "FULL") == 0 ? 1 : 2;
+			s->e->flags |= ENV_RET_PARAM;
+			if (s->e->dsn_ret == 2)
+				s->e->flags |= ENV_NO_BODY_RETURN;
+		} else if (sm_strcasecmp(key, "ENVID") == 0 && value != NULL) {
+			if (envid_seen) {
+				smtpd_reply(s, "501 5.5.0 Duplicate ENVID parameter");
+				goto fail;
+			}
+			envid_seen = true;
+			if (!valid_xtext(value) || strlen(value) > 100) {
+				smtpd_reply(s, "501 5.5.4 Syntax error in ENVID parameter value");
+				goto fail;
+			}
+			s->e->envid = sm_arena_strdup(s->e->arena, value);
+		} else if (sm_strcasecmp(key, "BY") == 0 && value != NULL) {
+			if (strchr(value, ';') == NULL) {
+				smtpd_reply(s, "501 5.5.2 BY= missing ';'");
+				goto fail;
+			}
+		} else if (sm_strcasecmp(key, "AUTH") == 0 && value != NULL) {
+			/* AUTH= is for an authenticated session; without AUTH it is ignored */
+		} else {
+			smtpd_reply(s, "555 5.5.4 %s parameter unrecognized", key);
+			goto fail;
+		}
+	}
+	const char *ms = opt_value(OPT_MaxMessageSize);
+	long max = ms != NULL ? atol(ms) : 0;
+	if (max > 0 && s->size_param > max) {
+		smtpd_reply(s, "552 5.2.3 Message size exceeds fixed maximum message size (%ld)", max);
+		goto fail;
+	}
+	if (!room_for(s->size_param)) {
+		smtpd_reply(s, "452 4.4.5 Insufficient disk space; try again later");
+		goto fail;
+	}
+	enum smtpd_rs_result rr = smtpd_rscheck(s, "check_mail", addr, NULL, addr);
+	if (rr == RS_REJECT)
+		goto fail;
+	if (rr == RS_DISCARD)
+		s->discard = true;
+	if (queue_new_id(s->e) != 0) {
+		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
+		goto fail;
+	}
+	/* the null sender is kept as "" */
+	s->e->sender = strcmp(addr, "<>") == 0 ? sm_arena_strdup(s->e->arena, "")
+					       : sm_arena_strdup(s->e->arena, addr);
+	smtpd_reply(s, "250 2.1.0 %s... Sender ok", addr);
+	return;
+fail:
+	smtpd_reset_transaction(s);
+}
+
+/* NOTIFY= value into recipient flags; 0 (after the reply) when it is bad. */
+static unsigned notify_flags(struct smtpd *s, const char *value)
+{
+	unsigned f = RCPT_HAS_NOTIFY;
+	char *copy = sm_strdup(value), *save = NULL;
+	for (char *w = strtok_r(copy, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
+		unsigned bit = sm_strcasecmp(w, "NEVER") == 0     ? RCPT_NOTIFY_NEVER
+			       : sm_strcasecmp(w, "SUCCESS") == 0 ? RCPT_NOTIFY_SUCCESS
+			       : sm_strcasecmp(w, "FAILURE") == 0 ? RCPT_NOTIFY_FAILURE
+			       : sm_strcasecmp(w, "DELAY") == 0   ? RCPT_NOTIFY_DELAY
+								  : 0;
+		if (bit == 0 || ((f & RCPT_NOTIFY_NEVER) && bit != RCPT_NOTIFY_NEVER) ||
+		    (bit == RCPT_NOTIFY_NEVER && (f & ~RCPT_HAS_NOTIFY) != 0)) {
+			/* 8.17 names the word NEVER is combined with as NEVER */
+			const char *bad = bit == 0 ? w : "NEVER";
+			smtpd_reply(s, "501 5.5.4 Bad argument \"%s\"  to NOTIFY", bad);
+			sm_free(copy);
+			return 0;
+		}
+		f |= bit;
+	}
+	sm_free(copy);
+	return f;
+}
+
+/* A local user the local mailer would not find: no alias, no password entry. */
+static bool unknown_local(const struct address *a)
+{
+	if (a->mailer == NULL || !mailer_has_flag(a->mailer, 'w') || a->user == NULL)
+		return false;
+	const char *u = a->user;
+	if (*u == '\\')
+		u++;
+	char *low = sm_strdup(u);
+	sm_lowercase(low);
+	char *v = NULL;
+	int found = alias_lookup(low, &v);
+	sm_free(v);
+	bool known = found != 0 || getpwnam(u) != NULL || getpwnam(low) != NULL;
+	sm_free(low);
+	return !known;
+}
+
+void smtpd_cmd_rcpt(struct smtpd *s, char *args)
+{
+	if (s->e == NULL) {
+		smtpd_reply(s, "503 5.0.0 Need MAIL before RCPT");
+		return;
+	}
+	char *arg = keyword(s, args, "TO");
+	if (arg == NULL)
+		return;
+	const char *mr = opt_value(OPT_MaxRecipientsPerMessage);
+	if (mr != NULL && atol(mr) > 0 && s->nrcpts >= atol(mr)) {
+		smtpd_reply(s, "452 4.5.3 Too many recipients");
+		return;
+	}
+	struct address a;
+	char *addr, *params;
+	if (parse_arg(s, arg, true, &addr, &params, &a) == NULL || a.state == QS_BADADDR) {
+		s->nbadrcpts++;
+		return;
+	}
+	unsigned flags = RCPT_PRIMARY | RCPT_NOTIFY_FAILURE | RCPT_NOTIFY_DELAY;
+	const char *orcpt = NULL;
+	char *value;
+	for (char *key; (key = next_param(&params, &value)) != NULL;) {
+		if (sm_strcasecmp(key, "NOTIFY") == 0 && value != NULL) {
+			unsigned f = notify_flags(s, value);
+			if (f == 0)
+				return;
+			flags = RCPT_PRIMARY | f;
+		} else if (sm_strcasecmp(key, "ORCPT") == 0 && value != NULL) {
+			char *semi = strchr(value, ';');
+			if (semi == NULL || semi == value || !valid_xtext(semi + 1)) {
+				smtpd_reply(s, "501 5.5.4 Syntax error in ORCPT parameter value");
+				return;
+			}
+			orcpt = value;
+		} else {
+			smtpd_reply(s, "555 5.5.4 %s parameter unrecognized", key);
+			return;
+		}
+	}
+	set_triple_macros("rcpt", &a);
+	enum smtpd_rs_result rr = smtpd_rscheck(s, "check_rcpt", addr, NULL, addr);
+	if (rr == RS_REJECT) {
+		s->nbadrcpts++;
+		return;
+	}
+	if (rr == RS_DISCARD)
+		s->discard = true;
+	if (unknown_local(&a)) {
+		smtpd_reply(s, "550 5.1.1 %s... User unknown", addr);
+		/* the exit status of -bs tells of it, as 8.17's does */
+		if (ExitStat == EX_OK_ || ExitStat == EX_TEMPFAIL_)
+			ExitStat = EX_NOUSER_;
+		s->nbadrcpts++;
+		return;
+	}
+	struct recipient *r = envelope_add_rcpt(s->e, addr, flags);
+	if (orcpt != NULL)
+		r->orcpt = sm_arena_strdup(s->e->arena, orcpt);
+	/* the final recipient of DSNs: the address without its brackets */
+	const char *bare = addr;
+	size_t bl = strlen(addr);
+	if (bl >= 2 && addr[0] == '<' && addr[bl - 1] == '>') {
+		bare = addr + 1;
+		bl -= 2;
+	}
+	char *j = macro_expand_id('j');
+	char *fr = memchr(bare, '@', bl) != NULL ? sm_asprintf("RFC822; %.*s", (int)bl, bare)
+						 : sm_asprintf("RFC822; %.*s@%s", (int)bl, bare, j);
+	r->final_rcpt = sm_arena_strdup(s->e->arena, fr);
+	sm_free(fr);
+	sm_free(j);
+	if (s->nrcpts == 0)
+		s->single_rcpt = r->address;
+	s->nrcpts++;
+	char n[16];
+	snprintf(n, sizeof n, "%d", s->nrcpts);
+	smtpd_setmacro("nrcpts", n);
+	smtpd_reply(s, "250 2.1.5 %s... Recipient ok", addr);
+}
+
+/* "Full Name <user@$j>" of a local user, or "<addr>". */
+static void vrfy_line(struct smtpd *s, const char *addr, const struct address *a, bool last)
+{
+	char sep = last ? ' ' : '-';
+	struct passwd *pw = a->mailer != NULL && mailer_has_flag(a->mailer, 'w') && a->user
+				    ? getpwnam(a->user) : NULL;
+	if (pw != NULL) {
+		char *j = macro_expand_id('j');
+		char full[256];
+		size_t n = 0;
+		for (const char *p = pw->pw_gecos; p && *p && *p != ',' && n < sizeof full - 1; p++)
+			full[n++] = *p;
+		full[n] = '\0';
+		if (n > 0)
+			smtpd_reply(s, "250%c2.1.5 %s <%s@%s>", sep, full, pw->pw_name, j);
+		else
+			smtpd_reply(s, "250%c2.1.5 <%s@%s>", sep, pw->pw_name, j);
+		sm_free(j);
+	} else {
+		const char *u = a->user != NULL ? a->user : addr;
+		if (a->host != NULL && a->mailer != NULL && !mailer_has_flag(a->mailer, 'w'))
+			smtpd_reply(s, "250%c2.1.5 <%s@%s>", sep, u, a->host);
+		else
+			smtpd_reply(s, "250%c2.1.5 <%s>", sep, u);
+	}
+}
+
+void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
+{
+	if (expn ? smtpd_privacy("noexpn") : smtpd_privacy("novrfy")) {
+		if (expn)
+			smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
+		else
+			smtpd_reply(s, "252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)");
+		return;
+	}
+	if (s->helo == NULL && smtpd_privacy(expn ? "needexpnhelo" : "needvrfyhelo")) {
+		smtpd_reply(s, "503 5.0.0 I demand that you introduce yourself first");
+		return;
+	}
+	if (*arg == '\0') {
+		smtpd_reply(s, "501 5.5.2 Argument required");
+		return;
+	}
+	if (smtpd_rscheck(s, expn ? "check_expn" : "check_vrfy", arg, NULL, arg) == RS_REJECT)
+		return;
+	struct sm_arena arena;
+	sm_arena_init(&arena, 4096);
+	struct address a;
+	int before = s->errors_told;
+	if (parseaddr(arg, &a, RF_ADDDOMAIN, '\0', NULL, true, &arena) == NULL ||
+	    a.state == QS_BADADDR) {
+		if (s->errors_told == before)
+			smtpd_reply(s, "553 5.1.3 %s... Bad address", arg);
+		sm_arena_free(&arena);
+		return;
+	}
+	/* an alias: its members (one level), else the user */
+	char *members = NULL;
+	if (a.mailer != NULL && mailer_has_flag(a.mailer, 'A') && a.user != NULL) {
+		char *low = sm_strdup(a.user);
+		sm_lowercase(low);
+		if (alias_lookup(low, &members) != 1)
+			members = NULL;
+		sm_free(low);
+	}
+	if (members == NULL) {
+		if (unknown_local(&a))
+			smtpd_reply(s, "550 5.1.1 %s... User unknown", arg);
+		else
+			vrfy_line(s, arg, &a, true);
+		sm_arena_free(&arena);
+		return;
+	}
+	char *save = NULL;
+	char *items[100];
+	int n = 0;
+	for (char *w = strtok_r(members, ",", &save); w != NULL && n < 100;
+	     w = strtok_r(NULL, ",", &save)) {
+		while (*w == ' ' || *w == '\t')
+			w++;
+		size_t l = strlen(w);
+		while (l > 0 && (w[l - 1] == ' ' || w[l - 1] == '\t' || w[l - 1] == '\n'))
+			w[--l] = '\0';
+		if (l > 0)
+			items[n++] = w;
+	}
+	for (int i = 0; i < n; i++) {
+		struct address m;
+		if (parseaddr(items[i], &m, RF_ADDDOMAIN, '\0', NULL, true, &arena) == NULL)
+			continue;
+		vrfy_line(s, items[i], &m, i == n - 1);
+	}
+	sm_free(members);
+	sm_arena_free(&arena);
+}

@@ -1,0 +1,190 @@
+/*
+ * smtpd_rs.c: the session's check rulesets and the client's macros.
+ *
+ * Owns smtpd_rscheck(): a check_* ruleset run on "p1 $| p2" as sendmail
+ * 8.17 runs them, and what its result means ($#error: the reply and a
+ * refusal, 4xx a temporary one; $#discard; $#quarantine), and the macros
+ * that describe the client at connect time: {client_addr}, {client_name},
+ * {client_port}, {client_resolve}, {daemon_name}, {daemon_flags},
+ * {if_addr}, {if_name} and $_ (with "may be forged").
+ */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "macro.h"
+#include "meta.h"
+#include "parseaddr.h"
+#include "rewrite.h"
+#include "rule.h"
+#include "smtpd_int.h"
+#include "token.h"
+
+/* Appends the tokens of text to v (n tokens so far); returns the new count or -1. */
+static int add_tokens(char **v, int n, const char *text, struct sm_arena *arena)
+{
+	struct tokens *t = sm_malloc(sizeof *t);
+	int k = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
+	if (k < 0 || n + k >= MAXATOM) {
+		sm_free(t);
+		return -1;
+	}
+	for (int i = 0; i < k; i++)
+		v[n++] = sm_arena_strdup(arena, t->v[i]);
+	v[n] = NULL;
+	sm_free(t);
+	return n;
+}
+
+static bool is_meta_tok(const char *t, int code)
+{
+	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
+}
+
+enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const char *p1,
+				   const char *p2, const char *errarg)
+{
+	int rs = ruleset_lookup(ruleset, false);
+	if (rs < 0 || ruleset_get(rs) == NULL)
+		return RS_OK;
+	struct sm_arena arena;
+	sm_arena_init(&arena, 8192);
+	char **v = sm_arena_alloc(&arena, (MAXATOM + 1) * sizeof *v);
+	v[0] = NULL;
+	int n = add_tokens(v, 0, p1 != NULL ? p1 : "", &arena);
+	if (n >= 0 && p2 != NULL) {
+		char sep[2] = {(char)META_CONDELSE, '\0'};
+		v[n++] = sm_arena_strdup(&arena, sep);
+		v[n] = NULL;
+		n = add_tokens(v, n, p2, &arena);
+	}
+	enum smtpd_rs_result res = RS_OK;
+	if (n < 0) {
+		sm_arena_free(&arena);
+		return RS_OK;
+	}
+	int st = rewrite(v, MAXATOM, rs, 0, &arena);
+	if (v[0] != NULL && is_meta_tok(v[0], META_CANONNET) && v[1] != NULL) {
+		if (sm_strcasecmp(v[1], "discard") == 0) {
+			res = RS_DISCARD;
+		} else if (sm_strcasecmp(v[1], "quarantine") == 0) {
+			/* the reason is the $: part */
+			int i = 2;
+			while (v[i] != NULL && !is_meta_tok(v[i], META_CANONUSER))
+				i++;
+			char buf[MAXLINE];
+			buf[0] = '\0';
+			if (v[i] != NULL) {
+				int end = i + 1;
+				while (v[end] != NULL)
+					end++;
+				tok_cat(v, i + 1, end, buf, sizeof buf, ' ');
+			}
+			sm_free(s->quarantine);
+			s->quarantine = sm_strdup(buf);
+			res = RS_QUARANTINE;
+		} else if (sm_strcasecmp(v[1], "error") == 0) {
+			struct address a;
+			memset(&a, 0, sizeof a);
+			const char *saved = err_set_address(errarg);
+			int before = s->errors_told;
+			(void)buildaddr(v, &a, 0, &arena);
+			err_set_address(saved);
+			if (s->errors_told == before)
+				smtpd_reply(s, "553 5.3.0 %s", errarg != NULL ? errarg : "rejected");
+			res = RS_REJECT;
+		}
+	} else if (st == EX_TEMPFAIL_) {
+		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
+		res = RS_REJECT;
+	}
+	sm_arena_free(&arena);
+	return res;
+}
+
+/* The numeric form of an address and its port; false for no address. */
+static bool numeric(const struct sockaddr_storage *ss, socklen_t len, char *host, size_t hsize,
+		    char *port, size_t psize)
+{
+	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6)
+		return false;
+	return getnameinfo((const struct sockaddr *)ss, len, host, (socklen_t)hsize, port,
+			   (socklen_t)psize, NI_NUMERICHOST | NI_NUMERICSERV) == 0;
+}
+
+/*
+ * The client's name: the PTR name, confirmed when one of its addresses is
+ * the client's (FORGED otherwise, FAIL with no name, TEMP on a temporary
+ * failure).
+ */
+static const char *resolve_client(const struct smtpd_conn *c, char *name, size_t size,
+				  const char *addr)
+{
+	int rc = getnameinfo((const struct sockaddr *)&c->peer, c->peer_len, name,
+			     (socklen_t)size, NULL, 0, NI_NAMEREQD);
+	if (rc == EAI_AGAIN)
+		return "TEMP";
+	if (rc != 0)
+		return "FAIL";
+	struct addrinfo hints = {.ai_family = c->peer.ss_family, .ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	rc = getaddrinfo(name, NULL, &hints, &res);
+	if (rc == EAI_AGAIN)
+		return "TEMP";
+	bool match = false;
+	for (struct addrinfo *ai = res; rc == 0 && ai != NULL && !match; ai = ai->ai_next) {
+		char h[NI_MAXHOST];
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof h, NULL, 0,
+				NI_NUMERICHOST) == 0 &&
+		    strcmp(h, addr) == 0)
+			match = true;
+	}
+	if (res != NULL)
+		freeaddrinfo(res);
+	return match ? "OK" : "FORGED";
+}
+
+void smtpd_client_macros(struct smtpd *s)
+{
+	const struct smtpd_conn *c = s->conn;
+	char addr[NI_MAXHOST], port[NI_MAXSERV];
+	smtpd_setmacro("daemon_name", c->daemon_name);
+	smtpd_setmacro("daemon_flags", c->daemon_mode ? (c->daemon_flags ? c->daemon_flags : "")
+						      : "c u");
+	if (!numeric(&c->peer, c->peer_len, addr, sizeof addr, port, sizeof port)) {
+		/* -bs: the client is this host; $_ is the invoking user's (hostenv) */
+		smtpd_setmacro("client_name", "localhost");
+		smtpd_setmacro("client_addr", "");
+		smtpd_setmacro("client_port", NULL);
+		smtpd_setmacro("client_resolve", NULL);
+		return;
+	}
+	smtpd_setmacro("client_addr", addr);
+	smtpd_setmacro("client_port", port);
+	char name[NI_MAXHOST];
+	const char *how = resolve_client(c, name, sizeof name, addr);
+	smtpd_setmacro("client_resolve", how);
+	bool named = strcmp(how, "OK") == 0 || strcmp(how, "FORGED") == 0;
+	char bracketed[NI_MAXHOST + 8];
+	snprintf(bracketed, sizeof bracketed, "[%s]", addr);
+	smtpd_setmacro("client_name", named ? name : bracketed);
+	char *under = !named ? sm_asprintf("[%s]", addr)
+		      : strcmp(how, "FORGED") == 0 ? sm_asprintf("%s [%s] (may be forged)", name, addr)
+						   : sm_asprintf("%s [%s]", name, addr);
+	smtpd_setmacro("_", under);
+	sm_free(under);
+	char laddr[NI_MAXHOST], lport[NI_MAXSERV];
+	if (numeric(&c->local, c->local_len, laddr, sizeof laddr, lport, sizeof lport)) {
+		smtpd_setmacro("if_addr", laddr);
+		smtpd_setmacro("daemon_addr", laddr);
+		smtpd_setmacro("daemon_port", lport);
+		char lname[NI_MAXHOST];
+		if (getnameinfo((const struct sockaddr *)&c->local, c->local_len, lname, sizeof lname,
+				NULL, 0, NI_NAMEREQD) == 0)
+			smtpd_setmacro("if_name", lname);
+	}
+}
