@@ -110,6 +110,7 @@ define(`confMAX_RCPTS_PER_MESSAGE', `12')dnl
 define(`confPRIVACY_FLAGS', `{privacy}')dnl
 define(`confAUTH_MECHANISMS', `EXTERNAL')dnl
 FEATURE(`use_cw_file')dnl
+FEATURE(`no_default_msa')dnl
 FEATURE(`blocklist_recipients')dnl
 FEATURE(`access_db', `hash -T<TMPF> -o {d}/access')dnl
 RELAY_DOMAIN(`relay2.example')dnl
@@ -202,6 +203,14 @@ class Daemon:
     def start(self, timeout=30):
         """Starts the daemon in the foreground (-bD) and waits for its 220."""
         env = dict(os.environ, REFSENDMAIL_HOSTNAME=HOSTNAME)
+        if self.side == "our":
+            # sanitizer reports of the daemon and of its sessions (which
+            # run as another user and may have lost stderr) go to files
+            san = os.path.join(self.dir, "san")
+            os.makedirs(san, exist_ok=True)
+            os.chmod(san, 0o1777)
+            for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+                env[var] = ":".join(o for o in (os.environ.get(var), "log_path=" + san + "/" + var[:-8].lower()) if o)
         out = open(self.log, "wb")
         self.proc = subprocess.Popen(self.argv("-bD"), stdin=subprocess.DEVNULL,
                                      stdout=out, stderr=subprocess.STDOUT, env=env,
@@ -227,6 +236,24 @@ class Daemon:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("%s daemon: no 220 on port %d" % (self.side, self.port))
+
+    def sanitizer_reports(self):
+        """The sanitizer reports our daemon and its sessions wrote (a list
+        of texts; empty when clean or not ours)."""
+        san = os.path.join(self.dir, "san")
+        res = []
+        if os.path.isdir(san):
+            for n in sorted(os.listdir(san)):
+                with open(os.path.join(san, n), errors="replace") as f:
+                    res.append(n + ": " + f.read())
+        try:
+            with open(self.log, errors="replace") as f:
+                text = f.read()
+            if re.search(r"AddressSanitizer|LeakSanitizer|runtime error:", text):
+                res.append("daemon output: " + text)
+        except OSError:
+            pass
+        return res
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
