@@ -48,6 +48,8 @@ if [ "$(id -u)" -eq 0 ]; then
 	fi
 fi
 mkdir -p "$run/queue" "$run/mail" "$run/host_status"
+# statistics are kept only when the file exists (build/bin/mailstats -C RUN/sendmail.cf)
+[ -e "$run/sendmail.st" ] || : > "$run/sendmail.st"
 # the run directory is ours alone: sendmail's file checks want no
 # group- or world-writable directories on the way to its files
 chmod 755 "$run"
