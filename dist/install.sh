@@ -19,6 +19,8 @@
 # Environment: O (build dir, default build), DESTDIR, PREFIX (default
 # /usr), MTA_USER (default smmta), MSP_USER (default smmsp).
 set -eu
+# paths below (cf, dist, doc, and O when relative) are the source tree's
+cd "$(dirname "$0")/.."
 
 O=${O:-build}
 DESTDIR=${DESTDIR:-}
