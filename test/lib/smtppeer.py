@@ -300,6 +300,19 @@ def qf_recipients(qf):
     return [l[2:].split(":", 1)[-1] for l in qf.splitlines() if l.startswith("R")]
 
 
+def qf_envelope(qf):
+    """The sender, recipient and header lines of a qf file (continuation
+    lines joined), masked, as one text: what two implementations queuing
+    the same message should agree on."""
+    keep = []
+    for line in qf.splitlines():
+        if line[:1] in ("\t", " ") and keep and keep[-1][:1] == "H":
+            keep[-1] += "\n" + line
+        elif line[:1] in ("S", "R", "H"):
+            keep.append(line)
+    return "\n".join(mask(l) for l in keep)
+
+
 def qf_header(qf, name):
     """The value of the first header NAME in a qf file (continuations joined)."""
     val = None
@@ -436,6 +449,9 @@ def mask(line):
     line = re.sub(r"\b[0-9A-Za-z]{8}[0-9]{6}\b", "QID", line)
     line = re.sub(r"^(<<< 220 \S+ ESMTP) .*", r"\1 BANNER", line)
     line = re.sub(r"^(<<< 502 5\.3\.0 Sendmail) \S+ (-- HELP)", r"\1 VERSION \2", line)
+    line = re.sub(r"\(8\.17\.[0-9.]+/8\.17\.[0-9.]+\)", "(VERSION)", line)
+    line = re.sub(r"\bid [0-9A-Za-z]{8}[0-9]{6}\b", "id QID", line)
+    line = re.sub(r"<[0-9]{12}\.QID@", "<MSGID@", line)
     line = re.sub(r"\[127\.0\.0\.([12])\] \(may be forged\)", r"[127.0.0.\1] (may be forged)", line)
     return line
 
