@@ -62,6 +62,18 @@ static void read_config(void)
 		abort();
 }
 
+/* At exit: the private directory goes (the source, its database, the cf). */
+static void remove_dir(void)
+{
+	static const char *const files[] = {"aliases", "aliases.db", "t.cf"};
+	for (unsigned i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char p[sizeof Dir + 16];
+		snprintf(p, sizeof p, "%s/%s", Dir, files[i]);
+		(void)unlink(p);
+	}
+	(void)rmdir(Dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
@@ -72,6 +84,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mkdtemp(Dir) == NULL)
 		abort();
 	snprintf(AliasPath, sizeof AliasPath, "%s/aliases", Dir);
+	if (atexit(remove_dir) != 0)
+		abort();
 	map_classes_init();
 	macro_define_operators();
 	mailers_init_builtin();

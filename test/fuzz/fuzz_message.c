@@ -81,6 +81,12 @@ static char TmpDir[256];
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* At exit: the directory of the body files goes (they are unlinked at once). */
+static void remove_dir(void)
+{
+	(void)rmdir(TmpDir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
@@ -88,7 +94,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	const char *base = getenv("TMPDIR");
 	snprintf(TmpDir, sizeof TmpDir, "%s/fuzzmsg.XXXXXX", base != NULL ? base : "/tmp");
-	if (mkdtemp(TmpDir) == NULL)
+	if (mkdtemp(TmpDir) == NULL || atexit(remove_dir) != 0)
 		abort();
 	map_classes_init();
 	macro_define_operators();

@@ -52,6 +52,15 @@ static void read_config(void)
 	(void)unlink(cfpath);
 }
 
+static void clean_queue(void);
+
+/* At exit: the private queue directory goes. */
+static void remove_queue_dir(void)
+{
+	clean_queue();
+	(void)rmdir(QueueDir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
@@ -65,6 +74,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mkdtemp(QueueDir) == NULL)
 		abort();
 	snprintf(QfPath, sizeof QfPath, "%s/qf" QUEUE_ID, QueueDir);
+	if (atexit(remove_queue_dir) != 0)
+		abort();
 	map_classes_init();
 	macro_define_operators();
 	mailers_init_builtin();
