@@ -8,8 +8,7 @@
  * writing the headers and body it gets (E= line ends, F=E ">From ",
  * F=X dots, F=7), file delivery with SafeFileEnvironment, and the mapping
  * of its exit status to sendmail's status text and DSN code, and the
- * "to=" log lines.  Remote (P=[IPC]) mailers are not run here: those
- * recipients stay queued.
+ * "to=" log lines.  Remote (P=[IPC]) mailers go to deliver_remote.c.
  */
 #include "deliver.h"
 
@@ -35,7 +34,7 @@
 #include "macro.h"
 #include "mailer.h"
 #include "meta.h"
-#include "msp.h"
+#include "deliver_int.h"
 #include "options.h"
 #include "parseaddr.h"
 #include "stats.h"
@@ -159,8 +158,8 @@ static void run_ids(const struct mailer *m, const char *ctladdr, uid_t *uid, gid
 }
 
 /* Builds the text a mailer gets: headers, empty line, body with the mailer's rules. */
-static int message_text(const struct envelope *e, const struct mailer *m, int body_fd,
-			struct sm_buf *out)
+int deliver_message_text(const struct envelope *e, const struct mailer *m, int body_fd,
+			 struct sm_buf *out)
 {
 	struct sm_buf hdr;
 	sm_buf_init(&hdr);
@@ -261,7 +260,7 @@ static int run_mailer(const struct envelope *e, const struct mailer *m, const ch
 
 	struct sm_buf text;
 	sm_buf_init(&text);
-	int rc = message_text(e, m, body_fd, &text);
+	int rc = deliver_message_text(e, m, body_fd, &text);
 	if (rc != 0) {
 		rc = EX_IOERR_;
 		goto out;
@@ -384,7 +383,7 @@ static int file_append(const struct envelope *e, const struct mailer *m, const c
 	}
 	struct sm_buf b;
 	sm_buf_init(&b);
-	if (message_text(e, m, body_fd, &b) != 0)
+	if (deliver_message_text(e, m, body_fd, &b) != 0)
 		rc = EX_IOERR_;
 	sm_buf_putc(&b, '\n');
 	if (rc == EX_OK_ && (sm_write_all(fd, b.data, b.len) != 0 || fsync(fd) != 0)) {
@@ -428,8 +427,8 @@ static int deliver_file(const struct envelope *e, const struct mailer *m, const 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : EX_SOFTWARE_;
 }
 
-static void set_status(struct envelope *e, struct recipient *r, const char *dsn, const char *diag,
-		       unsigned flags)
+void deliver_set_status(struct envelope *e, struct recipient *r, const char *dsn, const char *diag,
+			unsigned flags)
 {
 	r->status = sm_arena_strdup(e->arena, dsn);
 	r->diag = diag != NULL ? sm_arena_strdup(e->arena, diag) : NULL;
@@ -438,17 +437,14 @@ static void set_status(struct envelope *e, struct recipient *r, const char *dsn,
 	r->flags |= flags;
 }
 
-static void log_to_relay(const struct envelope *e, const struct recipient *r, const char *ctl,
-			 const char *mailer, time_t start, bool xdelay, const char *relay,
-			 const char *reply, const char *stat);
 
 static void log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
 		   const char *mailer, time_t start, bool xdelay, const char *reply, const char *stat)
 {
-	log_to_relay(e, r, ctl, mailer, start, xdelay, NULL, reply, stat);
+	deliver_log_to(e, r, ctl, mailer, start, xdelay, NULL, reply, stat);
 }
 
-static void log_to_relay(const struct envelope *e, const struct recipient *r, const char *ctl,
+void deliver_log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
 			 const char *mailer, time_t start, bool xdelay, const char *relay,
 			 const char *reply, const char *stat)
 {
@@ -477,7 +473,7 @@ static void log_to_relay(const struct envelope *e, const struct recipient *r, co
 }
 
 /* StatusFile: one message delivered through m. */
-static void deliver_count(const struct envelope *e, const struct mailer *m)
+void deliver_count(const struct envelope *e, const struct mailer *m)
 {
 	const char *sf = opt_value(OPT_StatusFile);
 	if (sf == NULL || *sf == '\0')
@@ -521,100 +517,6 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 		gid = (long)pw->pw_gid;
 	}
 	return sm_asprintf("%s (%ld/%ld)", e->sender[0] ? e->sender : "<>", uid, gid);
-}
-
-/*
- * Hands the message for the recipients rs[0..n-1] (all for host through the
- * [IPC] mailer m; in the order 8.17 sends them) over one SMTP connection
- * (msp.c).  Logged and told as 8.17 does: the addresses joined by commas
- * in one to= line per outcome.  Returns how many stay queued.
- */
-static int deliver_smtp(struct envelope *e, struct recipient **rs, const char **users, size_t n,
-			const struct mailer *m, const char *host, int body_fd,
-			const struct deliver_opts *o, const char *g, const char *ctl, time_t start)
-{
-	struct sm_buf all;
-	sm_buf_init(&all);
-	for (size_t i = 0; i < n; i++)
-		sm_buf_printf(&all, "%s%s", i > 0 ? "," : "", rs[i]->address);
-	if (o->verbose) {
-		const char *port = msp_port(m);
-		if (strcmp(port, "25") != 0)
-			message("%s... Connecting to %s port %s via %s...", all.data, host, port,
-				m->name);
-		else
-			message("%s... Connecting to %s via %s...", all.data, host, m->name);
-	}
-	setmacro('u', users[0]);
-	setmacro('h', host);
-	struct msp_result *res = sm_calloc(n, sizeof *res);
-	struct msp_result cres = {.status = EX_TEMPFAIL_};
-	struct msp_conn *c = msp_connect(m, host, o->verbose, &cres);
-	if (c != NULL) {
-		struct sm_buf text;
-		sm_buf_init(&text);
-		if (message_text(e, m, body_fd, &text) != 0) {
-			cres.status = EX_TEMPFAIL_;
-			cres.text = sm_strdup("Deferred: I/O error");
-			sm_strlcpy(cres.dsn, "4.0.0", sizeof cres.dsn);
-		} else {
-			msp_transaction(c, g, users, n, text.data != NULL ? text.data : "", text.len,
-					res);
-		}
-		sm_buf_free(&text);
-	}
-	/* no transaction: every recipient has the connection's result */
-	for (size_t i = 0; i < n; i++)
-		if (c == NULL || cres.text != NULL) {
-			res[i].status = cres.status;
-			sm_strlcpy(res[i].dsn, cres.dsn, sizeof res[i].dsn);
-			res[i].text = sm_strdup(cres.text != NULL ? cres.text : "Deferred");
-		}
-	sm_free(cres.text);
-	int queued = 0;
-	bool *told = sm_calloc(n, sizeof *told);
-	char *relay = sm_asprintf("%s %s", host, host);
-	for (size_t i = 0; i < n; i++) {
-		const char *txt = res[i].text != NULL ? res[i].text : "Deferred";
-		if (res[i].status == EX_OK_) {
-			set_status(e, rs[i], "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
-			deliver_count(e, m);
-		} else {
-			bool temp = res[i].status == EX_TEMPFAIL_;
-			set_status(e, rs[i], res[i].dsn[0] ? res[i].dsn : "4.0.0", txt,
-				   temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
-			queued += temp ? 1 : 0;
-		}
-	}
-	/* the recipients with the same outcome share one line */
-	for (size_t i = 0; i < n; i++) {
-		if (told[i])
-			continue;
-		const char *txt = res[i].text != NULL ? res[i].text : "Deferred";
-		struct sm_buf who;
-		sm_buf_init(&who);
-		for (size_t k = i; k < n; k++) {
-			const char *tk = res[k].text != NULL ? res[k].text : "Deferred";
-			if (!told[k] && res[k].status == res[i].status && strcmp(tk, txt) == 0) {
-				sm_buf_printf(&who, "%s%s", who.len > 0 ? "," : "", rs[k]->address);
-				told[k] = true;
-			}
-		}
-		if (o->verbose)
-			message("%s... %s", who.data, txt);
-		struct recipient joined = *rs[i];
-		joined.address = who.data;
-		log_to_relay(e, &joined, ctl, m->name, start, true, relay, NULL, txt);
-		sm_buf_free(&who);
-	}
-	sm_free(relay);
-	sm_free(told);
-	msp_close(c);
-	for (size_t i = 0; i < n; i++)
-		sm_free(res[i].text);
-	sm_free(res);
-	sm_buf_free(&all);
-	return queued;
 }
 
 /* True when r is among the n recipients of v. */
@@ -678,7 +580,7 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		if (parseaddr(r->address, &a, RF_ADDDOMAIN, '\0', NULL, true, e->arena) == NULL ||
 		    a.state == QS_BADADDR) {
 			const char *txt = a.mailer == &ErrorMailer && a.user != NULL ? a.user : "Bad address";
-			set_status(e, r, a.status != NULL ? a.status : "5.1.3", txt,
+			deliver_set_status(e, r, a.status != NULL ? a.status : "5.1.3", txt,
 				   RCPT_BADADDR | RCPT_DONE);
 			log_to(e, r, NULL, "*error*", start, false, NULL, txt);
 			continue;
@@ -716,32 +618,25 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			const char *txt = prog ? "Cannot mail directly to programs"
 					       : "Cannot mail directly to files";
 			usrerr("550 5.7.1 %s... %s", r->address, txt);
-			set_status(e, r, "5.7.1", txt, RCPT_BADADDR | RCPT_DONE);
+			deliver_set_status(e, r, "5.7.1", txt, RCPT_BADADDR | RCPT_DONE);
 			log_to(e, r, NULL, mname, start, false, NULL, txt);
 			continue;
 		}
 		if (mailer_has_flag(m, 'w') && !prog && !file && getpwnam(user) == NULL) {
-			set_status(e, r, "5.1.1", "User unknown", RCPT_BADADDR | RCPT_DONE);
+			deliver_set_status(e, r, "5.1.1", "User unknown", RCPT_BADADDR | RCPT_DONE);
 			log_to(e, r, NULL, mname, start, false, "550 5.1.1 User unknown", "User unknown");
 			continue;
 		}
 		bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
-		if (ipc && !msp_active()) {
-			set_status(e, r, "4.0.0", "Deferred: remote delivery is not available yet",
-				   RCPT_QUEUED);
-			left++;
-			log_to(e, r, NULL, mname, start, true, NULL, r->diag);
-			continue;
-		}
 		int rstat = 0;
 		const char *g = remotename(e->sender[0] ? e->sender : macro_get('n'), m,
 					   RF_SENDERADDR | RF_CANONICAL, &rstat, e->arena);
 		setmacro('g', g);
 		if (ipc) {
 			/*
-			 * the mail submission program: SMTP to the MTA, one
-			 * connection for every recipient of that host, sent
-			 * last first as 8.17 sends them
+			 * SMTP (deliver_remote.c): one connection for every
+			 * recipient of that host, sent last first as 8.17
+			 * sends them
 			 */
 			const char *host = a.host != NULL ? a.host : "localhost";
 			struct recipient **rs = sm_calloc(nr, sizeof *rs);
@@ -759,7 +654,7 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 				users[i] = users[n - 1 - i];
 				users[n - 1 - i] = u;
 			}
-			left += deliver_smtp(e, rs, users, n, m, host, body_fd, o, g, ctl, start);
+			left += deliver_remote(e, rs, users, n, m, host, body_fd, o, g, ctl, start);
 			sm_free(rs);
 			sm_free(users);
 			continue;
@@ -786,20 +681,20 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		const char *txt = deliver_exit_text(rc, &dsn);
 		char *own = NULL;
 		if (rc == EX_OK_) {
-			set_status(e, r, "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
+			deliver_set_status(e, r, "2.0.0", "Sent", RCPT_SENT | RCPT_DONE);
 			txt = "Sent";
 			deliver_count(e, m);
 		} else if (rc == EX_TEMPFAIL_ || (txt != NULL && dsn[0] == '4')) {
 			if (rc == EX_TEMPFAIL_)
 				own = sm_asprintf("Deferred: %s mailer (%s) exited with EX_TEMPFAIL", mname,
 						  m->path);
-			set_status(e, r, dsn, own != NULL ? own : txt, RCPT_QUEUED);
+			deliver_set_status(e, r, dsn, own != NULL ? own : txt, RCPT_QUEUED);
 			txt = r->diag;
 			left++;
 		} else {
 			if (txt == NULL)
 				txt = own = sm_asprintf("unknown mailer error %d", rc);
-			set_status(e, r, dsn, txt, RCPT_BADADDR | RCPT_DONE);
+			deliver_set_status(e, r, dsn, txt, RCPT_BADADDR | RCPT_DONE);
 		}
 		if (o->verbose)
 			message("%s... %s", r->address, txt);

@@ -1,0 +1,40 @@
+/*
+ * deliver_int.h: what deliver.c shares with deliver_remote.c (the SMTP
+ * mailers): the message text a mailer gets, recipient statuses, the
+ * "to=" log line and the StatusFile count.
+ */
+#ifndef DELIVER_INT_H
+#define DELIVER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "deliver.h"
+#include "envelope.h"
+
+struct mailer;
+
+/* Headers, empty line and body as mailer m gets them (E= line ends, F=X, F=7, F=E). */
+int deliver_message_text(const struct envelope *e, const struct mailer *m, int body_fd,
+			 struct sm_buf *out);
+/* Sets r's DSN status and text; flags RCPT_SENT|RCPT_DONE, RCPT_BADADDR|RCPT_DONE or RCPT_QUEUED. */
+void deliver_set_status(struct envelope *e, struct recipient *r, const char *dsn, const char *diag,
+			unsigned flags);
+/* The "to=" log line of r (relay, reply: NULL to leave out). */
+void deliver_log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
+		    const char *mailer, time_t start, bool xdelay, const char *relay,
+		    const char *reply, const char *stat);
+/* StatusFile: one message delivered through m. */
+void deliver_count(const struct envelope *e, const struct mailer *m);
+
+/*
+ * SMTP delivery of the recipients rs[0..n-1] (all for host through the
+ * [IPC] mailer m, users[i] the address each is given in RCPT) over one
+ * connection; returns how many stay queued.
+ */
+int deliver_remote(struct envelope *e, struct recipient **rs, const char **users, size_t n,
+		   const struct mailer *m, const char *host, int body_fd,
+		   const struct deliver_opts *o, const char *g, const char *ctl, time_t start);
+
+#endif

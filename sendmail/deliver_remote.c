@@ -1,0 +1,205 @@
+/*
+ * deliver_remote.c: delivery through the SMTP mailers (P=[IPC]), see
+ * deliver_int.h.
+ *
+ * Owns: one SMTP delivery of a message to the recipients of one host:
+ * the envelope parameters (SIZE=, BODY=8BITMIME, RET=, ENVID=, NOTIFY=,
+ * ORCPT=), the connection (smtpc_open: MX hosts, cache), the transaction
+ * (smtpc_transaction), and what each recipient's outcome becomes: its
+ * status (sent, failed with a DSN due, queued again), the -v lines and
+ * the "to=" log lines in 8.17's order (a refused RCPT at once with its
+ * reply=, the others after the data in one line per outcome, addresses
+ * joined by commas).
+ */
+#include "deliver_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "err.h"
+#include "macro.h"
+#include "mailer.h"
+#include "smtpc.h"
+
+struct remote_ctx {
+	struct envelope *e;
+	struct recipient **rs;
+	const struct mailer *m;
+	const struct deliver_opts *o;
+	const char *ctl;
+	const char *relay;
+	time_t start;
+};
+
+/* The recipient's state from its result. */
+static int apply_result(struct envelope *e, struct recipient *r, const struct smtpc_result *res,
+			const struct mailer *m, const char *relay)
+{
+	const char *txt = res->text != NULL ? res->text : "Deferred";
+	if (res->status == EX_OK_) {
+		deliver_set_status(e, r, res->dsn[0] ? res->dsn : "2.0.0", "Sent",
+				   RCPT_SENT | RCPT_DONE);
+		deliver_count(e, m);
+		return 0;
+	}
+	bool temp = res->status == EX_TEMPFAIL_;
+	deliver_set_status(e, r, res->dsn[0] ? res->dsn : (temp ? "4.0.0" : "5.0.0"),
+			   res->reply != NULL && !temp ? res->reply : txt,
+			   temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
+	if (relay != NULL) {
+		/* the host that gave the reply, without its address */
+		const char *sp = strchr(relay, ' ');
+		r->mta = sm_arena_strndup(e->arena, relay, sp != NULL ? (size_t)(sp - relay) : strlen(relay));
+	}
+	return temp ? 1 : 0;
+}
+
+/* A refused RCPT: told and logged when its reply comes, as 8.17 does. */
+static void early_result(void *arg, size_t i, struct smtpc_result *res)
+{
+	struct remote_ctx *x = arg;
+	struct recipient *r = x->rs[i];
+	(void)apply_result(x->e, r, res, x->m, x->relay);
+	if (x->o->verbose)
+		message("%s... %s", r->address, res->text);
+	deliver_log_to(x->e, r, x->ctl, x->m->name, x->start, true, x->relay, res->reply, res->text);
+	res->told = true;
+}
+
+/* The DSN parameters of a recipient's RCPT (sent when the server offers DSN). */
+static char *rcpt_params(const struct recipient *r)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	if (r->flags & RCPT_HAS_NOTIFY) {
+		if (r->flags & RCPT_NOTIFY_NEVER) {
+			sm_buf_puts(&b, " NOTIFY=NEVER");
+		} else {
+			const char *sep = " NOTIFY=";
+			if (r->flags & RCPT_NOTIFY_SUCCESS) {
+				sm_buf_printf(&b, "%sSUCCESS", sep);
+				sep = ",";
+			}
+			if (r->flags & RCPT_NOTIFY_FAILURE) {
+				sm_buf_printf(&b, "%sFAILURE", sep);
+				sep = ",";
+			}
+			if (r->flags & RCPT_NOTIFY_DELAY)
+				sm_buf_printf(&b, "%sDELAY", sep);
+		}
+	}
+	if (r->orcpt != NULL)
+		sm_buf_printf(&b, " ORCPT=%s", r->orcpt);
+	return b.len > 0 ? sm_buf_steal(&b) : (sm_buf_free(&b), NULL);
+}
+
+/* SIZE=: the message as it is sent, counted with bare line ends. */
+static long message_size(const struct sm_buf *text)
+{
+	long n = (long)text->len;
+	for (size_t i = 0; i + 1 < text->len; i++)
+		if (text->data[i] == '\r' && text->data[i + 1] == '\n')
+			n--;
+	return n;
+}
+
+int deliver_remote(struct envelope *e, struct recipient **rs, const char **users, size_t n,
+		   const struct mailer *m, const char *host, int body_fd,
+		   const struct deliver_opts *o, const char *g, const char *ctl, time_t start)
+{
+	struct sm_buf all;
+	sm_buf_init(&all);
+	for (size_t i = 0; i < n; i++)
+		sm_buf_printf(&all, "%s%s", i > 0 ? "," : "", rs[i]->address);
+	macro_set_value(&GlobalMacros, 'u', users[0]);
+	macro_set_value(&GlobalMacros, 'h', host);
+	struct smtpc_result *res = sm_calloc(n, sizeof *res);
+	struct smtpc_result cres = {.status = EX_TEMPFAIL_};
+	char *relay = NULL;
+	struct smtpc_conn *c = smtpc_open(m, host, all.data, o->verbose, &cres, &relay);
+	struct remote_ctx x = {.e = e, .rs = rs, .m = m, .o = o, .ctl = ctl, .relay = relay,
+			       .start = start};
+	bool reusable = false;
+	if (c != NULL) {
+		struct sm_buf text;
+		sm_buf_init(&text);
+		if (deliver_message_text(e, m, body_fd, &text) != 0) {
+			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0", sm_strdup("Deferred: I/O error"),
+					 NULL);
+		} else {
+			char **params = sm_calloc(n, sizeof *params);
+			for (size_t i = 0; i < n; i++)
+				params[i] = rcpt_params(rs[i]);
+			struct smtpc_msg msg = {
+				.from = g,
+				.rcpts = users,
+				.rcpt_params = (const char *const *)params,
+				.n = n,
+				.size = message_size(&text),
+				.body8 = e->body_type != NULL && sm_strcasecmp(e->body_type, "8BITMIME") == 0,
+				.ret = e->dsn_ret == 1 ? "FULL" : e->dsn_ret == 2 ? "HDRS" : NULL,
+				.envid = e->envid,
+				.text = text.data != NULL ? text.data : "",
+				.len = text.len,
+				.early = early_result,
+				.arg = &x,
+			};
+			reusable = smtpc_transaction(c, &msg, res);
+			for (size_t i = 0; i < n; i++)
+				sm_free(params[i]);
+			sm_free(params);
+		}
+		sm_buf_free(&text);
+	}
+	/* no transaction: every recipient has the connection's result */
+	for (size_t i = 0; i < n; i++)
+		if (c == NULL || cres.text != NULL)
+			smtpc_result_set(&res[i], cres.status, cres.dsn,
+					 sm_strdup(cres.text != NULL ? cres.text : "Deferred"),
+					 cres.reply != NULL ? sm_strdup(cres.reply) : NULL);
+	smtpc_result_clear(&cres);
+	int queued = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!res[i].told)
+			(void)apply_result(e, rs[i], &res[i], m, relay);
+	for (size_t i = 0; i < n; i++)
+		queued += (rs[i]->flags & RCPT_QUEUED) != 0;
+	/* the recipients not told yet with the same outcome share one line */
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].told)
+			continue;
+		const char *txt = res[i].text != NULL ? res[i].text : "Deferred";
+		struct sm_buf who;
+		sm_buf_init(&who);
+		for (size_t k = i; k < n; k++) {
+			const char *tk = res[k].text != NULL ? res[k].text : "Deferred";
+			if (!res[k].told && res[k].status == res[i].status && strcmp(tk, txt) == 0 &&
+			    strcmp(res[k].dsn, res[i].dsn) == 0) {
+				sm_buf_printf(&who, "%s%s", who.len > 0 ? "," : "", rs[k]->address);
+				if (k != i)
+					res[k].told = true;
+			}
+		}
+		if (o->verbose)
+			message("%s... %s", who.data, txt);
+		struct recipient joined = *rs[i];
+		joined.address = who.data;
+		joined.status = rs[i]->status;
+		deliver_log_to(e, &joined, ctl, m->name, start, true, relay, res[i].reply, txt);
+		res[i].told = true;
+		sm_buf_free(&who);
+	}
+	if (c != NULL) {
+		if (reusable)
+			smtpc_release(c);
+		else
+			smtpc_close(c);
+	}
+	sm_free(relay);
+	for (size_t i = 0; i < n; i++)
+		smtpc_result_clear(&res[i]);
+	sm_free(res);
+	sm_buf_free(&all);
+	return queued;
+}

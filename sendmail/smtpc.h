@@ -1,0 +1,139 @@
+/*
+ * smtpc.h: the SMTP client of the [IPC] mailers (smtp, esmtp, smtp8,
+ * dsmtp, relay and the MSP's relay): finding the hosts of a destination
+ * (MX records, the A record, [literals], FallbackMXhost), connecting with
+ * the Timeout.* limits, EHLO/HELO, one transaction per message for
+ * several recipients, and the results 8.17 gives each recipient.
+ *
+ * smtpc_io.c owns the socket and reply reading, smtpc_txn.c the
+ * transaction, smtpc_route.c the host list and the connection cache.
+ */
+#ifndef SMTPC_H
+#define SMTPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sm.h"
+
+struct mailer;
+
+/* The outcome for one recipient (or for a connection). */
+struct smtpc_result {
+	int status;   /* EX_OK_, EX_TEMPFAIL_, EX_UNAVAILABLE_, EX_NOUSER_, EX_NOHOST_ ... */
+	char dsn[16]; /* "2.0.0", "4.4.1" ... */
+	char *text;   /* the stat= text: "Sent (Ok)", "Deferred: Connection refused by HOST" (sm_free) */
+	char *reply;  /* the server's reply for a failure, logged as reply=, or NULL (sm_free) */
+	bool told;    /* already logged and reported (a refused RCPT is told when its reply comes) */
+};
+
+/* Frees the texts of r (not r itself). */
+void smtpc_result_clear(struct smtpc_result *r);
+void smtpc_result_set(struct smtpc_result *r, int status, const char *dsn, char *text,
+		      char *reply);
+
+/* Extensions a server offered in its EHLO reply. */
+#define SMTPC_EHLO 0x01u
+#define SMTPC_PIPELINING 0x02u
+#define SMTPC_8BITMIME 0x04u
+#define SMTPC_DSN 0x08u
+#define SMTPC_SIZE 0x10u
+
+struct smtpc_conn {
+	int fd;
+	bool verbose;   /* -v: the transcript on standard output */
+	bool lmtp;      /* LHLO, a reply per recipient after the data */
+	unsigned ext;   /* SMTPC_* */
+	long maxsize;   /* the SIZE the server gave, 0 for none */
+	char *host;     /* the host name as tried ("mx.example.com.", "[127.0.0.1]") */
+	char *addr;     /* its address ("127.0.0.1") */
+	char *mailer;   /* the mailer's name (for the connection cache) */
+	char *dest;     /* the $h it was opened for (connection cache key) */
+	bool broken;    /* a reply was lost: only closing is left */
+	long when_used; /* time of the last transaction (ConnectionCacheTimeout) */
+	char buf[1024];
+	size_t len, pos;
+	struct sm_buf lastreply; /* the last reply read, lines joined by "\n" */
+};
+
+/* Seconds of Timeout.name (default dflt). */
+int smtpc_timeout(const char *name, int dflt);
+
+/*
+ * Connects to one address (sa) within Timeout.connect; the socket or -1
+ * with errno.
+ */
+int smtpc_connect_addr(const void *sa, unsigned salen, int timeout_s);
+/*
+ * Reads a whole reply into c->lastreply within timeout_s seconds; its code,
+ * or -1 when the connection broke (c->broken set).
+ */
+int smtpc_reply(struct smtpc_conn *c, int timeout_s);
+/* Sends one command line (CRLF added); false when it could not be written. */
+bool smtpc_send(struct smtpc_conn *c, const char *line);
+/* Writes raw bytes (the message text); false on failure. */
+bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len);
+/* The last line of the last reply ("250 2.0.0 Ok"). */
+const char *smtpc_last_line(const struct smtpc_conn *c);
+/*
+ * The DSN code of reply line (its enhanced status code when it has a
+ * valid one, else dflt) into dsn.
+ */
+void smtpc_reply_dsn(const char *line, const char *dflt, char *dsn, size_t dsnsize);
+
+/* The port of an [IPC] mailer: from A= "TCP $h port", else "25". */
+const char *smtpc_port(const struct mailer *m);
+
+/*
+ * Greeting and EHLO (LHLO for LMTP; HELO after a 5xx to EHLO) on a fresh
+ * connection.  False with *r set when the server refused.
+ */
+bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result *r);
+
+/* The envelope of one transaction. */
+struct smtpc_msg {
+	const char *from;        /* MAIL From:<...> */
+	const char *const *rcpts; /* RCPT To:<...> each */
+	const char *const *rcpt_params; /* " NOTIFY=... ORCPT=..." each, or NULL */
+	size_t n;
+	long size;               /* SIZE= when the server offers SIZE (0: not sent) */
+	bool body8;              /* BODY=8BITMIME (the server offers 8BITMIME) */
+	const char *ret;         /* RET= "FULL"/"HDRS" when DSN is offered, or NULL */
+	const char *envid;       /* ENVID= (xtext) when DSN is offered, or NULL */
+	const char *text;        /* the message as sent (CRLF, dots doubled) */
+	size_t len;
+	/* called when the result of recipient i is known before the end (a refused RCPT) */
+	void (*early)(void *arg, size_t i, struct smtpc_result *r);
+	void *arg;
+};
+
+/*
+ * One transaction: MAIL, RCPT for each recipient (pipelined when the
+ * server offers PIPELINING), DATA and the text when any was taken.  Sets
+ * r[0..n-1].  False when the connection cannot be used again.
+ */
+bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct smtpc_result *r);
+/* RSET before the next transaction on a cached connection; false when it failed. */
+bool smtpc_rset(struct smtpc_conn *c);
+/* QUIT ("Closing connection to HOST" when verbose) and frees c. */
+void smtpc_close(struct smtpc_conn *c);
+
+/*
+ * A connection to the destination host (the $h of mailer m): a cached one
+ * for the same mailer and host, else the hosts of host in order (MX
+ * preference, the host itself, FallbackMXhost), each address of each,
+ * until one greets us.  NULL with *r the failure (of the last host tried)
+ * when none does.  With verbose, "WHO... Connecting to HOST via MAILER..."
+ * is told for each host tried.  *relay gets "name. [addr]" or "name." (sm_free).
+ */
+struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
+			      bool verbose, struct smtpc_result *r, char **relay);
+/*
+ * Done with c after a message: kept for the next message when the
+ * connection cache (ConnectionCacheSize) allows, else closed.
+ */
+void smtpc_release(struct smtpc_conn *c);
+/* Closes every cached connection (end of a queue run, process exit). */
+void smtpc_close_cached(void);
+
+#endif

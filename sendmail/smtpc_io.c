@@ -1,0 +1,258 @@
+/*
+ * smtpc_io.c: the byte level of the SMTP client (see smtpc.h).
+ *
+ * Owns: connecting a socket within a time limit, reading replies (every
+ * line within the command's timeout, at most MAX_REPLY_LINES lines and
+ * MAX_REPLY_BYTES bytes: a server that never ends a line is given up on),
+ * writing commands and the message text with a timeout, the -v transcript,
+ * the DSN code of a reply, the Timeout.* values, the port of a mailer.
+ */
+#include "smtpc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mailer.h"
+#include "options.h"
+#include "timeconv.h"
+
+#define MAX_REPLY 4096              /* bytes of one reply kept */
+#define MAX_REPLY_LINES 100         /* lines of one multi-line reply */
+#define MAX_REPLY_BYTES (64 * 1024) /* bytes read for one reply at most */
+#define WRITE_TIMEOUT_S 3600        /* Timeout.datablock's default */
+
+void smtpc_result_clear(struct smtpc_result *r)
+{
+	sm_free(r->text);
+	sm_free(r->reply);
+	r->text = r->reply = NULL;
+}
+
+void smtpc_result_set(struct smtpc_result *r, int status, const char *dsn, char *text,
+		      char *reply)
+{
+	smtpc_result_clear(r);
+	r->status = status;
+	sm_strlcpy(r->dsn, dsn, sizeof r->dsn);
+	r->text = text;
+	r->reply = reply;
+}
+
+int smtpc_timeout(const char *name, int dflt)
+{
+	const char *v = opt_timeout(name);
+	if (v == NULL || *v == '\0')
+		return dflt;
+	long s = time_convert(v, strlen(v), 's');
+	return s > 0 && s < 24L * 3600 * 30 ? (int)s : dflt;
+}
+
+const char *smtpc_port(const struct mailer *m)
+{
+	if (m->argv[0] != NULL && m->argv[1] != NULL && m->argv[2] != NULL)
+		return m->argv[2];
+	return "25";
+}
+
+int smtpc_connect_addr(const void *sa, unsigned salen, int timeout_s)
+{
+	const struct sockaddr *s = sa;
+	int fd = socket(s->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		goto fail;
+	if (connect(fd, s, (socklen_t)salen) < 0) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		/* Timeout.connect 0: the system's own limit, bounded here by 5 minutes */
+		long long deadline = sm_now_ms() + 1000LL * (timeout_s > 0 ? timeout_s : 300);
+		int n = sm_wait_fd(fd, POLLOUT, deadline);
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		int err = 0;
+		socklen_t el = sizeof err;
+		if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+			goto fail;
+		if (err != 0) {
+			errno = err;
+			goto fail;
+		}
+	}
+	return fd;
+fail:;
+	int e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
+}
+
+/* Reads one byte before deadline; -1 at end, error or timeout. */
+static int getbyte(struct smtpc_conn *c, long long deadline)
+{
+	if (c->pos >= c->len) {
+		if (sm_wait_fd(c->fd, POLLIN, deadline) != 1)
+			return -1;
+		ssize_t r;
+		while ((r = read(c->fd, c->buf, sizeof c->buf)) < 0 &&
+		       (errno == EINTR || errno == EAGAIN))
+			if (errno == EAGAIN && sm_wait_fd(c->fd, POLLIN, deadline) != 1)
+				return -1;
+		if (r <= 0)
+			return -1;
+		c->len = (size_t)r;
+		c->pos = 0;
+	}
+	return (unsigned char)c->buf[c->pos++];
+}
+
+int smtpc_reply(struct smtpc_conn *c, int timeout_s)
+{
+	struct sm_buf *text = &c->lastreply;
+	sm_buf_reset(text);
+	if (c->broken)
+		return -1;
+	long long deadline = sm_now_ms() + 1000LL * timeout_s;
+	size_t total = 0;
+	for (int lines = 0; lines < MAX_REPLY_LINES; lines++) {
+		struct sm_buf l;
+		sm_buf_init(&l);
+		int ch;
+		while ((ch = getbyte(c, deadline)) >= 0 && ch != '\n' && ++total < MAX_REPLY_BYTES)
+			if (l.len < MAX_REPLY)
+				sm_buf_putc(&l, ch);
+		if (total >= MAX_REPLY_BYTES)
+			ch = -1;
+		if (l.len > 0 && l.data[l.len - 1] == '\r')
+			l.data[--l.len] = '\0';
+		bool ok = ch >= 0 && l.len >= 3 && l.data[0] >= '1' && l.data[0] <= '5' &&
+			  l.data[1] >= '0' && l.data[1] <= '9' && l.data[2] >= '0' && l.data[2] <= '9';
+		bool more = ok && l.len > 3 && l.data[3] == '-';
+		if (c->verbose && l.data != NULL) {
+			printf("%s\n", l.data);
+			fflush(stdout);
+		}
+		if (ok && text->len + l.len < MAX_REPLY) {
+			if (text->len > 0)
+				sm_buf_putc(text, '\n');
+			sm_buf_put(text, l.data, l.len);
+		}
+		int code = ok ? atoi(l.data) : -1;
+		sm_buf_free(&l);
+		if (!ok) {
+			c->broken = true;
+			return -1;
+		}
+		if (!more)
+			return code;
+	}
+	c->broken = true;
+	return -1;
+}
+
+bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
+{
+	if (c->broken)
+		return false;
+	long long deadline = sm_now_ms() + 1000LL * smtpc_timeout("datablock", WRITE_TIMEOUT_S);
+	while (len > 0) {
+		if (sm_wait_fd(c->fd, POLLOUT, deadline) != 1) {
+			c->broken = true;
+			return false;
+		}
+		ssize_t w = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			c->broken = true;
+			return false;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+bool smtpc_send(struct smtpc_conn *c, const char *line)
+{
+	if (c->verbose) {
+		printf(">>> %s\n", line);
+		fflush(stdout);
+	}
+	size_t n = strlen(line);
+	char *l = sm_malloc(n + 3);
+	memcpy(l, line, n);
+	memcpy(l + n, "\r\n", 3);
+	bool ok = smtpc_write(c, l, n + 2);
+	sm_free(l);
+	return ok;
+}
+
+const char *smtpc_last_line(const struct smtpc_conn *c)
+{
+	const char *d = c->lastreply.data != NULL ? c->lastreply.data : "";
+	const char *last = strrchr(d, '\n');
+	return last != NULL ? last + 1 : d;
+}
+
+/* Digits d[0..] up to a dot or the end: 1 to 3 of them; their count or 0. */
+static size_t digits(const char *d, size_t max)
+{
+	size_t k = 0;
+	while (k < max && d[k] >= '0' && d[k] <= '9')
+		k++;
+	return k;
+}
+
+void smtpc_reply_dsn(const char *line, const char *dflt, char *dsn, size_t dsnsize)
+{
+	sm_strlcpy(dsn, dflt, dsnsize);
+	if (strlen(line) < 4)
+		return;
+	const char *s = line + 4;
+	/* class.subject.detail: class 2, 4 or 5 like the reply, a known subject (0-7) */
+	if (s[0] != line[0] || s[1] != '.')
+		return;
+	size_t k1 = digits(s + 2, 3);
+	if (k1 == 0 || s[2 + k1] != '.' || atoi(s + 2) > 7)
+		return;
+	size_t k2 = digits(s + 3 + k1, 3);
+	if (k2 == 0)
+		return;
+	char end = s[3 + k1 + k2];
+	if (end != ' ' && end != '\0')
+		return;
+	size_t l = 3 + k1 + k2;
+	if (l < dsnsize) {
+		memcpy(dsn, s, l);
+		dsn[l] = '\0';
+	}
+}
+
+void smtpc_close(struct smtpc_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->verbose) {
+		printf("Closing connection to %s\n", c->host);
+		fflush(stdout);
+	}
+	if (!c->broken && smtpc_send(c, "QUIT"))
+		(void)smtpc_reply(c, smtpc_timeout("quit", 120));
+	(void)close(c->fd);
+	sm_buf_free(&c->lastreply);
+	sm_free(c->host);
+	sm_free(c->addr);
+	sm_free(c->mailer);
+	sm_free(c->dest);
+	sm_free(c);
+}

@@ -1,0 +1,301 @@
+/*
+ * smtpc_route.c: where a message for a host goes (see smtpc.h).
+ *
+ * Owns: the list of hosts for a destination (getmxrr of resolve.c: MX
+ * records best first without this host and worse ones, the host itself
+ * when it has no MX or names no DNS, a [literal] as it is,
+ * FallbackMXhost last), the addresses of each host (the system resolver,
+ * as 8.17's connections use it), trying them in order until one greets
+ * us, the failure texts 8.17 gives ("Connection refused by HOST",
+ * "Host unknown (Name server: HOST: host not found)"), and the connection
+ * cache: open connections kept between messages of one process
+ * (ConnectionCacheSize, ConnectionCacheTimeout), closed at exit.
+ */
+#include "smtpc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "hoststat.h"
+#include "mailer.h"
+#include "options.h"
+#include "resolve.h"
+#include "timeconv.h"
+
+#define CACHE_MAX 32
+
+static struct smtpc_conn *Cache[CACHE_MAX];
+static bool AtexitSet;
+
+/* ConnectionCacheSize (default 1 as 8.17's binary; the cf usually says 2). */
+static int cache_size(void)
+{
+	const char *v = opt_value(OPT_ConnectionCacheSize);
+	int n = v != NULL && *v != '\0' ? atoi(v) : 1;
+	return n < 0 ? 0 : (n > CACHE_MAX ? CACHE_MAX : n);
+}
+
+static long cache_timeout(void)
+{
+	const char *v = opt_value(OPT_ConnectionCacheTimeout);
+	if (v == NULL || *v == '\0')
+		return 300;
+	return time_convert(v, strlen(v), 's');
+}
+
+void smtpc_close_cached(void)
+{
+	for (int i = 0; i < CACHE_MAX; i++) {
+		struct smtpc_conn *c = Cache[i];
+		Cache[i] = NULL;
+		smtpc_close(c);
+	}
+}
+
+static void close_at_exit(void)
+{
+	fflush(stdout);
+	smtpc_close_cached();
+}
+
+void smtpc_release(struct smtpc_conn *c)
+{
+	if (c == NULL)
+		return;
+	int size = cache_size();
+	if (!c->broken && size > 0) {
+		c->when_used = (long)time(NULL);
+		int slot = -1, oldest = -1;
+		for (int i = 0; i < size; i++) {
+			if (Cache[i] == NULL && slot < 0)
+				slot = i;
+			if (Cache[i] != NULL && (oldest < 0 || Cache[i]->when_used < Cache[oldest]->when_used))
+				oldest = i;
+		}
+		if (slot < 0) {
+			/* the cache is full: the longest unused connection goes */
+			slot = oldest;
+			smtpc_close(Cache[slot]);
+		}
+		Cache[slot] = c;
+		if (!AtexitSet) {
+			AtexitSet = true;
+			(void)atexit(close_at_exit);
+		}
+		return;
+	}
+	smtpc_close(c);
+}
+
+/* A cached connection of mailer m to dest, taken out of the cache; NULL for none. */
+static struct smtpc_conn *cache_take(const struct mailer *m, const char *dest)
+{
+	long now = (long)time(NULL), tmo = cache_timeout();
+	for (int i = 0; i < CACHE_MAX; i++) {
+		struct smtpc_conn *c = Cache[i];
+		if (c == NULL)
+			continue;
+		if (now - c->when_used > tmo) {
+			Cache[i] = NULL;
+			smtpc_close(c);
+			continue;
+		}
+		if (strcmp(c->mailer, m->name) == 0 && sm_strcasecmp(c->dest, dest) == 0) {
+			Cache[i] = NULL;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* The failure of a connect() to host, as 8.17 words it. */
+static void connect_failure(int err, const char *host, struct smtpc_result *r)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1",
+				 sm_asprintf("Deferred: Connection refused by %s", host), NULL);
+		break;
+	case ETIMEDOUT:
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1",
+				 sm_asprintf("Deferred: Connection timed out with %s", host), NULL);
+		break;
+	case ECONNRESET:
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1",
+				 sm_asprintf("Deferred: Connection reset by %s", host), NULL);
+		break;
+	case EHOSTDOWN:
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1", sm_asprintf("Deferred: Host %s is down", host),
+				 NULL);
+		break;
+	default:
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1", sm_asprintf("Deferred: %s", strerror(err)),
+				 NULL);
+		break;
+	}
+}
+
+/* The name to resolve for an MX host: without brackets, "IPv6:" or the final dot. */
+static void lookup_name(const char *mx, char *out, size_t outsize, bool *literal)
+{
+	size_t l = strlen(mx);
+	*literal = false;
+	if (l >= 2 && mx[0] == '[' && mx[l - 1] == ']' && l - 2 < outsize) {
+		memcpy(out, mx + 1, l - 2);
+		out[l - 2] = '\0';
+		*literal = true;
+		if (sm_strncasecmp(out, "IPv6:", 5) == 0)
+			memmove(out, out + 5, strlen(out + 5) + 1);
+		return;
+	}
+	sm_strlcpy(out, mx, outsize);
+	l = strlen(out);
+	if (l > 1 && out[l - 1] == '.')
+		out[l - 1] = '\0';
+}
+
+/*
+ * Tries every address of one host; the greeted connection, or NULL with
+ * *r set and *relay naming the last address tried.
+ */
+static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const char *dest,
+				   const char *who, bool verbose, struct smtpc_result *r, char **relay)
+{
+	if (verbose) {
+		const char *port = smtpc_port(m);
+		if (strcmp(port, "25") != 0)
+			message("%s... Connecting to %s port %s via %s...", who, mx, port, m->name);
+		else
+			message("%s... Connecting to %s via %s...", who, mx, m->name);
+	}
+	char name[1025];
+	bool literal;
+	lookup_name(mx, name, sizeof name, &literal);
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+	if (literal)
+		hints.ai_flags = AI_NUMERICHOST;
+	struct addrinfo *res = NULL;
+	int gai = getaddrinfo(name, smtpc_port(m), &hints, &res);
+	if (gai != 0 || res == NULL) {
+		sm_free(*relay);
+		*relay = sm_strdup(mx);
+		if (gai == EAI_AGAIN)
+			smtpc_result_set(r, EX_TEMPFAIL_, "4.4.3",
+					 sm_asprintf("Deferred: Name server: %s: host name lookup failure",
+						     mx),
+					 NULL);
+		else
+			smtpc_result_set(r, EX_NOHOST_, "5.1.2",
+					 sm_asprintf("Host unknown (Name server: %s: host not found)", mx),
+					 NULL);
+		return NULL;
+	}
+	int ctmo = smtpc_timeout("connect", 0);
+	struct smtpc_conn *found = NULL;
+	for (struct addrinfo *a = res; a != NULL && found == NULL; a = a->ai_next) {
+		char abuf[INET6_ADDRSTRLEN] = "";
+		const void *ap = a->ai_family == AF_INET6
+					 ? (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr
+					 : (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr;
+		(void)inet_ntop(a->ai_family, ap, abuf, sizeof abuf);
+		sm_free(*relay);
+		*relay = sm_asprintf("%s [%s%s]", mx, a->ai_family == AF_INET6 ? "IPv6:" : "", abuf);
+		if (hoststat_down(mx, r))
+			break;
+		int fd = smtpc_connect_addr(a->ai_addr, (unsigned)a->ai_addrlen, ctmo);
+		if (fd < 0) {
+			connect_failure(errno, mx, r);
+			hoststat_record(mx, r);
+			continue;
+		}
+		struct smtpc_conn *c = sm_calloc(1, sizeof *c);
+		c->fd = fd;
+		c->verbose = verbose;
+		c->lmtp = mailer_has_flag(m, 'z');
+		c->host = sm_strdup(mx);
+		c->addr = sm_strdup(abuf);
+		c->mailer = sm_strdup(m->name);
+		c->dest = sm_strdup(dest);
+		sm_buf_init(&c->lastreply);
+		if (smtpc_hello(c, m, r)) {
+			found = c;
+			hoststat_record(mx, NULL);
+		} else {
+			hoststat_record(mx, r);
+			if (r->status == EX_CONFIG_) {
+				c->verbose = false;
+				smtpc_close(c);
+				break;
+			}
+			smtpc_close(c);
+		}
+	}
+	freeaddrinfo(res);
+	return found;
+}
+
+struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
+			      bool verbose, struct smtpc_result *r, char **relay)
+{
+	*relay = NULL;
+	r->text = r->reply = NULL;
+	struct smtpc_conn *c = cache_take(m, host);
+	if (c != NULL) {
+		c->verbose = verbose;
+		if (verbose)
+			message("%s... Using cached %sSMTP connection to %s via %s...", who,
+				(c->ext & SMTPC_EHLO) ? "E" : "", c->host, m->name);
+		if (smtpc_rset(c)) {
+			*relay = sm_asprintf("%s [%s]", c->host, c->addr);
+			return c;
+		}
+		smtpc_close(c);
+	}
+	char *mxhosts[MAXMXHOSTS + 1];
+	unsigned short prefs[MAXMXHOSTS + 1];
+	int rcode = EX_OK_;
+	int nmx = getmxrr(host, mxhosts, prefs, MAXMXHOSTS, true, &rcode);
+	if (nmx == NULLMX) {
+		*relay = sm_strdup(host);
+		smtpc_result_set(r, EX_UNAVAILABLE_, "5.1.10",
+				 sm_strdup("Domain does not accept mail (nullMX)"), NULL);
+		return NULL;
+	}
+	if (nmx < 0 && rcode == EX_CONFIG_) {
+		*relay = sm_strdup(host);
+		smtpc_result_set(r, EX_CONFIG_, "5.3.5",
+				 sm_strdup("config error: mail loops back to me (MX problem?)"), NULL);
+		return NULL;
+	}
+	if (nmx < 0) {
+		*relay = sm_strdup(host);
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.3",
+				 sm_asprintf("Deferred: Name server: %s: host name lookup failure", host),
+				 NULL);
+		return NULL;
+	}
+	if (nmx == 0) {
+		/* no MX list (no DNS in the service switch): the host itself */
+		mxhosts[0] = sm_strdup(host);
+		nmx = 1;
+	}
+	smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1", sm_strdup("Deferred"), NULL);
+	for (int i = 0; i < nmx && c == NULL; i++) {
+		c = try_host(m, mxhosts[i], host, who, verbose, r, relay);
+		if (c == NULL && r->status == EX_CONFIG_)
+			break;
+	}
+	for (int i = 0; i < nmx; i++)
+		sm_free(mxhosts[i]);
+	if (c != NULL)
+		smtpc_result_clear(r);
+	return c;
+}
