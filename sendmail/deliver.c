@@ -560,8 +560,16 @@ static size_t smtp_batch(struct envelope *e, struct recipient *first, const stru
 	return n;
 }
 
+static bool LastVerbose;
+
+bool deliver_last_verbose(void)
+{
+	return LastVerbose;
+}
+
 int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts *o)
 {
+	LastVerbose = o->verbose;
 	int left = 0;
 	if (!o->queue_only)
 		(void)deliver_expand(e);
@@ -654,7 +662,9 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 				users[i] = users[n - 1 - i];
 				users[n - 1 - i] = u;
 			}
-			left += deliver_remote(e, rs, users, n, m, host, body_fd, o, g, ctl, start);
+			/* the null sender goes out as MAIL From:<> */
+			left += deliver_remote(e, rs, users, n, m, host, body_fd, o,
+					       e->sender[0] != '\0' ? g : "", ctl, start);
 			sm_free(rs);
 			sm_free(users);
 			continue;

@@ -25,6 +25,9 @@ struct deliver_opts {
  */
 int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts *o);
 
+/* Whether the last deliver_envelope() was verbose (-v): its DSN's delivery is too. */
+bool deliver_last_verbose(void);
+
 /* The text sendmail gives a mailer exit status ("User unknown") and its DSN code. */
 const char *deliver_exit_text(int status, const char **dsn);
 

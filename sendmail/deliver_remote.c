@@ -18,6 +18,7 @@
 #include <syslog.h>
 
 #include "err.h"
+#include "hoststat.h"
 #include "macro.h"
 #include "mailer.h"
 #include "smtpc.h"
@@ -30,7 +31,40 @@ struct remote_ctx {
 	const char *ctl;
 	const char *relay;
 	time_t start;
+	struct smtpc_conn *c;
+	const char *talked_to; /* the host the transcript names last */
 };
+
+/*
+ * The transcript 8.17 puts in a DSN: the host, the command and reply
+ * that failed a recipient, and what it meant for the recipient.
+ */
+static void transcript_add(struct remote_ctx *x, struct recipient *r,
+			   const struct smtpc_result *res)
+{
+	struct smtpc_conn *c = x->c;
+	if (c == NULL || res->reply == NULL || res->status == EX_OK_)
+		return;
+	struct sm_buf b;
+	sm_buf_init(&b);
+	if (x->e->smtp_transcript != NULL)
+		sm_buf_puts(&b, x->e->smtp_transcript);
+	if (x->talked_to != c->host) {
+		sm_buf_printf(&b, "... while talking to %s:\n", c->host);
+		x->talked_to = c->host;
+	}
+	if (!c->cmd_told) {
+		sm_buf_printf(&b, ">>> %s\n", c->lastcmd);
+		c->cmd_told = true;
+	}
+	sm_buf_printf(&b, "<<< %s\n", res->reply);
+	if (res->status == EX_TEMPFAIL_)
+		sm_buf_printf(&b, "%s... %s\n", r->address, res->text);
+	else
+		sm_buf_printf(&b, "%.3s %s %s... %s\n", res->reply, res->dsn, r->address, res->text);
+	x->e->smtp_transcript = sm_arena_strdup(x->e->arena, b.data);
+	sm_buf_free(&b);
+}
 
 /* The recipient's state from its result. */
 static int apply_result(struct envelope *e, struct recipient *r, const struct smtpc_result *res,
@@ -44,9 +78,9 @@ static int apply_result(struct envelope *e, struct recipient *r, const struct sm
 		return 0;
 	}
 	bool temp = res->status == EX_TEMPFAIL_;
-	deliver_set_status(e, r, res->dsn[0] ? res->dsn : (temp ? "4.0.0" : "5.0.0"),
-			   res->reply != NULL && !temp ? res->reply : txt,
+	deliver_set_status(e, r, res->dsn[0] ? res->dsn : (temp ? "4.0.0" : "5.0.0"), txt,
 			   temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
+	r->smtp_reply = res->reply != NULL ? sm_arena_strdup(e->arena, res->reply) : NULL;
 	if (relay != NULL) {
 		/* the host that gave the reply, without its address */
 		const char *sp = strchr(relay, ' ');
@@ -61,7 +95,9 @@ static void early_result(void *arg, size_t i, struct smtpc_result *res)
 	struct remote_ctx *x = arg;
 	struct recipient *r = x->rs[i];
 	(void)apply_result(x->e, r, res, x->m, x->relay);
-	if (x->o->verbose)
+	transcript_add(x, r, res);
+	/* a permanent failure shows in the transcript only */
+	if (x->o->verbose && res->status == EX_TEMPFAIL_)
 		message("%s... %s", r->address, res->text);
 	deliver_log_to(x->e, r, x->ctl, x->m->name, x->start, true, x->relay, res->reply, res->text);
 	res->told = true;
@@ -120,6 +156,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 	struct smtpc_conn *c = smtpc_open(m, host, all.data, o->verbose, &cres, &relay);
 	struct remote_ctx x = {.e = e, .rs = rs, .m = m, .o = o, .ctl = ctl, .relay = relay,
 			       .start = start};
+	x.c = c;
 	bool reusable = false;
 	if (c != NULL) {
 		struct sm_buf text;
@@ -161,8 +198,10 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 	smtpc_result_clear(&cres);
 	int queued = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!res[i].told)
+		if (!res[i].told) {
 			(void)apply_result(e, rs[i], &res[i], m, relay);
+			transcript_add(&x, rs[i], &res[i]);
+		}
 	for (size_t i = 0; i < n; i++)
 		queued += (rs[i]->flags & RCPT_QUEUED) != 0;
 	/* the recipients not told yet with the same outcome share one line */
@@ -181,7 +220,8 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 					res[k].told = true;
 			}
 		}
-		if (o->verbose)
+		if (o->verbose && (res[i].status == EX_OK_ || res[i].status == EX_TEMPFAIL_ ||
+				   res[i].reply == NULL))
 			message("%s... %s", who.data, txt);
 		struct recipient joined = *rs[i];
 		joined.address = who.data;
@@ -191,6 +231,13 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 		sm_buf_free(&who);
 	}
 	if (c != NULL) {
+		/* the host status: the last reply of the connection */
+		const char *last = smtpc_last_line(c);
+		int st = c->broken ? EX_TEMPFAIL_ : EX_OK_;
+		char dsn[16];
+		smtpc_reply_dsn(last, last[0] == '2' ? "2.0.0" : last[0] == '4' ? "4.0.0" : "5.0.0", dsn,
+				sizeof dsn);
+		hoststat_record(c->host, 0, st, dsn, last[0] != '\0' ? last : NULL);
 		if (reusable)
 			smtpc_release(c);
 		else

@@ -79,8 +79,10 @@ static void append_original(struct sm_buf *b, struct envelope *e, int body_fd, b
 	struct sm_buf h;
 	sm_buf_init(&h);
 	deliver_set_macros(e);
-	/* the headers as the local mailer gets them, Return-Path: with the sender */
-	const struct mailer *lm = mailer_find("local");
+	/* the headers as the *file* mailer writes them, Return-Path: with the sender */
+	const struct mailer *lm = mailer_find("*file*");
+	if (lm == NULL)
+		lm = mailer_find("local");
 	macro_set_value(&GlobalMacros, 'g', e->sender[0] != '\0' ? e->sender : "MAILER-DAEMON");
 	headers_write(e, lm, &h);
 	sm_buf_put(b, h.data, h.len);
@@ -180,6 +182,8 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			continue;
 		if (told_at_expansion(r))
 			sm_buf_printf(&b, "%s\n", r->address);
+		else if (r->smtp_reply != NULL)
+			sm_buf_printf(&b, "%s\n    (reason: %s)\n", r->address, r->smtp_reply);
 		else
 			sm_buf_printf(&b, "%s\n    (reason: %s %s %s)\n", r->address,
 				      reply_code(r->status), r->status ? r->status : "5.0.0",
@@ -192,8 +196,11 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			sm_buf_printf(&b, "    (expanded from: %s)\n", par->address);
 	}
 	sm_buf_puts(&b, "\n   ----- Transcript of session follows -----\n");
+	/* the SMTP dialogue that failed recipients, as it went */
+	if (orig->smtp_transcript != NULL)
+		sm_buf_puts(&b, orig->smtp_transcript);
 	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
-		if (!(r->flags & want))
+		if (!(r->flags & want) || (orig->smtp_transcript != NULL && r->smtp_reply != NULL))
 			continue;
 		/* a broken alias loop was reported without the address */
 		bool noaddr = (r->flags & RCPT_TOLD_BARE) != 0;
@@ -215,7 +222,9 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			sm_buf_printf(&b, "\nOriginal-Recipient: %s", r->orcpt);
 		sm_buf_printf(&b, "\nFinal-Recipient: %s\n",
 			      r->final_rcpt ? r->final_rcpt : r->address);
-		if (strchr(r->address, '@') == NULL) {
+		if (r->smtp_reply != NULL) {
+			sm_buf_printf(&b, "X-Actual-Recipient: rfc822; %s\n", r->address);
+		} else if (strchr(r->address, '@') == NULL) {
 			/* the local address it ended at: lower case, blanks as dots */
 			const char *u = r->address;
 			if (sm_strncasecmp(u, "error:", 6) == 0)
@@ -231,7 +240,13 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		}
 		sm_buf_printf(&b, "Action: %s\nStatus: %s\n", delay ? "delayed" : "failed",
 			      r->status ? r->status : (delay ? "4.0.0" : "5.0.0"));
-		if (r->diag != NULL && !told_at_expansion(r))
+		if (r->smtp_reply != NULL && r->mta != NULL) {
+			size_t ml = strlen(r->mta);
+			if (ml > 1 && r->mta[ml - 1] == '.')
+				ml--;
+			sm_buf_printf(&b, "Remote-MTA: DNS; %.*s\nDiagnostic-Code: SMTP; %s\n", (int)ml,
+				      r->mta, r->smtp_reply);
+		} else if (r->diag != NULL && !told_at_expansion(r))
 			sm_buf_printf(&b, "Diagnostic-Code: X-Unix; %s %s %s\n", reply_code(r->status),
 				      r->status ? r->status : "5.0.0", r->diag);
 		sm_buf_printf(&b, "Last-Attempt-Date: %s\n", last);
@@ -291,7 +306,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		/* the mailers get -f for a bounce when they would for the message */
 		struct passwd *me = getpwuid(getuid());
 		bool fopt = orig->sender[0] != '\0' && (me == NULL || strcmp(orig->sender, me->pw_name) != 0);
-		struct deliver_opts o = {.fopt = fopt ? 1 : -1};
+		struct deliver_opts o = {.fopt = fopt ? 1 : -1, .verbose = deliver_last_verbose()};
 		deliver_count_from(n);
 		(void)deliver_envelope(n, fd, &o);
 		bool failed = false;

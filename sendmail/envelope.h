@@ -44,6 +44,8 @@ struct recipient {
 	char *status;      /* DSN status "x.y.z" of the last attempt, NULL for none */
 	char *diag;        /* the last reply or error text, NULL for none */
 	char *mta;         /* the host that gave diag, NULL for none */
+	char *smtp_reply;  /* the SMTP reply that failed it ("550 5.1.1 ..."), NULL for none
+	                      (this process only: for its DSN, not saved in the qf) */
 	time_t status_time;
 	unsigned flags;    /* RCPT_* */
 	char *qf_flags;    /* letters of the qf "R" line this version does not know, NULL for none */
@@ -79,6 +81,8 @@ struct envelope {
 	unsigned flags;    /* ENV_* */
 	char *status_msg;  /* the last status text shown by mailq (qf "M"), NULL for none */
 	char *quarantine;  /* the quarantine reason (qf "q"), NULL for none */
+	char *smtp_transcript; /* the SMTP errors of this delivery run for a DSN's
+	                          transcript (".... while talking to HOST:" ...), NULL for none */
 	struct recipient *rcpts;
 	struct recipient **rcpts_tail;
 	struct header *headers;

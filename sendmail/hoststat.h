@@ -15,8 +15,12 @@ struct smtpc_result;
  * Timeout.hoststatus): *r gets that failure again.
  */
 bool hoststat_down(const char *host, struct smtpc_result *r);
-/* Records the outcome of a connection to host (r NULL: it greeted us). */
-void hoststat_record(const char *host, const struct smtpc_result *r);
+/*
+ * Records the outcome of the last attempt with host: the connection's
+ * errno (0), the exit status (EX_OK_ ...), DSN code and the server's
+ * reply (NULL for none).
+ */
+void hoststat_record(const char *host, int err, int status, const char *dsn, const char *reply);
 /* -bh: lists the host status cache; the exit status. */
 int hoststat_list(void);
 /* -bH: removes the host status cache; the exit status. */

@@ -22,6 +22,7 @@
 #include "macro.h"
 #include "mailer.h"
 #include "map.h"
+#include "hoststat.h"
 #include "msp.h"
 #include "options.h"
 #include "queue.h"
@@ -307,6 +308,12 @@ int main(int argc, char **argv)
 		break;
 	case 'v':
 		rc = verify_addresses(argv + OptInd);
+		break;
+	case 'h': /* -bh, hoststat */
+		rc = hoststat_list();
+		break;
+	case 'H': /* -bH, purgestat */
+		rc = hoststat_purge();
 		break;
 	case 'm':
 		if (OptInd >= argc && !so.read_rcpts) {

@@ -701,6 +701,12 @@ static bool tryfallback_add(char **mxhosts, unsigned short *prefs, int *nmx, int
 	return NFallback > 0;
 }
 
+int getmxrr_add_fallback(char **mxhosts, unsigned short *prefs, int nmx, int max)
+{
+	(void)tryfallback_add(mxhosts, prefs, &nmx, max, NULL);
+	return nmx;
+}
+
 int getmxrr(const char *host, char **mxhosts, unsigned short *prefs, int max, bool droplocal,
 	    int *rcode)
 {

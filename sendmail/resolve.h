@@ -45,6 +45,8 @@ struct resolver_tuning {
 /* getmxrr with the knobs the bestmx map needs. */
 int getmxrr_tuned(const char *host, char **mxhosts, unsigned short *prefs, int max,
 		  bool droplocal, bool tryfallback, const struct resolver_tuning *t, int *rcode);
+/* Appends the FallbackMXhost hosts to a list of nmx; the new count. */
+int getmxrr_add_fallback(char **mxhosts, unsigned short *prefs, int nmx, int max);
 /* getcanonname with a map's tuning (NULL: defaults). */
 bool getcanonname_tuned(char *host, size_t hbsize, bool trymx, const struct resolver_tuning *t,
 			int *statp);

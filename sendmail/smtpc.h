@@ -51,6 +51,8 @@ struct smtpc_conn {
 	char *dest;     /* the $h it was opened for (connection cache key) */
 	bool broken;    /* a reply was lost: only closing is left */
 	long when_used; /* time of the last transaction (ConnectionCacheTimeout) */
+	char lastcmd[512];  /* the last command sent (for a DSN's transcript) */
+	bool cmd_told;      /* lastcmd is in the transcript already */
 	char buf[1024];
 	size_t len, pos;
 	struct sm_buf lastreply; /* the last reply read, lines joined by "\n" */
@@ -133,6 +135,8 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
  * connection cache (ConnectionCacheSize) allows, else closed.
  */
 void smtpc_release(struct smtpc_conn *c);
+/* The failure of a connect() to host with errno err, as 8.17 words it. */
+void smtpc_connect_failure(int err, const char *host, struct smtpc_result *r);
 /* Closes every cached connection (end of a queue run, process exit). */
 void smtpc_close_cached(void);
 

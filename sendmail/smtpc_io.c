@@ -188,6 +188,8 @@ bool smtpc_send(struct smtpc_conn *c, const char *line)
 		printf(">>> %s\n", line);
 		fflush(stdout);
 	}
+	sm_strlcpy(c->lastcmd, line, sizeof c->lastcmd);
+	c->cmd_told = false;
 	size_t n = strlen(line);
 	char *l = sm_malloc(n + 3);
 	memcpy(l, line, n);

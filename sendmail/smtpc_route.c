@@ -116,8 +116,7 @@ static struct smtpc_conn *cache_take(const struct mailer *m, const char *dest)
 	return NULL;
 }
 
-/* The failure of a connect() to host, as 8.17 words it. */
-static void connect_failure(int err, const char *host, struct smtpc_result *r)
+void smtpc_connect_failure(int err, const char *host, struct smtpc_result *r)
 {
 	switch (err) {
 	case ECONNREFUSED:
@@ -212,8 +211,9 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 			break;
 		int fd = smtpc_connect_addr(a->ai_addr, (unsigned)a->ai_addrlen, ctmo);
 		if (fd < 0) {
-			connect_failure(errno, mx, r);
-			hoststat_record(mx, r);
+			int err = errno;
+			smtpc_connect_failure(err, mx, r);
+			hoststat_record(mx, err, r->status, r->dsn, NULL);
 			continue;
 		}
 		struct smtpc_conn *c = sm_calloc(1, sizeof *c);
@@ -227,9 +227,8 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 		sm_buf_init(&c->lastreply);
 		if (smtpc_hello(c, m, r)) {
 			found = c;
-			hoststat_record(mx, NULL);
 		} else {
-			hoststat_record(mx, r);
+			hoststat_record(mx, 0, r->status, r->dsn, r->reply);
 			if (r->status == EX_CONFIG_) {
 				c->verbose = false;
 				smtpc_close(c);
@@ -250,10 +249,10 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 	struct smtpc_conn *c = cache_take(m, host);
 	if (c != NULL) {
 		c->verbose = verbose;
-		if (verbose)
-			message("%s... Using cached %sSMTP connection to %s via %s...", who,
-				(c->ext & SMTPC_EHLO) ? "E" : "", c->host, m->name);
 		if (smtpc_rset(c)) {
+			if (verbose)
+				message("%s... Using cached %sSMTP connection to %s via %s...", who,
+					(c->ext & SMTPC_EHLO) ? "E" : "", c->host, m->name);
 			*relay = sm_asprintf("%s [%s]", c->host, c->addr);
 			return c;
 		}
@@ -262,7 +261,7 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 	char *mxhosts[MAXMXHOSTS + 1];
 	unsigned short prefs[MAXMXHOSTS + 1];
 	int rcode = EX_OK_;
-	int nmx = getmxrr(host, mxhosts, prefs, MAXMXHOSTS, true, &rcode);
+	int nmx = getmxrr_tuned(host, mxhosts, prefs, MAXMXHOSTS, true, false, NULL, &rcode);
 	if (nmx == NULLMX) {
 		*relay = sm_strdup(host);
 		smtpc_result_set(r, EX_UNAVAILABLE_, "5.1.10",
@@ -275,7 +274,11 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 				 sm_strdup("config error: mail loops back to me (MX problem?)"), NULL);
 		return NULL;
 	}
-	if (nmx < 0) {
+	if (nmx < 0 && rcode == EX_TEMPFAIL_) {
+		/* the name servers fail: the fallback hosts, if there are any */
+		nmx = getmxrr_add_fallback(mxhosts, prefs, 0, MAXMXHOSTS);
+	}
+	if (nmx < 0 || (nmx == 0 && rcode == EX_TEMPFAIL_)) {
 		*relay = sm_strdup(host);
 		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.3",
 				 sm_asprintf("Deferred: Name server: %s: host name lookup failure", host),
@@ -287,6 +290,9 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 		mxhosts[0] = sm_strdup(host);
 		nmx = 1;
 	}
+	/* 8.17 tries FallbackMXhost only when the hosts come from DNS */
+	if (rcode != EX_TEMPFAIL_ && resolver_uses_dns())
+		nmx = getmxrr_add_fallback(mxhosts, prefs, nmx, MAXMXHOSTS);
 	smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1", sm_strdup("Deferred"), NULL);
 	for (int i = 0; i < nmx && c == NULL; i++) {
 		c = try_host(m, mxhosts[i], host, who, verbose, r, relay);

@@ -278,8 +278,7 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 		if (!took[i])
 			continue;
 		/* LMTP: a reply for each recipient taken; SMTP: one for all */
-		if (c->lmtp || i == 0 || code < 0)
-			code = c->lmtp || code >= 0 ? smtpc_reply(c, final_t) : -1;
+		code = code >= 0 ? smtpc_reply(c, final_t) : -1;
 		if (code == 250) {
 			char dsn[16];
 			const char *line = smtpc_last_line(c);

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+# smtpsink.py LOG PORT [MODE]: a small SMTP (or LMTP) server on 127.0.0.1:PORT
+# for the client tests.  Every connection appends "=== CONNECT" and then each
+# line the client sent to LOG.  Replies: 220 greeting; EHLO offers PIPELINING,
+# SIZE, 8BITMIME and DSN (MODE "7bit": no 8BITMIME, "helo": EHLO refused with
+# 500, "lmtp": LHLO and one reply per recipient after the data); RCPT to a
+# local part starting with "bad" gets 550 5.1.1, "tmp" 451 4.3.0, "cNNN" the
+# reply NNN; the data ends with 250 2.0.0 Ok: queued as ABC.  Runs until
+# killed; one connection at a time.
+import socket
+import sys
+
+log_path, port = sys.argv[1], int(sys.argv[2])
+mode = sys.argv[3] if len(sys.argv) > 3 else "esmtp"
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(5)
+
+
+def local_part(line):
+    a = line.split(b"<", 1)[-1].split(b">", 1)[0]
+    return a.split(b"@", 1)[0].lower()
+
+
+def session(c, log):
+    f = c.makefile("rb")
+    c.sendall(b"220 sink.example.net ESMTP test\r\n")
+    data = False
+    taken = 0
+    for line in f:
+        log.write(line.decode("latin-1").replace("\r\n", "\n"))
+        log.flush()
+        ln = line.rstrip(b"\r\n")
+        if data:
+            if ln == b".":
+                data = False
+                n = taken if mode == "lmtp" else 1
+                c.sendall(b"250 2.0.0 Ok: queued as ABC\r\n" * n)
+            continue
+        u = ln.upper()
+        if u.startswith(b"EHLO") or u.startswith(b"LHLO"):
+            if mode == "helo":
+                c.sendall(b"500 5.5.1 Command unrecognized\r\n")
+                continue
+            ext = [b"PIPELINING", b"SIZE 1000000"]
+            if mode != "7bit":
+                ext.append(b"8BITMIME")
+            ext.append(b"DSN")
+            c.sendall(b"250-sink.example.net\r\n" + b"".join(b"250-" + e + b"\r\n" for e in ext[:-1]) +
+                      b"250 " + ext[-1] + b"\r\n")
+        elif u.startswith(b"MAIL"):
+            taken = 0
+            c.sendall(b"250 2.1.0 Ok\r\n")
+        elif u.startswith(b"RCPT"):
+            lp = local_part(ln)
+            if lp.startswith(b"bad"):
+                c.sendall(b"550 5.1.1 <" + lp + b"@sink.example.net>: Recipient address rejected\r\n")
+            elif lp.startswith(b"tmp"):
+                c.sendall(b"451 4.3.0 Try again later\r\n")
+            elif lp.startswith(b"c") and lp[1:4].isdigit():
+                code = lp[1:4]
+                c.sendall(code + b" " + code[:1] + b".0.0 reply " + code + b"\r\n")
+            else:
+                taken += 1
+                c.sendall(b"250 2.1.5 Ok\r\n")
+        elif u.startswith(b"DATA"):
+            if taken:
+                data = True
+                c.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            else:
+                c.sendall(b"554 5.5.1 No valid recipients\r\n")
+        elif u.startswith(b"QUIT"):
+            c.sendall(b"221 2.0.0 Bye\r\n")
+            break
+        else:
+            c.sendall(b"250 2.0.0 Ok\r\n")
+
+
+while True:
+    conn, _ = ls.accept()
+    with open(log_path, "a") as lg:
+        lg.write("=== CONNECT\n")
+        lg.flush()
+        try:
+            session(conn, lg)
+        except OSError:
+            pass
+    conn.close()
