@@ -9,8 +9,7 @@
  * (when there was one), U<time of the update>, "."; whether a host is
  * down (a connection failure younger than Timeout.hoststatus, 30 minutes
  * by default); the -bh listing (host, age, result) and the -bH purge
- * (files older than Timeout.hoststatus go, none when it is 0; directories
- * stay).  Without
+ * (files older than Timeout.hoststatus go; directories stay).  Without
  * HostStatusDirectory nothing is kept and both modes print nothing.
  */
 #include "hoststat.h"
@@ -210,9 +209,8 @@ static void walk(const char *dir, const char *suffix, int depth, bool purge, boo
 		} else if (S_ISREG(st.st_mode)) {
 			struct hstat h;
 			if (purge) {
-				long life = status_lifetime();
-				/* Timeout.hoststatus 0 keeps every status */
-				if (life > 0 && (!read_status(path, &h) || (long)time(NULL) - h.updated >= life))
+				/* older than Timeout.hoststatus (0: any second old) */
+				if (!read_status(path, &h) || (long)time(NULL) - h.updated > status_lifetime())
 					(void)unlink(path);
 			} else if (read_status(path, &h)) {
 				if (!*header) {
