@@ -677,6 +677,8 @@ R$*				$@ < ? >
 SRelayTo
 #  Input: a canonified recipient.  RELAY when we may accept it.
 R$* < @ $+ . > $*		$1 < @ $2 > $3
+# quotes would hide a "@", "%" or "!" in the local part from the rules below
+R$* < @ $+ > $*			$: $(dequote $1 $) < @ $2 > $3
 ifdef(`_NOUUCP_REJECT_', `# `nouucp' with reject: a "!" makes it a recipient on another host
 R$* ! $*			$@ $>RelayRemote $1 ! $2
 ')dnl
@@ -694,7 +696,14 @@ R$* < @ $+ > $* $| $*		$: $1 < @ $2 > $3 $| $>RelayClient < $&{client_addr} > < 
 R$* $| $#$*			$#$2
 R$* $| < RELAY >		$@ RELAY
 R$* < @ $+ > $* $| $*		$#error $@ 5.7.1 $: _RELAY_MSG_
-# unqualified: a local name
+# unqualified: a local name, unless it is a quoted address ("user@host"):
+# what the quotes hold is judged as an address
+R$*				$: $1 $| $>canonify $(dequote $1 $)
+R$* $| $* < @ $+ > $*		$@ $>RelayTo $2 < @ $3 > $4
+ifdef(`_NOUUCP_REJECT_', `R$* $| $* ! $*			$@ $>RelayRemote $2 ! $3
+')dnl
+ifdef(`_NOPERCENT_REJECT_', `R$* $| $* % $*			$@ $>RelayRemote $2 % $3
+')dnl
 R$*				$@ RELAY
 
 SRelayRemote
@@ -769,6 +778,12 @@ ifdef(`_ACCESS_SPEC_', `R< $+ > < $* >			$: < $1 > < $2 > $| $>A_Addr < Connect 
 R$* $| < RELAY >		$@ < RELAY >
 R$* $| $*			$: $1
 ')dnl
+# the client's name counts only when looking it up went right; else say why
+R< $* > < $* >			$: < $1 > < $2 > $| < $&{client_resolve} >
+R$* $| < TEMP >			$#error $@ 4.4.0 $: "450 Relaying temporarily denied. Cannot resolve PTR record for " $&{client_addr}
+R$* $| < FORGED >		$#error $@ 5.7.1 $: "550 Relaying denied. IP name possibly forged " $&{client_name}
+R$* $| < FAIL >			$#error $@ 5.7.1 $: "550 Relaying denied. IP name lookup failed " $&{client_name}
+R$* $| $*			$: $1
 R< $* > < $=w >			$@ < RELAY >
 ifdef(`_FEAT_relay_hosts_only_', `R< $* > < $=R >			$@ < RELAY >', `R< $* > < $* $=R >		$@ < RELAY >')
 ifdef(`_FEAT_relay_entire_domain_', `R< $* > < $* $=m >		$@ < RELAY >
