@@ -111,8 +111,8 @@ define(`confPRIVACY_FLAGS', `{privacy}')dnl
 define(`confAUTH_MECHANISMS', `EXTERNAL')dnl
 FEATURE(`use_cw_file')dnl
 FEATURE(`no_default_msa')dnl
-FEATURE(`blocklist_recipients')dnl
 FEATURE(`access_db', `hash -T<TMPF> -o {d}/access')dnl
+FEATURE(`blocklist_recipients')dnl
 RELAY_DOMAIN(`relay2.example')dnl
 DAEMON_OPTIONS(`Port={port}, Addr=127.0.0.1, Name=MTA, Listen=1024')dnl
 {extra}MAILER(`local')dnl
@@ -457,10 +457,12 @@ def mask(line):
 
 
 def codes(transcript):
-    """The reply code and enhanced code of every reply line."""
+    """The reply code and enhanced code of every reply (of its last line:
+    the lines of a multi-line reply, such as EHLO's keywords, are left to
+    the comparison of texts)."""
     res = []
     for l in transcript:
-        if not l.startswith("<<< "):
+        if not l.startswith("<<< ") or l[7:8] == "-":
             continue
         m = re.match(r"<<< ([0-9]{3})[ -]([245]\.[0-9]{1,3}\.[0-9]{1,3})?", l)
         res.append("%s %s" % (m.group(1), m.group(2) or "") if m else l[4:])
