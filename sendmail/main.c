@@ -16,6 +16,7 @@
 #include "deliver.h"
 #include "class.h"
 #include "conf.h"
+#include "daemon.h"
 #include "err.h"
 #include "hostenv.h"
 #include "log.h"
@@ -306,6 +307,16 @@ int main(int argc, char **argv)
 	case 'i':
 		rc = newaliases_run();
 		break;
+	case 'd': /* -bd: the SMTP daemon, detached; -bD in the foreground (daemon*.c) */
+	case 'D': {
+		struct passwd *pw = getpwuid(getuid());
+		struct deliver_opts dopt = {.invoker = pw != NULL ? pw->pw_name : NULL};
+		struct queue_runner_opts qo;
+		bool periodic = queue_cmd_daemon_opts(&qo);
+		rc = daemon_run(mode == 'D', periodic ? &qo : NULL, submit_deliver_queued, &dopt);
+		queue_free_all();
+		break;
+	}
 	case 'v':
 		rc = verify_addresses(argv + OptInd);
 		break;

@@ -32,6 +32,9 @@ static int OptionOrder[OPT_COUNT];
 
 static char *OptValues[OPT_COUNT];
 static struct sm_hash Timeouts; /* timeout name -> value */
+/* every DaemonPortOptions value in order: each one is a listener */
+static char **DaemonPorts;
+static size_t NDaemonPorts;
 bool DontBlame[DBS_COUNT];
 
 static const char *const TimeoutNames[] = {
@@ -80,6 +83,12 @@ static void build_order(void)
 const char *opt_value(enum option_id id)
 {
 	return OptValues[id];
+}
+
+const char *const *opt_daemon_ports(size_t *n)
+{
+	*n = NDaemonPorts;
+	return (const char *const *)DaemonPorts;
 }
 
 const char *opt_timeout(const char *name)
@@ -212,6 +221,10 @@ static void store(int id, const char *value)
 	if (id == OPT_Timeout) {
 		set_timeouts(value);
 	} else {
+		if (id == OPT_DaemonPortOptions) {
+			DaemonPorts = sm_realloc(DaemonPorts, (NDaemonPorts + 1) * sizeof *DaemonPorts);
+			DaemonPorts[NDaemonPorts++] = sm_strdup(value);
+		}
 		sm_free(OptValues[id]);
 		OptValues[id] = sm_strdup(value);
 	}
@@ -316,4 +329,9 @@ void options_free(void)
 		OptValues[i] = NULL;
 	}
 	sm_hash_free(&Timeouts, free_timeout);
+	for (size_t i = 0; i < NDaemonPorts; i++)
+		sm_free(DaemonPorts[i]);
+	sm_free(DaemonPorts);
+	DaemonPorts = NULL;
+	NDaemonPorts = 0;
 }

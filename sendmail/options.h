@@ -10,6 +10,7 @@
 #define OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define OPTION_LIST(X) \
 	X(SevenBitInput, '7') X(EightBitMode, '8') X(AliasFile, 'A') X(AliasWait, 'a') \
@@ -71,6 +72,9 @@ void option_line(const char *text, bool fromcf);
 void option_set(const char *name, const char *value, bool fromcf);
 /* The value as given, or NULL when the option was never set. */
 const char *opt_value(enum option_id id);
+/* Every DaemonPortOptions value given, in order (each is one listener);
+ * *n is 0 when there was none.  Owned by the options module. */
+const char *const *opt_daemon_ports(size_t *n);
 /* The value of Timeout.<name>, or NULL. */
 const char *opt_timeout(const char *name);
 void options_free(void);

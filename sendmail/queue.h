@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "envelope.h"
@@ -173,6 +174,23 @@ struct queue_runner_opts {
 	bool foreground;  /* -qf */
 };
 int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg);
+/*
+ * For the SMTP daemon (-bd -q15m): a child process running the periodic
+ * runners of o (no pid file, not detached) until SIGTERM; its pid or -1.
+ * in_child (may be NULL) runs first in the child (closes the daemon's sockets).
+ */
+pid_t queue_runner_child(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg,
+			 void (*in_child)(void));
+/* Locks, reads and hands to deliver the message id of queue directory
+ * dir (a delivery right after the SMTP server queued it); 0 or an errno
+ * (EWOULDBLOCK: someone else works on it). */
+int queue_deliver_id(const char *dir, const char *id, queue_deliver_fn deliver, void *arg);
+/* The PidFile (default /var/run/sendmail.pid); writing it ("pid\ncommand
+ * line\n", 0 or an errno, logged), and the SIGHUP restart (executes this
+ * program again with its arguments; returns only when that failed). */
+const char *queue_pid_path(void);
+int queue_write_pidfile(void);
+void queue_restart_self(void);
 
 /* The delivery callback of -q runs from the command line (queue_cmd_run);
  * the delivery module registers it at start-up. */
@@ -199,6 +217,9 @@ bool queue_cmd_wanted(char mode);
 int queue_cmd_run(void);
 /* -v */
 void queue_cmdline_verbose(void);
+/* The periodic queue runs -q<time> or -qp asked for with -bd: fills o,
+ * false when there are none. */
+bool queue_cmd_daemon_opts(struct queue_runner_opts *o);
 /* The selection built by the -q flags. */
 const struct queue_select *queue_cmdline_select(void);
 /* -bp (mode 'p', also mailq) and -bP ('P'): prints the queue; an exit status. */

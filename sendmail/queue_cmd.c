@@ -128,6 +128,18 @@ int queue_cmd_run(void)
 	return rc;
 }
 
+bool queue_cmd_daemon_opts(struct queue_runner_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->run.sel = Sel;
+	o->run.sort = -1;
+	o->run.min_age = -1;
+	o->run.max_run_size = -1;
+	o->interval = Interval;
+	o->persistent = Persistent;
+	return RunWanted && (Interval > 0 || Persistent);
+}
+
 void queue_cmdline_verbose(void)
 {
 	Verbose = true;

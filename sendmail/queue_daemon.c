@@ -84,7 +84,7 @@ static pid_t detach(void)
 	return 0;
 }
 
-static const char *pid_path(void)
+const char *queue_pid_path(void)
 {
 	const char *p = opt_value(OPT_PidFile);
 	return p != NULL && *p != '\0' ? p : "/var/run/sendmail.pid";
@@ -113,7 +113,7 @@ static size_t read_cmdline(char *buf, size_t size)
 
 /* SIGHUP: runs this program again with the arguments it was started with
  * (it reads its cf again); returns only when that fails (logged). */
-static void restart_self(void)
+void queue_restart_self(void)
 {
 	static char cmd[65536];
 	size_t n = read_cmdline(cmd, sizeof cmd);
@@ -146,7 +146,7 @@ static void restart_self(void)
 }
 
 /* Writes "pid\ncommand line\n" to the PidFile; 0 or errno (logged). */
-static int write_pidfile(void)
+int queue_write_pidfile(void)
 {
 	char cmd[4096];
 	size_t n = read_cmdline(cmd, sizeof cmd);
@@ -156,7 +156,7 @@ static int write_pidfile(void)
 		if (cmd[i] == '\0' || cmd[i] == '\n')
 			cmd[i] = ' ';
 	cmd[n] = '\0';
-	const char *path = pid_path();
+	const char *path = queue_pid_path();
 	char *tmp = sm_asprintf("%s.%ld", path, (long)getpid());
 	int rc = 0;
 	FILE *f = fopen(tmp, "we");
@@ -444,6 +444,49 @@ static int supervise(const struct queue_runner_opts *o, queue_deliver_fn deliver
 	return rc;
 }
 
+pid_t queue_runner_child(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg,
+			 void (*in_child)(void))
+{
+	(void)fflush(NULL);
+	pid_t pid = fork();
+	if (pid != 0) {
+		if (pid < 0)
+			queue_log(LOG_ERR, "queue runner: fork: %s", strerror(errno));
+		return pid;
+	}
+	if (in_child != NULL)
+		in_child();
+	/* the SMTP daemon restarts on SIGHUP: it stops this process first */
+	int rc = supervise(o, deliver, arg, false);
+	queue_free_all();
+	_exit(rc == 0 ? EX_OK_ : EX_OSERR_);
+}
+
+int queue_deliver_id(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
+{
+	if (!queue_id_valid(id) || strlen(id) > QUEUE_MAX_ID)
+		return EINVAL;
+	struct envelope probe;
+	memset(&probe, 0, sizeof probe);
+	sm_strlcpy(probe.id, id, sizeof probe.id);
+	probe.queue_dir = (char *)dir;
+	probe.lock_fd = -1;
+	int err = queue_lock(&probe);
+	if (err != 0)
+		return err; /* being delivered by someone else, or gone */
+	char *path = queue_path(dir, NULL, 'q', id);
+	struct envelope *e = queue_read(path, &err);
+	sm_free(path);
+	if (e == NULL) {
+		queue_unlock(&probe);
+		return err;
+	}
+	e->lock_fd = probe.lock_fd;
+	(void)deliver(e, arg);
+	envelope_free(e); /* releases the lock */
+	return 0;
+}
+
 int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, void *arg)
 {
 	bool daemon = o->interval > 0 || o->persistent;
@@ -479,12 +522,12 @@ int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, vo
 		queue_free_all();
 		exit(rc == 0 ? EX_OK_ : EX_OSFILE_);
 	}
-	(void)write_pidfile();
+	(void)queue_write_pidfile();
 	int rc = supervise(o, deliver, arg, false);
 	if (GotHup && !QueueStop)
-		restart_self(); /* returns only when that failed */
-	if (unlink(pid_path()) != 0 && errno != ENOENT)
-		queue_log(LOG_ERR, "unable to remove %s: %s", pid_path(), strerror(errno));
+		queue_restart_self(); /* returns only when that failed */
+	if (unlink(queue_pid_path()) != 0 && errno != ENOENT)
+		queue_log(LOG_ERR, "unable to remove %s: %s", queue_pid_path(), strerror(errno));
 	queue_free_all();
 	exit(rc == 0 ? EX_OK_ : EX_OSERR_);
 }

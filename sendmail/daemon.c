@@ -1,0 +1,433 @@
+/*
+ * daemon.c: the accepting process of sendmail -bd / -bD.  Opens the
+ * listeners (as root), detaches for -bd, writes the PidFile, starts the
+ * periodic queue runner of -q<time> as a child, and then waits for
+ * connections, delivery requests and signals.  Each connection gets a
+ * child process (daemon_session.c) that runs the SMTP session without
+ * root.  Limits: MaxDaemonChildren (and children= of a listener) and
+ * RefuseLA close the listener while they hold, so connections are
+ * refused, as sendmail 8.17 does; ConnectionRateThrottle defers accepting
+ * to the next second.  SIGTERM: stop listening, let the sessions finish
+ * (at most DAEMON_DRAIN_SECS), remove the PidFile, exit.  SIGHUP: the
+ * same without waiting for sessions, then execute itself again.
+ * Owns the listener array, the child table and the signal flags.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "hostenv.h"
+#include "log.h"
+#include "options.h"
+#include "sm.h"
+
+/* How long sessions may go on after SIGTERM before they are told to stop. */
+#define DAEMON_DRAIN_SECS 10
+/* How long a listener stays closed after a load-average refusal. */
+#define REFUSE_SECS 5
+
+static volatile sig_atomic_t GotTerm, GotHup, GotChild;
+
+static void on_term(int sig) { (void)sig; GotTerm = 1; }
+static void on_hup(int sig) { (void)sig; GotHup = 1; }
+static void on_child(int sig) { (void)sig; GotChild = 1; }
+
+struct child {
+	pid_t pid;
+	int listener; /* index, -1 for a delivery process */
+};
+
+struct dstate {
+	struct daemon_listener *l;
+	size_t nl;
+	struct child *kids;
+	size_t nkids, capkids;
+	pid_t runner;
+	int req[2];            /* delivery requests: [0] the daemon reads, [1] sessions write */
+	struct daemon_user user;
+	bool root;
+	long max_children;     /* MaxDaemonChildren, 0: none */
+	long throttle;         /* ConnectionRateThrottle, 0: none */
+	double refuse_la;      /* RefuseLA */
+	bool refusing_logged;
+};
+
+static struct dstate *Current; /* for the children: what to close */
+
+static long long_option(enum option_id id, long dflt)
+{
+	const char *v = opt_value(id);
+	if (v == NULL || *v == '\0')
+		return dflt;
+	return strtol(v, NULL, 10);
+}
+
+static double load_average(void)
+{
+	double avg[1];
+	if (getloadavg(avg, 1) != 1)
+		return 0;
+	return avg[0];
+}
+
+/* In a new child: closes what belongs to the daemon. */
+void daemon_close_fds_in_child(void)
+{
+	if (Current == NULL)
+		return;
+	for (size_t i = 0; i < Current->nl; i++)
+		if (Current->l[i].fd >= 0)
+			(void)close(Current->l[i].fd);
+	if (Current->req[0] >= 0)
+		(void)close(Current->req[0]);
+}
+
+static int set_signal(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fn;
+	(void)sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL) == 0 ? 0 : errno;
+}
+
+static void add_kid(struct dstate *d, pid_t pid, int listener)
+{
+	if (d->nkids == d->capkids) {
+		d->capkids = d->capkids ? d->capkids * 2 : 64;
+		d->kids = sm_realloc(d->kids, d->capkids * sizeof *d->kids);
+	}
+	d->kids[d->nkids].pid = pid;
+	d->kids[d->nkids].listener = listener;
+	d->nkids++;
+	if (listener >= 0)
+		d->l[listener].nchildren++;
+}
+
+static void reap(struct dstate *d)
+{
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == d->runner) {
+			d->runner = -1;
+			continue;
+		}
+		for (size_t i = 0; i < d->nkids; i++) {
+			if (d->kids[i].pid != pid)
+				continue;
+			if (d->kids[i].listener >= 0)
+				d->l[d->kids[i].listener].nchildren--;
+			d->kids[i] = d->kids[--d->nkids];
+			break;
+		}
+	}
+}
+
+static size_t sessions(const struct dstate *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->nl; i++)
+		n += (size_t)d->l[i].nchildren;
+	return n;
+}
+
+static void close_listener(struct daemon_listener *l)
+{
+	if (l->fd >= 0)
+		(void)close(l->fd);
+	l->fd = -1;
+}
+
+/*
+ * Opens or closes listener i as the limits say; true when it may accept.
+ * Over MaxDaemonChildren or RefuseLA the socket is closed, so clients are
+ * refused at once instead of waiting in the backlog (sendmail 8.17 does so).
+ */
+static bool may_accept(struct dstate *d, size_t i, time_t now, double la)
+{
+	struct daemon_listener *l = &d->l[i];
+	size_t total = sessions(d);
+	const char *why = NULL;
+	char buf[128];
+	double refuse = l->refuse_la > 0 ? l->refuse_la : d->refuse_la;
+	if (d->max_children > 0 && total >= (size_t)d->max_children) {
+		(void)snprintf(buf, sizeof buf, "%zu children, max %ld", total, d->max_children);
+		why = buf;
+	} else if (l->max_children > 0 && l->nchildren >= l->max_children) {
+		(void)snprintf(buf, sizeof buf, "%d children, max %d", l->nchildren, l->max_children);
+		why = buf;
+	} else if (now < l->refuse_until) {
+		return false;
+	} else if (refuse > 0 && la >= refuse) {
+		(void)snprintf(buf, sizeof buf, "load average: %d", (int)(la + 0.5));
+		why = buf;
+		l->refuse_until = now + REFUSE_SECS;
+	}
+	if (why != NULL) {
+		if (l->fd >= 0) {
+			log_line(LOG_INFO, NULL, "rejecting connections on daemon %s: %s", l->name, why);
+			close_listener(l);
+		}
+		return false;
+	}
+	if (l->fd < 0 && daemon_listen(l) != 0)
+		return false;
+	if (d->throttle > 0) {
+		if (l->rate_sec != now) {
+			l->rate_sec = now;
+			l->rate_count = 0;
+		}
+		if (l->rate_count >= d->throttle) {
+			log_line(LOG_INFO, NULL, "deferring connections on daemon %s: %ld per second",
+				 l->name, d->throttle);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void accept_one(struct dstate *d, size_t i)
+{
+	struct daemon_listener *l = &d->l[i];
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof peer;
+	memset(&peer, 0, sizeof peer);
+	int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_line(LOG_ERR, NULL, "daemon %s: accept: %s", l->name, strerror(errno));
+		return;
+	}
+	l->rate_count++;
+	(void)fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_line(LOG_ERR, NULL, "daemon %s: fork: %s", l->name, strerror(errno));
+		(void)close(fd);
+		return;
+	}
+	if (pid == 0) {
+		daemon_close_fds_in_child();
+		struct daemon_session_args a = {
+			.fd = fd, .l = l, .peer = &peer, .peer_len = plen,
+			.user = d->root ? &d->user : NULL, .request_fd = d->req[1],
+		};
+		daemon_session_child(&a);
+	}
+	(void)close(fd);
+	add_kid(d, pid, (int)i);
+}
+
+/* Detaches from the terminal (-bd); 0 in the daemon, the child's pid in the caller. */
+static pid_t detach(void)
+{
+	(void)fflush(NULL);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	(void)setsid();
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		for (int k = 0; k < 3; k++)
+			(void)dup2(fd, k);
+		if (fd > 2)
+			(void)close(fd);
+	}
+	return 0;
+}
+
+static void wait_kids(struct dstate *d, int secs)
+{
+	for (int t = 0; t < secs * 10 && (d->nkids > 0 || d->runner > 0); t++) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		(void)nanosleep(&ts, NULL);
+		reap(d);
+	}
+}
+
+/* SIGTERM or SIGHUP: stops listening, the queue runner and (SIGTERM) the sessions. */
+static void shut_down(struct dstate *d, bool drain)
+{
+	for (size_t i = 0; i < d->nl; i++)
+		close_listener(&d->l[i]);
+	if (d->runner > 0)
+		(void)kill(d->runner, SIGTERM);
+	if (!drain) {
+		wait_kids(d, 60);
+		return;
+	}
+	wait_kids(d, DAEMON_DRAIN_SECS);
+	for (size_t i = 0; i < d->nkids; i++)
+		(void)kill(d->kids[i].pid, SIGTERM);
+	wait_kids(d, 5);
+	for (size_t i = 0; i < d->nkids; i++)
+		(void)kill(d->kids[i].pid, SIGKILL);
+	if (d->runner > 0)
+		(void)kill(d->runner, SIGKILL);
+	wait_kids(d, 2);
+}
+
+static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_deliver_fn deliver,
+		void *arg, const sigset_t *orig)
+{
+	struct pollfd *p = sm_calloc(d->nl + 1, sizeof *p);
+	size_t *which = sm_calloc(d->nl + 1, sizeof *which);
+	while (!GotTerm && !GotHup) {
+		GotChild = 0;
+		reap(d);
+		if (queue != NULL && d->runner < 0)
+			d->runner = queue_runner_child(queue, deliver, arg, daemon_close_fds_in_child);
+		time_t now = time(NULL);
+		double la = d->refuse_la > 0 ? load_average() : 0;
+		size_t np = 0;
+		bool waiting = false;
+		for (size_t i = 0; i < d->nl; i++) {
+			if (!may_accept(d, i, now, la)) {
+				waiting = true;
+				continue;
+			}
+			p[np].fd = d->l[i].fd;
+			p[np].events = POLLIN;
+			which[np++] = i;
+		}
+		p[np].fd = d->req[0];
+		p[np].events = POLLIN;
+		/* a listener held back by a limit is looked at again soon */
+		struct timespec ts = {waiting ? 0 : 5, waiting ? 200 * 1000 * 1000 : 0};
+		int n = ppoll(p, np + 1, &ts, orig);
+		if (n < 0 && errno != EINTR) {
+			log_line(LOG_ERR, NULL, "daemon: poll: %s", strerror(errno));
+			break;
+		}
+		if (n <= 0)
+			continue;
+		if (p[np].revents & POLLIN) {
+			int started = daemon_deliver_pending(d->req[0], deliver, arg);
+			for (int k = 0; k < started; k++)
+				(void)0; /* their pids are reaped as unknown children */
+		}
+		for (size_t k = 0; k < np; k++)
+			if (p[k].revents & POLLIN)
+				accept_one(d, which[k]);
+	}
+	sm_free(p);
+	sm_free(which);
+	return 0;
+}
+
+static void daemon_info_log(const struct queue_runner_opts *queue)
+{
+	if (queue != NULL && queue->interval > 0) {
+		long s = queue->interval;
+		log_line(LOG_INFO, NULL, "starting daemon (%s): SMTP+queueing@%02ld:%02ld:%02ld",
+			 SENDMAIL_VERSION, s / 3600, s / 60 % 60, s % 60);
+	} else {
+		log_line(LOG_INFO, NULL, "starting daemon (%s): SMTP", SENDMAIL_VERSION);
+	}
+}
+
+int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_deliver_fn deliver,
+	       void *arg)
+{
+	struct dstate d;
+	memset(&d, 0, sizeof d);
+	d.req[0] = d.req[1] = -1;
+	d.runner = -1;
+	d.nl = daemon_listeners_parse(&d.l);
+	if (d.nl == 0)
+		return EX_CONFIG_;
+	d.root = geteuid() == 0;
+	if (d.root) {
+		if (daemon_session_user(&d.user) != 0) {
+			fprintf(stderr, "sendmail: no usable user for SMTP sessions (RunAsUser, DefaultUser)\n");
+			daemon_listeners_free(d.l, d.nl);
+			return EX_CONFIG_;
+		}
+		if (!daemon_check_queue_writable(&d.user))
+			fprintf(stderr, "sendmail: SMTP sessions (user %s) cannot write the queue; see the log\n",
+				d.user.name);
+	}
+	size_t open = 0;
+	for (size_t i = 0; i < d.nl; i++) {
+		if (daemon_listen(&d.l[i]) == 0) {
+			open++;
+		} else if (!d.l[i].optional) {
+			fprintf(stderr, "sendmail: daemon %s: cannot open port %s\n", d.l[i].name,
+				d.l[i].port_text);
+			for (size_t k = 0; k < d.nl; k++)
+				close_listener(&d.l[k]);
+			daemon_listeners_free(d.l, d.nl);
+			sm_free(d.user.name);
+			return EX_OSERR_;
+		}
+	}
+	if (open == 0) {
+		daemon_listeners_free(d.l, d.nl);
+		sm_free(d.user.name);
+		return EX_OSERR_;
+	}
+	if (!foreground) {
+		pid_t pid = detach();
+		if (pid != 0) {
+			for (size_t k = 0; k < d.nl; k++)
+				close_listener(&d.l[k]);
+			daemon_listeners_free(d.l, d.nl);
+			sm_free(d.user.name);
+			return pid < 0 ? EX_OSERR_ : EX_OK_;
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, d.req) != 0) {
+		log_line(LOG_ERR, NULL, "daemon: socketpair: %s (no delivery right after SMTP)",
+			 strerror(errno));
+		d.req[0] = d.req[1] = -1;
+	} else {
+		(void)fcntl(d.req[0], F_SETFL, O_NONBLOCK);
+	}
+	d.max_children = long_option(OPT_MaxDaemonChildren, 0);
+	d.throttle = long_option(OPT_ConnectionRateThrottle, 0);
+	const char *rla = opt_value(OPT_RefuseLA);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	d.refuse_la = rla != NULL && *rla != '\0' ? strtod(rla, NULL) : 12.0 * (ncpu > 0 ? ncpu : 1);
+	Current = &d;
+	daemon_info_log(queue);
+	(void)queue_write_pidfile();
+
+	sigset_t block, orig;
+	(void)sigemptyset(&block);
+	(void)sigaddset(&block, SIGTERM);
+	(void)sigaddset(&block, SIGHUP);
+	(void)sigaddset(&block, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &block, &orig);
+	(void)set_signal(SIGTERM, on_term);
+	(void)set_signal(SIGHUP, on_hup);
+	(void)set_signal(SIGCHLD, on_child);
+	(void)set_signal(SIGPIPE, SIG_IGN);
+	(void)loop(&d, queue, deliver, arg, &orig);
+	bool hup = GotHup && !GotTerm;
+	shut_down(&d, !hup);
+	if (d.req[0] >= 0)
+		(void)close(d.req[0]);
+	if (d.req[1] >= 0)
+		(void)close(d.req[1]);
+	if (hup)
+		queue_restart_self(); /* returns only when that failed */
+	if (unlink(queue_pid_path()) != 0 && errno != ENOENT)
+		log_line(LOG_ERR, NULL, "unable to remove %s: %s", queue_pid_path(), strerror(errno));
+	Current = NULL;
+	daemon_listeners_free(d.l, d.nl);
+	sm_free(d.kids);
+	sm_free(d.user.name);
+	return EX_OK_;
+}

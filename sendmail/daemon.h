@@ -1,0 +1,114 @@
+/*
+ * daemon.h: the SMTP daemon, sendmail -bd (detached) and -bD (in the
+ * foreground): listeners from the DaemonPortOptions lines, one process
+ * per connection running smtpd_session() without root, the limits on
+ * connections, the privileged delivery of what sessions queue, the pid
+ * file, signals, and the periodic queue runner of -bd -q15m.
+ *
+ * Files: daemon_opts.c parses the listeners, daemon_listen.c opens them,
+ * daemon.c is the accepting process, daemon_priv.c the privilege change
+ * of sessions, daemon_session.c the session child, daemon_deliver.c the
+ * privileged delivery requests.  See doc/daemon.md.
+ */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "queue.h"
+
+/* One listener: one DaemonPortOptions line. */
+struct daemon_listener {
+	char *name;          /* Name=, else "Daemon<n>" ("MTA" for the built-in one) */
+	int family;          /* AF_INET, AF_INET6 or AF_UNIX */
+	const char *family_name; /* "inet", "inet6", "local" ({daemon_family}) */
+	char *addr;          /* Addr= as given, NULL: any address */
+	char *port_text;     /* Port= as given ("smtp" by default) */
+	unsigned short port; /* host order */
+	char *modifiers;     /* M= letters, "" for none */
+	int backlog;         /* Listen= (10) */
+	int sndbuf, rcvbuf;  /* SndBufSize=, RcvBufSize=, 0: system default */
+	int max_children;    /* children=, 0: no own limit */
+	double refuse_la;    /* refuseLA=, 0: the RefuseLA option */
+	char *delivery_mode; /* DeliveryMode=, NULL: the option */
+	struct sockaddr_storage sa;
+	socklen_t sa_len;
+	int fd;              /* -1 when not open */
+	bool optional;       /* M=O: a socket that cannot be opened is skipped */
+	/* state of the accepting process */
+	int nchildren;
+	time_t rate_sec;     /* ConnectionRateThrottle: the current second ... */
+	int rate_count;      /* ... and the connections accepted in it */
+	time_t refuse_until; /* RefuseLA: closed until then */
+};
+
+/*
+ * Parses every DaemonPortOptions value (opt_daemon_ports) into *out (a
+ * new array, one listener each, or the default one on port 25 named MTA
+ * when there is none); problems are reported as sendmail reports them.
+ * Returns the number of listeners, 0 when one of them was unusable.
+ */
+size_t daemon_listeners_parse(struct daemon_listener **out);
+void daemon_listeners_free(struct daemon_listener *v, size_t n);
+/* Does listener l have modifier letter c? */
+bool daemon_has_modifier(const struct daemon_listener *l, char c);
+
+/* Opens (socket, bind, listen) listener l; 0 or an errno (logged). */
+int daemon_listen(struct daemon_listener *l);
+/* The address text of a socket address ("127.0.0.1", "::1", path). */
+void daemon_addr_text(const struct sockaddr_storage *sa, char *buf, size_t size);
+
+/*
+ * The user sessions run as: RunAsUser when set, else DefaultUser
+ * (default 1:1), as uid/gid.  Only meaningful when the daemon runs as root.
+ */
+struct daemon_user {
+	uid_t uid;
+	gid_t gid;
+	char *name; /* for the log, malloc'ed */
+};
+int daemon_session_user(struct daemon_user *u);
+/* Gives up root for good (setgroups, setgid, setuid, each checked, and
+ * that root cannot come back); 0 or an errno.  Nothing when not root. */
+int daemon_drop_privileges(const struct daemon_user *u);
+/* Logs clearly (and returns false) when uid:gid cannot write queue dir. */
+bool daemon_check_queue_writable(const struct daemon_user *u);
+
+/* In a child of the daemon: closes the listeners and the daemon's end of
+ * the request socket. */
+void daemon_close_fds_in_child(void);
+
+/* The session child: runs one SMTP session on fd and exits. */
+struct daemon_session_args {
+	int fd;
+	const struct daemon_listener *l;
+	const struct sockaddr_storage *peer;
+	socklen_t peer_len;
+	const struct daemon_user *user; /* NULL: keep the ids (not root) */
+	int request_fd;                 /* delivery requests to the daemon, -1 none */
+};
+void daemon_session_child(const struct daemon_session_args *a) __attribute__((noreturn));
+
+/*
+ * Delivery requests: a session writes "queue_dir\0queue_id\0" as one
+ * datagram on request_fd (a SOCK_DGRAM socketpair); the daemon reads them
+ * (daemon_deliver_read) and forks a privileged process that delivers the
+ * message with the queue runner's callback (locked, so never twice).
+ */
+int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg);
+/* Reads every pending request on fd and starts its delivery process;
+ * returns the number of processes started. */
+int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg);
+
+/*
+ * Runs the daemon (never returns for -bd in the caller: the caller's
+ * process returns EX_OK_ after detaching).  queue: the -q<time> runner
+ * options, NULL when no periodic queue run was asked for.
+ */
+int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_deliver_fn deliver,
+	       void *arg);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * daemon_priv.c: the user SMTP sessions run as and the change to it.
+ *
+ * The daemon binds its sockets as root; every session gives root up for
+ * good before it reads a byte from the network: RunAsUser when the cf
+ * sets it, else DefaultUser (default uid 1, gid 1: "daemon" on Debian).
+ * That user must be able to write the queue directories (the session
+ * queues the messages it accepts); the daemon checks this at start and
+ * says so in the log.  When the daemon does not run as root nothing is
+ * changed.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "options.h"
+#include "sm.h"
+
+/* "user", "uid", "user:group" or "uid:gid" into u; false when unknown. */
+static bool parse_user(const char *v, struct daemon_user *u)
+{
+	char *copy = sm_strdup(v);
+	char *colon = strchr(copy, ':');
+	if (colon != NULL)
+		*colon++ = '\0';
+	bool ok = true;
+	struct passwd *pw = NULL;
+	if (*copy >= '0' && *copy <= '9') {
+		char *end;
+		unsigned long n = strtoul(copy, &end, 10);
+		ok = *end == '\0';
+		u->uid = (uid_t)n;
+		pw = getpwuid(u->uid);
+		u->gid = pw != NULL ? pw->pw_gid : (gid_t)n;
+	} else if ((pw = getpwnam(copy)) != NULL) {
+		u->uid = pw->pw_uid;
+		u->gid = pw->pw_gid;
+	} else {
+		ok = false;
+	}
+	if (ok && colon != NULL && *colon != '\0') {
+		struct group *gr;
+		if (*colon >= '0' && *colon <= '9')
+			u->gid = (gid_t)strtoul(colon, NULL, 10);
+		else if ((gr = getgrnam(colon)) != NULL)
+			u->gid = gr->gr_gid;
+		else
+			ok = false;
+	}
+	if (ok)
+		u->name = pw != NULL ? sm_strdup(pw->pw_name) : sm_asprintf("%lu", (unsigned long)u->uid);
+	sm_free(copy);
+	return ok;
+}
+
+int daemon_session_user(struct daemon_user *u)
+{
+	memset(u, 0, sizeof *u);
+	const char *v = opt_value(OPT_RunAsUser);
+	const char *which = "RunAsUser";
+	if (v == NULL || *v == '\0') {
+		v = opt_value(OPT_DefaultUser);
+		which = "DefaultUser";
+	}
+	if (v == NULL || *v == '\0')
+		v = "1:1";
+	if (!parse_user(v, u)) {
+		log_line(LOG_CRIT, NULL, "daemon: %s %s unknown", which, v);
+		return EINVAL;
+	}
+	if (u->uid == 0) {
+		log_line(LOG_CRIT, NULL, "daemon: %s %s is root: sessions must not run as root",
+			 which, v);
+		sm_free(u->name);
+		u->name = NULL;
+		return EPERM;
+	}
+	return 0;
+}
+
+int daemon_drop_privileges(const struct daemon_user *u)
+{
+	if (u == NULL || geteuid() != 0)
+		return 0;
+	gid_t g = u->gid;
+	if (setgroups(1, &g) != 0)
+		return errno;
+	if (setgid(u->gid) != 0)
+		return errno;
+	if (setuid(u->uid) != 0)
+		return errno;
+	/* root must not come back */
+	if (getuid() != u->uid || geteuid() != u->uid || getegid() != u->gid)
+		return EPERM;
+	if (setuid(0) == 0 || seteuid(0) == 0)
+		return EPERM;
+	return 0;
+}
+
+/* May uid:gid create files in dir (write and search)? */
+static bool writable_by(const char *dir, const struct daemon_user *u)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	if (st.st_uid == u->uid)
+		return (st.st_mode & (S_IWUSR | S_IXUSR)) == (S_IWUSR | S_IXUSR);
+	if (st.st_gid == u->gid)
+		return (st.st_mode & (S_IWGRP | S_IXGRP)) == (S_IWGRP | S_IXGRP);
+	return (st.st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
+}
+
+bool daemon_check_queue_writable(const struct daemon_user *u)
+{
+	char **dirs = queue_dirs(NULL);
+	bool ok = true;
+	for (size_t i = 0; dirs != NULL && dirs[i] != NULL; i++) {
+		/* the qf/df/xf subdirectories when the queue has them */
+		static const char *const subs[] = {"", "/qf", "/df", "/xf"};
+		for (size_t k = 0; k < sizeof subs / sizeof subs[0]; k++) {
+			char *p = sm_asprintf("%s%s", dirs[i], subs[k]);
+			struct stat st;
+			if ((k == 0 || stat(p, &st) == 0) && !writable_by(p, u)) {
+				log_line(LOG_ALERT, NULL,
+					 "daemon: SMTP sessions run as %s (uid %lu, gid %lu) and cannot write the queue directory %s: make it owned by or group-writable for that user",
+					 u->name, (unsigned long)u->uid, (unsigned long)u->gid, p);
+				ok = false;
+			}
+			sm_free(p);
+		}
+	}
+	return ok;
+}

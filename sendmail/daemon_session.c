@@ -1,0 +1,97 @@
+/*
+ * daemon_session.c: the child process of one accepted connection: it
+ * gives up root (daemon_priv.c) before reading anything from the
+ * network, describes the connection to the SMTP server (struct
+ * smtpd_conn) and runs smtpd_session(); the server asks for deliveries
+ * through daemon_request_delivery, a datagram to the root daemon.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sm.h"
+#include "smtpd.h"
+
+/*
+ * Until the SMTP server is linked in (smtpd*.c), sessions are answered
+ * with 421; the weak reference lets the daemon build without it.
+ */
+#pragma weak smtpd_session
+
+/* Longest request: a queue directory path and an ID. */
+#define REQUEST_MAX 4200
+
+int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg)
+{
+	const int *fd = arg;
+	if (fd == NULL || *fd < 0)
+		return EBADF;
+	size_t dl = strlen(queue_dir), il = strlen(queue_id);
+	if (dl + il + 2 > REQUEST_MAX)
+		return ENAMETOOLONG;
+	char buf[REQUEST_MAX];
+	memcpy(buf, queue_dir, dl + 1);
+	memcpy(buf + dl + 1, queue_id, il + 1);
+	/* never blocks the session: a lost request waits for the next queue run */
+	if (send(*fd, buf, dl + il + 2, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		return errno;
+	return 0;
+}
+
+static void refuse(int fd, const char *why)
+{
+	static const char msg[] = "421 4.3.0 Service temporarily unavailable, closing transmission channel\r\n";
+	log_line(LOG_CRIT, NULL, "daemon session: %s", why);
+	(void)sm_write_all(fd, msg, sizeof msg - 1);
+	_exit(EX_OSERR_);
+}
+
+void daemon_session_child(const struct daemon_session_args *a)
+{
+	sigset_t none;
+	(void)sigemptyset(&none);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	(void)sigaction(SIGTERM, &dfl, NULL);
+	(void)sigaction(SIGHUP, &dfl, NULL);
+	(void)sigaction(SIGCHLD, &dfl, NULL);
+	(void)sigaction(SIGPIPE, &dfl, NULL);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	int err = daemon_drop_privileges(a->user);
+	if (err != 0) {
+		char why[256];
+		(void)snprintf(why, sizeof why, "cannot change to user %s: %s",
+			       a->user->name, strerror(err));
+		refuse(a->fd, why);
+	}
+	static int request_fd;
+	request_fd = a->request_fd;
+	struct smtpd_conn c;
+	memset(&c, 0, sizeof c);
+	c.in_fd = a->fd;
+	c.out_fd = a->fd;
+	memcpy(&c.peer, a->peer, sizeof c.peer);
+	c.peer_len = a->peer_len;
+	c.local_len = sizeof c.local;
+	if (getsockname(a->fd, (struct sockaddr *)&c.local, &c.local_len) != 0)
+		c.local_len = 0;
+	c.daemon_name = a->l->name;
+	c.daemon_flags = a->l->modifiers;
+	c.daemon_mode = true;
+	c.request_delivery = request_fd >= 0 ? daemon_request_delivery : NULL;
+	c.request_arg = &request_fd;
+	if (smtpd_session == NULL)
+		refuse(a->fd, "no SMTP server in this build");
+	int rc = smtpd_session(&c);
+	(void)close(a->fd);
+	log_close();
+	_exit(rc);
+}
