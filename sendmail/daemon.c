@@ -72,8 +72,23 @@ static long long_option(enum option_id id, long dflt)
 	return strtol(v, NULL, 10);
 }
 
+/* The one-minute load average as sendmail 8.17 reads it on Linux: the
+ * first number of /proc/loadavg (getloadavg when that is unreadable). */
 static double load_average(void)
 {
+	char buf[128];
+	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		(void)close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			char *end;
+			double la = strtod(buf, &end);
+			if (end != buf)
+				return la;
+		}
+	}
 	double avg[1];
 	if (getloadavg(avg, 1) != 1)
 		return 0;
@@ -248,9 +263,10 @@ static pid_t detach(void)
 	return 0;
 }
 
-static void wait_kids(struct dstate *d, int secs)
+/* Waits (at most secs) for the queue runner and, with sessions, the sessions to end. */
+static void wait_kids(struct dstate *d, int secs, bool sessions_too)
 {
-	for (int t = 0; t < secs * 10 && (d->nkids > 0 || d->runner > 0); t++) {
+	for (int t = 0; t < secs * 10 && ((sessions_too && d->nkids > 0) || d->runner > 0); t++) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		(void)nanosleep(&ts, NULL);
 		reap(d);
@@ -265,18 +281,21 @@ static void shut_down(struct dstate *d, bool drain)
 	if (d->runner > 0)
 		(void)kill(d->runner, SIGTERM);
 	if (!drain) {
-		wait_kids(d, 60);
+		/* the sessions go on; the restarted daemon does not count them */
+		wait_kids(d, 60, false);
+		if (d->runner > 0)
+			(void)kill(d->runner, SIGKILL);
 		return;
 	}
-	wait_kids(d, DAEMON_DRAIN_SECS);
+	wait_kids(d, DAEMON_DRAIN_SECS, true);
 	for (size_t i = 0; i < d->nkids; i++)
 		(void)kill(d->kids[i].pid, SIGTERM);
-	wait_kids(d, 5);
+	wait_kids(d, 5, true);
 	for (size_t i = 0; i < d->nkids; i++)
 		(void)kill(d->kids[i].pid, SIGKILL);
 	if (d->runner > 0)
 		(void)kill(d->runner, SIGKILL);
-	wait_kids(d, 2);
+	wait_kids(d, 2, true);
 }
 
 static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_deliver_fn deliver,

@@ -62,8 +62,8 @@ int daemon_listen(struct daemon_listener *l);
 void daemon_addr_text(const struct sockaddr_storage *sa, char *buf, size_t size);
 
 /*
- * The user sessions run as: RunAsUser when set, else DefaultUser
- * (default 1:1), as uid/gid.  Only meaningful when the daemon runs as root.
+ * The user sessions run as: RunAsUser when set, else DefaultUser when
+ * set, else smmta when it exists, else 1:1; as uid/gid.  Only meaningful when the daemon runs as root.
  */
 struct daemon_user {
 	uid_t uid;

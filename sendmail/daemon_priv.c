@@ -3,7 +3,9 @@
  *
  * The daemon binds its sockets as root; every session gives root up for
  * good before it reads a byte from the network: RunAsUser when the cf
- * sets it, else DefaultUser (default uid 1, gid 1: "daemon" on Debian).
+ * sets it, else DefaultUser when it sets that, else the user "smmta" when
+ * it exists (Debian's MTA user, which ./Build install creates and gives
+ * the queue to), else uid 1, gid 1 (DefaultUser's default, "daemon").
  * That user must be able to write the queue directories (the session
  * queues the messages it accepts); the daemon checks this at start and
  * says so in the log.  When the daemon does not run as root nothing is
@@ -70,8 +72,10 @@ int daemon_session_user(struct daemon_user *u)
 		v = opt_value(OPT_DefaultUser);
 		which = "DefaultUser";
 	}
-	if (v == NULL || *v == '\0')
-		v = "1:1";
+	if (v == NULL || *v == '\0') {
+		v = getpwnam("smmta") != NULL ? "smmta" : "1:1";
+		which = "the session user";
+	}
 	if (!parse_user(v, u)) {
 		log_line(LOG_CRIT, NULL, "daemon: %s %s unknown", which, v);
 		return EINVAL;

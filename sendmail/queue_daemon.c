@@ -456,6 +456,13 @@ pid_t queue_runner_child(const struct queue_runner_opts *o, queue_deliver_fn del
 	}
 	if (in_child != NULL)
 		in_child();
+	/* the daemon's signal mask and handlers are not this process's */
+	sigset_t none;
+	(void)sigemptyset(&none);
+	(void)set_signal(SIGTERM, SIG_DFL);
+	(void)set_signal(SIGHUP, SIG_DFL);
+	(void)set_signal(SIGCHLD, SIG_DFL);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	/* the SMTP daemon restarts on SIGHUP: it stops this process first */
 	int rc = supervise(o, deliver, arg, false);
 	queue_free_all();
