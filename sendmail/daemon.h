@@ -29,6 +29,7 @@ struct daemon_listener {
 	char *port_text;     /* Port= as given ("smtp" by default) */
 	unsigned short port; /* host order */
 	char *modifiers;     /* M= letters, "" for none */
+	char *flags_macro;   /* ${daemon_flags}: "EE a" for M=Ea (upper case doubled) */
 	int backlog;         /* Listen= (10) */
 	int sndbuf, rcvbuf;  /* SndBufSize=, RcvBufSize=, 0: system default */
 	int max_children;    /* children=, 0: no own limit */

@@ -183,6 +183,24 @@ static bool set_key(struct daemon_listener *l, const char *key, const char *v)
 	}
 }
 
+/* ${daemon_flags}: the letters separated by blanks, upper case ones
+ * doubled (M=Ea gives "EE a"), so rulesets can match them as tokens. */
+static char *flags_macro(const char *m)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (const char *p = m; *p != '\0'; p++) {
+		if (sm_isspace((unsigned char)*p))
+			continue;
+		if (b.len > 0)
+			sm_buf_putc(&b, ' ');
+		sm_buf_putc(&b, *p);
+		if (*p >= 'A' && *p <= 'Z')
+			sm_buf_putc(&b, *p);
+	}
+	return sm_buf_steal(&b);
+}
+
 static bool parse_one(struct daemon_listener *l, const char *value, size_t index)
 {
 	memset(l, 0, sizeof *l);
@@ -211,6 +229,7 @@ static bool parse_one(struct daemon_listener *l, const char *value, size_t index
 		l->name = sm_asprintf("Daemon%zu", index);
 	if (l->modifiers == NULL)
 		l->modifiers = sm_strdup("");
+	l->flags_macro = flags_macro(l->modifiers);
 	if (l->port_text == NULL)
 		l->port_text = sm_strdup("smtp");
 	if (ok)
@@ -250,6 +269,7 @@ void daemon_listeners_free(struct daemon_listener *v, size_t n)
 		sm_free(v[i].addr);
 		sm_free(v[i].port_text);
 		sm_free(v[i].modifiers);
+		sm_free(v[i].flags_macro);
 		sm_free(v[i].delivery_mode);
 	}
 	sm_free(v);

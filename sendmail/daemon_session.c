@@ -19,12 +19,6 @@
 #include "sm.h"
 #include "smtpd.h"
 
-/*
- * Until the SMTP server is linked in (smtpd*.c), sessions are answered
- * with 421; the weak reference lets the daemon build without it.
- */
-#pragma weak smtpd_session
-
 /* Longest request: a queue directory path and an ID. */
 #define REQUEST_MAX 4200
 
@@ -84,12 +78,10 @@ void daemon_session_child(const struct daemon_session_args *a)
 	if (getsockname(a->fd, (struct sockaddr *)&c.local, &c.local_len) != 0)
 		c.local_len = 0;
 	c.daemon_name = a->l->name;
-	c.daemon_flags = a->l->modifiers;
+	c.daemon_flags = a->l->flags_macro; /* the letters as ${daemon_flags} shows them */
 	c.daemon_mode = true;
 	c.request_delivery = request_fd >= 0 ? daemon_request_delivery : NULL;
 	c.request_arg = &request_fd;
-	if (smtpd_session == NULL)
-		refuse(a->fd, "no SMTP server in this build");
 	int rc = smtpd_session(&c);
 	(void)close(a->fd);
 	log_close();

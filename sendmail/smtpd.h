@@ -27,7 +27,7 @@ struct smtpd_conn {
 	struct sockaddr_storage local;
 	socklen_t local_len;
 	const char *daemon_name;       /* Name= of the listener ("MTA", "MSA"), NULL for -bs */
-	const char *daemon_flags;      /* M= modifier letters of the listener, "" for none */
+	const char *daemon_flags;      /* ${daemon_flags}: the M= letters, blank-separated, upper case doubled ("EE a"), "" for none */
 	bool daemon_mode;              /* started by the daemon (not -bs) */
 	/*
 	 * Asks the privileged daemon to deliver a message this session has
