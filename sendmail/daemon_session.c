@@ -15,7 +15,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "alias.h"
 #include "log.h"
+#include "map.h"
 #include "sm.h"
 #include "smtpd.h"
 
@@ -39,6 +41,29 @@ int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *a
 	return 0;
 }
 
+/* Opens a database map (hash, btree, dbm) while the session is still root. */
+static void open_db_map(struct map *m, void *arg)
+{
+	(void)arg;
+	const char *c = m->cls != NULL ? m->cls->name : "";
+	if (strcmp(c, "hash") == 0 || strcmp(c, "btree") == 0 || strcmp(c, "dbm") == 0)
+		(void)map_open(m);
+}
+
+/*
+ * The alias databases and the cf's database maps are opened before root
+ * is given up, so that files only root may read (as 8.17's root sessions
+ * read them) still work; each session opens its own handles, nothing is
+ * shared between processes.  Text files are read later as the user.
+ */
+static void open_maps_as_root(void)
+{
+	char *v = NULL;
+	(void)alias_lookup("postmaster", &v);
+	sm_free(v);
+	map_foreach(open_db_map, NULL);
+}
+
 static void refuse(int fd, const char *why)
 {
 	static const char msg[] = "421 4.3.0 Service temporarily unavailable, closing transmission channel\r\n";
@@ -59,6 +84,8 @@ void daemon_session_child(const struct daemon_session_args *a)
 	(void)sigaction(SIGCHLD, &dfl, NULL);
 	(void)sigaction(SIGPIPE, &dfl, NULL);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	if (a->user != NULL)
+		open_maps_as_root();
 	int err = daemon_drop_privileges(a->user);
 	if (err != 0) {
 		char why[256];
