@@ -79,7 +79,7 @@ $(O)/test/%: $(call obj,test/unit/%.c test/unit/unit.c) $(CORE_A) $(LIBSM_A)
 
 # Fuzz targets: clang's libFuzzer with ASan/UBSan, one binary per test/fuzz/*.c.
 FUZZ_SRC := $(sort $(wildcard test/fuzz/*.c))
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilibsm -Isendmail -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilibsm -Isendmail -fsanitize=fuzzer,address,undefined -pthread
 fuzz: $(patsubst test/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 build/fuzz/%: test/fuzz/%.c $(LIBSM_SRC) $(CORE_SRC)
 	@mkdir -p $(@D)
