@@ -20,6 +20,8 @@
 #include "err.h"
 #include "hoststat.h"
 #include "macro.h"
+#include "mime8to7.h"
+#include "options.h"
 #include "mailer.h"
 #include "smtpc.h"
 
@@ -165,6 +167,29 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0", sm_strdup("Deferred: I/O error"),
 					 NULL);
 		} else {
+			/* 8-bit data: BODY=8BITMIME, or 7-bit MIME for a server without it */
+			bool has8 = mime8to7_needed(text.data != NULL ? text.data : "", text.len);
+			const char *ebm = opt_value(OPT_EightBitMode);
+			char mode = ebm != NULL && *ebm != '\0' ? sm_lower((unsigned char)*ebm) : 'p';
+			const char *body = NULL;
+			if (has8 && (mode == 'm' || e->body_type != NULL))
+				body = "8BITMIME";
+			else if (e->body_type != NULL)
+				body = "7BIT";
+			if (has8 && !(c->ext & SMTPC_8BITMIME)) {
+				struct sm_buf conv;
+				sm_buf_init(&conv);
+				char *j = macro_expand_id('j');
+				const char *cs = opt_value(OPT_DefaultCharSet);
+				if (mime8to7_convert(text.data, text.len, mode, j, e->id,
+						     cs != NULL && *cs != '\0' ? cs : "unknown-8bit", &conv)) {
+					sm_buf_free(&text);
+					text = conv;
+				} else {
+					sm_buf_free(&conv);
+				}
+				sm_free(j);
+			}
 			char **params = sm_calloc(n, sizeof *params);
 			for (size_t i = 0; i < n; i++)
 				params[i] = rcpt_params(rs[i]);
@@ -174,7 +199,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 				.rcpt_params = (const char *const *)params,
 				.n = n,
 				.size = message_size(&text),
-				.body8 = e->body_type != NULL && sm_strcasecmp(e->body_type, "8BITMIME") == 0,
+				.body = body,
 				.ret = e->dsn_ret == 1 ? "FULL" : e->dsn_ret == 2 ? "HDRS" : NULL,
 				.envid = e->envid,
 				.text = text.data != NULL ? text.data : "",

@@ -99,7 +99,7 @@ struct smtpc_msg {
 	const char *const *rcpt_params; /* " NOTIFY=... ORCPT=..." each, or NULL */
 	size_t n;
 	long size;               /* SIZE= when the server offers SIZE (0: not sent) */
-	bool body8;              /* BODY=8BITMIME (the server offers 8BITMIME) */
+	const char *body;        /* BODY= "8BITMIME" or "7BIT" (sent when 8BITMIME is offered), or NULL */
 	const char *ret;         /* RET= "FULL"/"HDRS" when DSN is offered, or NULL */
 	const char *envid;       /* ENVID= (xtext) when DSN is offered, or NULL */
 	const char *text;        /* the message as sent (CRLF, dots doubled) */

@@ -165,8 +165,8 @@ static char *mail_command(const struct smtpc_conn *c, const struct smtpc_msg *ms
 	sm_buf_printf(&b, "MAIL From:<%s>", msg->from);
 	if ((c->ext & SMTPC_SIZE) && msg->size > 0)
 		sm_buf_printf(&b, " SIZE=%ld", msg->size);
-	if ((c->ext & SMTPC_8BITMIME) && msg->body8)
-		sm_buf_puts(&b, " BODY=8BITMIME");
+	if ((c->ext & SMTPC_8BITMIME) && msg->body != NULL)
+		sm_buf_printf(&b, " BODY=%s", msg->body);
 	if (c->ext & SMTPC_DSN) {
 		if (msg->ret != NULL)
 			sm_buf_printf(&b, " RET=%s", msg->ret);
