@@ -81,12 +81,6 @@ if [ -n "$session_user" ]; then
 fi
 
 set -- "$bin/sendmail" -C "$run/sendmail.cf" -bD -q15m -D /dev/stderr
-# until the daemon lands on main, the demo is address test mode
-if ! $prepare_only && ! grep -aq 'SMTP+queueing' "$bin/sendmail"; then
-	echo "sendmail demo: no daemon (-bD) in this build yet; address test mode on $run/sendmail.cf"
-	echo "Try:  3,0 demo@demo.example.com    /parse someone@example.org    /quit"
-	exec "$bin/sendmail" -C "$run/sendmail.cf" -bt
-fi
 if $prepare_only; then
 	echo "$*"
 	exit 0
