@@ -162,6 +162,12 @@ own "$MTA_USER" "$MSP_USER" 2750 /var/spool/mqueue
 own "$MSP_USER" "$MSP_USER" 2770 /var/spool/mqueue-client
 own "$MTA_USER" "$MSP_USER" 2751 /var/lib/sendmail
 own root "$MSP_USER" 2775 /var/lib/sendmail/host_status
+# the StatusFile: statistics are kept only when it exists; sessions
+# (MTA_USER) count what they receive, so it is theirs
+if [ ! -e "$D/var/lib/sendmail/sendmail.st" ]; then
+	: > "$D/var/lib/sendmail/sendmail.st"
+	own "$MTA_USER" "$MSP_USER" 0640 /var/lib/sendmail/sendmail.st
+fi
 if [ ! -e "$D/var/mail" ]; then
 	install -d "$D/var/mail"
 	own root mail 2775 /var/mail

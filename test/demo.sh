@@ -75,7 +75,7 @@ fi
 "$bin/sendmail" -C "$run/sendmail.cf" -bi >/dev/null
 
 if [ -n "$session_user" ]; then
-	chown "$session_user" "$run/queue"
+	chown "$session_user" "$run/queue" "$run/sendmail.st"
 	chgrp "$(id -g "$session_user")" "$run/aliases.db"
 	chmod 640 "$run/aliases.db"
 fi
