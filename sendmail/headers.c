@@ -93,8 +93,10 @@ void headers_add_defaults(struct envelope *e)
 					h->cond = sm_arena_strdup(e->arena, cond.data);
 			}
 		bool unexpanded = sm_strcasecmp(d->name, "Return-Path") == 0;
+		/* a trace header is added whatever the message has (8.17's H_TRACE) */
+		bool trace = sm_strcasecmp(d->name, "Received") == 0;
 		/* the message's own Return-Path: is kept but never sent: the H line stays */
-		if (have && !unexpanded) {
+		if (have && !unexpanded && !trace) {
 			sm_buf_free(&cond);
 			continue;
 		}
@@ -111,7 +113,7 @@ void headers_add_defaults(struct envelope *e)
 				empty = false;
 		if (!empty) {
 			struct header *h = envelope_add_header(e, d->name, val.data);
-			h->flags |= H_DEFAULT | (unexpanded ? H_UNEXPANDED : 0u);
+			h->flags |= (trace ? 0u : H_DEFAULT) | (unexpanded ? H_UNEXPANDED : 0u);
 			h->cond = cond.len > 0 ? sm_arena_strdup(e->arena, cond.data) : NULL;
 		}
 		sm_buf_free(&val);

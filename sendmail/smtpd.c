@@ -39,9 +39,9 @@ void smtpd_reply(struct smtpd *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	sm_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	/* no CR or LF inside a reply line */
+	/* no LF inside a reply line (a CR a client sent is echoed as 8.17 does) */
 	for (size_t i = 0; i < b.len; i++)
-		if (b.data[i] == '\r' || b.data[i] == '\n')
+		if (b.data[i] == '\n')
 			b.data[i] = ' ';
 	/* the last error's text (no codes) becomes the queued message's status, as in 8.17 */
 	if (b.len > 4 && (b.data[0] == '4' || b.data[0] == '5') && b.data[3] == ' ' &&
@@ -90,7 +90,7 @@ bool smtpd_privacy(const char *word)
 	if (p == NULL)
 		return false;
 	static const char *const goaway[] = {"needmailhelo", "needexpnhelo", "needvrfyhelo",
-					     "noexpn", "novrfy", "noetrn", "noverb",
+					     "noexpn", "novrfy", "noverb",
 					     "authwarnings", "noreceipts", "nobodyreturn",
 					     "noactualrecipient", NULL};
 	bool in_goaway = false;
@@ -121,11 +121,17 @@ void smtpd_reset_transaction(struct smtpd *s)
 		envelope_free(s->e);
 	s->e = NULL;
 	s->nrcpts = 0;
+	s->nrcpt_cmds = 0;
 	s->size_param = 0;
 	s->discard = false;
 	sm_free(s->quarantine);
 	s->quarantine = NULL;
 	s->single_rcpt = NULL;
+	sm_free(s->rcpt_keys);
+	sm_free(s->rcpt_addrs);
+	s->rcpt_keys = NULL;
+	s->rcpt_addrs = NULL;
+	s->nkeys = 0;
 	smtpd_setmacro("mail_addr", NULL);
 	smtpd_setmacro("mail_host", NULL);
 	smtpd_setmacro("mail_mailer", NULL);
@@ -272,7 +278,7 @@ static void cmd_help(struct smtpd *s, const char *arg)
 	}
 	fclose(f);
 	if (!found)
-		smtpd_reply(s, "504 5.3.0 HELP topic \"%.10s\" unknown", arg);
+		smtpd_reply(s, "504 5.3.0 HELP topic \"%.10s\" unknown", topic);
 	else
 		smtpd_reply(s, "214 2.0.0 End of HELP info");
 }
@@ -289,6 +295,15 @@ static void cmd_etrn(struct smtpd *s, char *arg)
 	}
 	if (smtpd_rscheck(s, "check_etrn", arg, NULL, NULL) == RS_REJECT)
 		return;
+	if (arg[0] == '#') {
+		/* a queue group: only the default one, mqueue, exists here */
+		if (strcmp(arg + 1, "mqueue") != 0) {
+			smtpd_reply(s, "459 4.5.4 Queue %s unknown", arg + 1);
+			return;
+		}
+		smtpd_reply(s, "250 2.0.0 Queuing for queue group %s started", arg + 1);
+		return;
+	}
 	/* the queue run itself is the daemon's; the reply is 8.17's */
 	smtpd_reply(s, "250 2.0.0 Queuing for node %s started", arg);
 }
@@ -297,20 +312,20 @@ static void cmd_etrn(struct smtpd *s, char *arg)
 static char *split_command(char *line, char *cmd, size_t size)
 {
 	char *p = line;
-	while (*p == ' ' || *p == '\t')
+	while (*p == ' ' || *p == '\t' || *p == '\r')
 		p++;
 	size_t n = 0;
-	while (*p != '\0' && *p != ' ' && *p != '\t') {
+	while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r') {
 		if (n < size - 1)
 			cmd[n++] = (char)sm_upper((unsigned char)*p);
 		p++;
 	}
 	cmd[n] = '\0';
-	while (*p == ' ' || *p == '\t')
+	while (*p == ' ' || *p == '\t' || *p == '\r')
 		p++;
 	/* trailing blanks are no part of an argument */
 	size_t l = strlen(p);
-	while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+	while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
 		p[--l] = '\0';
 	return p;
 }
@@ -329,12 +344,6 @@ static void bad_command(struct smtpd *s)
 static void command(struct smtpd *s, char *line)
 {
 	char cmd[16];
-	/* CRs inside a command line are dropped */
-	char *w = line;
-	for (char *r = line; *r; r++)
-		if (*r != '\r')
-			*w++ = *r;
-	*w = '\0';
 	char *arg = split_command(line, cmd, sizeof cmd);
 	s->errors_told = 0;
 	if (strcmp(cmd, "EHLO") == 0 || strcmp(cmd, "HELO") == 0) {
@@ -379,6 +388,12 @@ static void command(struct smtpd *s, char *line)
 	} else if (strcmp(cmd, "VRFY") == 0 || strcmp(cmd, "EXPN") == 0) {
 		smtpd_cmd_vrfy(s, arg, cmd[0] == 'E');
 	} else {
+		/* the line as 8.17 shows it: without CRs */
+		char *w = line;
+		for (char *r = line; *r; r++)
+			if (*r != '\r')
+				*w++ = *r;
+		*w = '\0';
 		smtpd_reply(s, "500 5.5.1 Command unrecognized: \"%.*s\"", 200, line);
 		bad_command(s);
 	}

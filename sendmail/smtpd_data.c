@@ -33,6 +33,7 @@ struct data_reader {
 	struct smtpd *s;
 	enum data_end end;
 	bool done;
+	bool seven_bit;
 };
 
 /* collect_from()'s line source: one data line, dots undone; false at the end. */
@@ -62,6 +63,10 @@ static bool data_line(void *arg, struct sm_buf *b)
 		memmove(b->data, b->data + 1, b->len);
 		b->len--;
 	}
+	/* BODY=7BIT: 8.17 keeps seven bits of each byte */
+	if (dr->seven_bit)
+		for (size_t i = 0; i < b->len; i++)
+			b->data[i] = (char)((unsigned char)b->data[i] & 0x7f);
 	return true;
 }
 
@@ -93,6 +98,11 @@ static void lost(struct smtpd *s, enum data_end end)
 			 macro_get('_') ? macro_get('_') : "localhost");
 		break;
 	default:
+		smtpd_reply(s, "421 4.4.1 collect: relay=%s, from=%s, info=unexpected close",
+			    macro_get(macro_id("client_name", 11, true)) != NULL
+				    ? macro_get(macro_id("client_name", 11, true))
+				    : "localhost",
+			    s->e->sender);
 		log_line(LOG_NOTICE, s->e->id, "lost input channel from %s to %s after data",
 			 macro_get('_') ? macro_get('_') : "localhost",
 			 s->conn->daemon_mode ? "MTA" : "stdin");
@@ -127,7 +137,8 @@ void smtpd_cmd_data(struct smtpd *s)
 	smtpd_reply(s, "354 End data with <CR><LF>.<CR><LF>");
 
 	struct envelope *e = s->e;
-	struct data_reader dr = {.s = s};
+	struct data_reader dr = {.s = s, .seven_bit = e->body_type != NULL &&
+							 strcmp(e->body_type, "7BIT") == 0};
 	char **dirs = queue_dirs(NULL);
 	struct collect_result cr;
 	int err = collect_from(data_line, &dr, e, dirs != NULL && dirs[0] != NULL ? dirs[0] : "/tmp",
@@ -157,26 +168,16 @@ void smtpd_cmd_data(struct smtpd *s)
 	const char *reject = NULL;
 	char *rbuf = NULL;
 	const char *ms = opt_value(OPT_MaxMessageSize);
-	long maxhop = opt_value(OPT_MaxHopCount) ? atol(opt_value(OPT_MaxHopCount)) : 25;
-	if (maxhop <= 0)
-		maxhop = 25;
 	if (cr.too_large) {
-		reject = "552 5.2.3 Message size exceeds maximum value";
+		rbuf = sm_asprintf("552 5.2.3 Message exceeds maximum fixed size (%s)", ms);
+		reject = rbuf;
 	} else if (cr.headers_too_large) {
 		const char *mh = opt_value(OPT_MaxHeadersLength);
 		rbuf = sm_asprintf("552 5.6.0 Headers too large (%ld max)",
 				   mh != NULL && atol(mh) > 0 ? atol(mh) : (long)COLLECT_DEFAULT_MAX_HEADERS);
 		reject = rbuf;
-	} else if (e->hop_count > maxhop) {
-		rbuf = sm_asprintf("554 5.4.6 Too many hops %d (%ld max): from %s via %s, to %s",
-				   e->hop_count, maxhop, e->sender[0] ? e->sender : "<>",
-				   macro_get(macro_id("client_name", 11, true)) != NULL
-					   ? macro_get(macro_id("client_name", 11, true))
-					   : "localhost",
-				   s->single_rcpt != NULL ? s->single_rcpt : "");
-		reject = rbuf;
 	}
-	(void)ms;
+	/* too many hops (MaxHopCount): 8.17 accepts the message, delivery fails it */
 	if (reject == NULL) {
 		rr = smtpd_rscheck(s, "check_eom", macro_get(macro_id("msg_size", 8, true)), NULL, NULL);
 		if (rr == RS_REJECT) {

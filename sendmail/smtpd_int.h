@@ -41,6 +41,8 @@ struct smtpd {
 	/* the transaction; e is NULL before MAIL */
 	struct envelope *e;
 	int nrcpts;               /* recipients accepted */
+	int nrcpt_cmds;           /* RCPT commands accepted, repeated recipients too
+				   * (what MaxRecipientsPerMessage counts) */
 	int nbadrcpts;            /* recipients refused (BadRcptThrottle) */
 	long size_param;          /* SIZE= of MAIL, 0 for none */
 	/* RET= seen: as in 8.17 it stays through a refused MAIL (a second
@@ -49,6 +51,11 @@ struct smtpd {
 	bool discard;             /* a check ruleset said $#discard */
 	char *quarantine;         /* a check ruleset said $#quarantine, malloc'ed */
 	const char *single_rcpt;  /* the first recipient ($u with one), in e's arena */
+	/* the accepted recipients' "mailer host user" keys and addresses
+	 * (in e's arena): a recipient given twice is accepted once */
+	char **rcpt_keys;
+	const char **rcpt_addrs;
+	size_t nkeys;
 	int errors_told;          /* replies the error sink wrote for this command */
 	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */
 };

@@ -152,6 +152,14 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 		return;
 	}
 	set_triple_macros("mail", &a);
+	{
+		/* $f: the sender without its brackets (the cf's messages use $&f) */
+		size_t l = strlen(addr);
+		char *f = l >= 2 && addr[0] == '<' && addr[l - 1] == '>' ? sm_strndup(addr + 1, l - 2)
+								       : sm_strdup(addr);
+		smtpd_setmacro("f", f);
+		sm_free(f);
+	}
 	bool envid_seen = false;
 	char *value;
 	for (char *key; (key = next_param(&params, &value)) != NULL;) {
@@ -221,9 +229,8 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
 		goto fail;
 	}
-	/* the null sender is kept as "" */
-	s->e->sender = strcmp(addr, "<>") == 0 ? sm_arena_strdup(s->e->arena, "")
-					       : sm_arena_strdup(s->e->arena, addr);
+	/* as given, "<>" too (the queue reader knows 8.17's "S<>") */
+	s->e->sender = sm_arena_strdup(s->e->arena, addr);
 	smtpd_reply(s, "250 2.1.0 %s... Sender ok", addr);
 	return;
 fail:
@@ -283,8 +290,12 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	if (arg == NULL)
 		return;
 	const char *mr = opt_value(OPT_MaxRecipientsPerMessage);
-	if (mr != NULL && atol(mr) > 0 && s->nrcpts >= atol(mr)) {
+	if (mr != NULL && atol(mr) > 0 && s->nrcpt_cmds >= atol(mr)) {
+		/* not kept as the message's status (8.17) */
+		char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
 		smtpd_reply(s, "452 4.5.3 Too many recipients");
+		sm_free(s->last_error);
+		s->last_error = keep;
 		return;
 	}
 	struct address a;
@@ -315,11 +326,16 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		}
 	}
 	set_triple_macros("rcpt", &a);
+	/* a refusal of check_rcpt is not kept as the message's status (8.17) */
+	char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
 	enum smtpd_rs_result rr = smtpd_rscheck(s, "check_rcpt", addr, NULL, addr);
 	if (rr == RS_REJECT) {
+		sm_free(s->last_error);
+		s->last_error = keep;
 		s->nbadrcpts++;
 		return;
 	}
+	sm_free(keep);
 	if (rr == RS_DISCARD)
 		s->discard = true;
 	if (unknown_local(&a)) {
@@ -330,6 +346,26 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		s->nbadrcpts++;
 		return;
 	}
+	/* the same mailer, host and user as an accepted one: accepted once, and
+	 * 8.17's reply names the first */
+	char *key = sm_asprintf("%s %s %s", a.mailer != NULL ? a.mailer->name : "",
+				a.host != NULL ? a.host : "", a.user != NULL ? a.user : "");
+	if (a.host != NULL)
+		for (char *p = key + strlen(a.mailer != NULL ? a.mailer->name : "") + 1; *p != ' '; p++)
+			*p = (char)sm_lower((unsigned char)*p);
+	for (size_t i = 0; i < s->nkeys; i++)
+		if (strcmp(s->rcpt_keys[i], key) == 0) {
+			smtpd_reply(s, "250 2.1.5 %s... Recipient ok", s->rcpt_addrs[i]);
+			s->nrcpt_cmds++;
+			sm_free(key);
+			return;
+		}
+	s->rcpt_keys = sm_realloc(s->rcpt_keys, (s->nkeys + 1) * sizeof *s->rcpt_keys);
+	s->rcpt_addrs = sm_realloc(s->rcpt_addrs, (s->nkeys + 1) * sizeof *s->rcpt_addrs);
+	s->rcpt_keys[s->nkeys] = sm_arena_strdup(s->e->arena, key);
+	s->rcpt_addrs[s->nkeys] = addr;
+	s->nkeys++;
+	sm_free(key);
 	struct recipient *r = envelope_add_rcpt(s->e, addr, flags);
 	if (orcpt != NULL)
 		r->orcpt = sm_arena_strdup(s->e->arena, orcpt);
@@ -349,6 +385,7 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	if (s->nrcpts == 0)
 		s->single_rcpt = r->address;
 	s->nrcpts++;
+	s->nrcpt_cmds++;
 	char n[16];
 	snprintf(n, sizeof n, "%d", s->nrcpts);
 	smtpd_setmacro("nrcpts", n);
@@ -421,6 +458,15 @@ void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 			members = NULL;
 		sm_free(low);
 	}
+	if (members != NULL && !expn) {
+		/* VRFY does not expand an alias */
+		char *j = macro_expand_id('j');
+		smtpd_reply(s, "250 2.1.5 <%s@%s>", a.user, j);
+		sm_free(j);
+		sm_free(members);
+		sm_arena_free(&arena);
+		return;
+	}
 	if (members == NULL) {
 		if (unknown_local(&a))
 			smtpd_reply(s, "550 5.1.1 %s... User unknown", arg);
@@ -442,11 +488,12 @@ void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 		if (l > 0)
 			items[n++] = w;
 	}
-	for (int i = 0; i < n; i++) {
+	/* 8.17 lists the members last first */
+	for (int i = n - 1; i >= 0; i--) {
 		struct address m;
 		if (parseaddr(items[i], &m, RF_ADDDOMAIN, '\0', NULL, true, &arena) == NULL)
 			continue;
-		vrfy_line(s, items[i], &m, i == n - 1);
+		vrfy_line(s, items[i], &m, i == 0);
 	}
 	sm_free(members);
 	sm_arena_free(&arena);

@@ -28,7 +28,11 @@
 static int add_tokens(char **v, int n, const char *text, struct sm_arena *arena)
 {
 	struct tokens *t = sm_malloc(sizeof *t);
+	/* the command's own parse reports bad addresses, not this one */
+	bool quiet = ErrQuiet;
+	ErrQuiet = true;
 	int k = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
+	ErrQuiet = quiet;
 	if (k < 0 || n + k >= MAXATOM) {
 		sm_free(t);
 		return -1;
@@ -90,10 +94,26 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 		} else if (sm_strcasecmp(v[1], "error") == 0) {
 			struct address a;
 			memset(&a, 0, sizeof a);
-			const char *saved = err_set_address(errarg);
+			/* a temporary refusal (a 4xx text) names no address and is
+			 * not kept as the message's status, as in 8.17 */
+			int i = 2;
+			while (v[i] != NULL && !is_meta_tok(v[i], META_CANONUSER))
+				i++;
+			const char *txt = v[i] != NULL && v[i + 1] != NULL ? v[i + 1] : "";
+			if (*txt == '"')
+				txt++;
+			bool temp = txt[0] == '4';
+			char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
+			const char *saved = err_set_address(temp ? NULL : errarg);
 			int before = s->errors_told;
 			(void)buildaddr(v, &a, 0, &arena);
 			err_set_address(saved);
+			if (temp) {
+				sm_free(s->last_error);
+				s->last_error = keep;
+			} else {
+				sm_free(keep);
+			}
 			if (s->errors_told == before)
 				smtpd_reply(s, "553 5.3.0 %s", errarg != NULL ? errarg : "rejected");
 			res = RS_REJECT;

@@ -78,7 +78,8 @@ class Session:
             self.p.stdin.write(data)
             self.p.stdin.flush()
         except (BrokenPipeError, OSError):
-            out("!!! write failed")
+            # the program has closed its input: what it said is still read
+            pass
 
 
 def out(s):
