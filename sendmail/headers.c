@@ -113,7 +113,8 @@ void headers_add_defaults(struct envelope *e)
 				empty = false;
 		if (!empty) {
 			struct header *h = envelope_add_header(e, d->name, val.data);
-			h->flags |= (trace ? 0u : H_DEFAULT) | (unexpanded ? H_UNEXPANDED : 0u);
+			/* a trace header is never left out: added, not a default */
+			h->flags |= (trace ? H_ADDED : H_DEFAULT) | (unexpanded ? H_UNEXPANDED : 0u);
 			h->cond = cond.len > 0 ? sm_arena_strdup(e->arena, cond.data) : NULL;
 		}
 		sm_buf_free(&val);

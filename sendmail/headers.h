@@ -15,7 +15,7 @@ struct sm_buf;
 /* struct header flags */
 #define H_DEFAULT 0x0001u  /* from an H line: dropped when the message has its own */
 #define H_UNEXPANDED 0x0002u /* value still holds macros, expanded per mailer */
-#define H_ADDED 0x0004u    /* added by sendmail after the H lines (headers_add_after_defaults) */
+#define H_ADDED 0x0004u    /* added by sendmail, never left out: Received:, or after the H lines (headers_add_after_defaults) */
 
 /*
  * Adds the H lines of the configuration (in their order, before the
