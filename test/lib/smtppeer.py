@@ -120,6 +120,17 @@ MAILER(`smtp')dnl
 """
 
 
+def exit_on_signals():
+    """SIGTERM, SIGINT and SIGHUP end the test through SystemExit, so that
+    its finally clauses stop the daemons it started."""
+    import signal
+
+    def bye(signo, frame):
+        raise SystemExit(128 + signo)
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, bye)
+
+
 class Unavailable(Exception):
     """The side cannot run here (no oracle, or our -bd not there yet)."""
 
