@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -235,6 +236,90 @@ static char *expand_arg(const char *arg)
 	return sm_buf_steal(&b);
 }
 
+/*
+ * In the child: standard output (from stdout_from on) and error to
+ * /dev/null, the mailer's directory (D=), its user and group, a clean
+ * environment, and the mailer program.  Never returns.
+ */
+static void exec_mailer(const struct mailer *m, char **argv, int stdout_from, uid_t uid, gid_t gid)
+{
+	int dn = open("/dev/null", O_WRONLY);
+	if (dn >= 0) {
+		for (int fd = stdout_from; fd <= 2; fd++)
+			(void)dup2(dn, fd);
+		if (dn > 2)
+			(void)close(dn);
+	}
+	if (m->execdir != NULL) {
+		struct sm_buf d;
+		sm_buf_init(&d);
+		macro_expand(m->execdir, &d);
+		char *save = NULL;
+		bool ok = false;
+		for (char *dir = strtok_r(d.data, ":", &save); dir != NULL && !ok;
+		     dir = strtok_r(NULL, ":", &save))
+			ok = chdir(dir) == 0;
+		sm_buf_free(&d);
+	}
+	if (geteuid() == 0 && (uid != 0 || gid != 0)) {
+		if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
+			_exit(EX_TEMPFAIL_);
+	}
+	char *env[64];
+	int ne = 0;
+	env[ne++] = "AGENT=sendmail";
+	const char *tz = getenv("TZ");
+	if (tz != NULL)
+		env[ne++] = sm_asprintf("TZ=%s", tz);
+	for (int i = 0; i < NEnvDefs && ne < 62; i++)
+		env[ne++] = EnvDefs[i];
+	env[ne] = NULL;
+	signal(SIGPIPE, SIG_DFL);
+	execve(m->path, argv, env);
+	_exit(errno == ENOENT ? EX_UNAVAILABLE_ : EX_TEMPFAIL_);
+}
+
+int deliver_spawn(const struct mailer *m, const char *user, const char *host,
+		  const char *ctladdr, pid_t *pid)
+{
+	setmacro('u', user);
+	setmacro('h', host);
+	size_t n = 0;
+	while (m->argv[n] != NULL)
+		n++;
+	char **argv = sm_calloc(n + 1, sizeof *argv);
+	for (size_t i = 0; i < n; i++)
+		argv[i] = expand_arg(m->argv[i]);
+	int sv[2] = {-1, -1};
+	int rc = -1;
+	uid_t uid;
+	gid_t gid;
+	run_ids(m, ctladdr, &uid, &gid);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		goto out;
+	fflush(stdout);
+	fflush(stderr);
+	*pid = fork();
+	if (*pid < 0) {
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		goto out;
+	}
+	if (*pid == 0) {
+		/* the mailer talks on its standard input and output */
+		(void)dup2(sv[1], 0);
+		(void)dup2(sv[1], 1);
+		exec_mailer(m, argv, 2, uid, gid);
+	}
+	(void)close(sv[1]);
+	rc = sv[0];
+out:
+	for (size_t i = 0; i < n; i++)
+		sm_free(argv[i]);
+	sm_free(argv);
+	return rc;
+}
+
 /* Runs mailer m for user/host; returns its exit status (or EX_* of ours). */
 static int run_mailer(const struct envelope *e, const struct mailer *m, const char *user,
 		      const char *host, int body_fd, const struct deliver_opts *o, const char *sender_g,
@@ -286,43 +371,7 @@ static int run_mailer(const struct envelope *e, const struct mailer *m, const ch
 		(void)dup2(pfd[0], 0);
 		(void)close(pfd[0]);
 		(void)close(pfd[1]);
-		int dn = open("/dev/null", O_WRONLY);
-		if (dn >= 0) {
-			(void)dup2(dn, 1);
-			(void)dup2(dn, 2);
-			if (dn > 2)
-				(void)close(dn);
-		}
-		if (m->execdir != NULL) {
-			struct sm_buf d;
-			sm_buf_init(&d);
-			macro_expand(m->execdir, &d);
-			char *save = NULL;
-			bool ok = false;
-			for (char *dir = strtok_r(d.data, ":", &save); dir != NULL && !ok;
-			     dir = strtok_r(NULL, ":", &save))
-				ok = chdir(dir) == 0;
-			sm_buf_free(&d);
-		}
-		if (geteuid() == 0 && (uid != 0 || gid != 0)) {
-			if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
-				_exit(EX_TEMPFAIL_);
-		}
-		char *env[64];
-		int ne = 0;
-		env[ne++] = "AGENT=sendmail";
-		const char *tz = getenv("TZ");
-		char *tzv = NULL;
-		if (tz != NULL) {
-			tzv = sm_asprintf("TZ=%s", tz);
-			env[ne++] = tzv;
-		}
-		for (int i = 0; i < NEnvDefs && ne < 62; i++)
-			env[ne++] = EnvDefs[i];
-		env[ne] = NULL;
-		signal(SIGPIPE, SIG_DFL);
-		execve(m->path, argv, env);
-		_exit(errno == ENOENT ? EX_UNAVAILABLE_ : EX_TEMPFAIL_);
+		exec_mailer(m, argv, 1, uid, gid);
 	}
 	(void)close(pfd[0]);
 	for (size_t i = 0, st0 = 0; i < text.len; i++)
@@ -553,6 +602,11 @@ static size_t smtp_batch(struct envelope *e, struct recipient *first, const stru
 		const char *bh = b.host != NULL ? b.host : "localhost";
 		if (b.mailer != m || b.state == QS_QUEUEUP || sm_strcasecmp(bh, host) != 0)
 			continue;
+		/* what the main loop refuses on its own: unknown users, programs, files */
+		const char *bu = b.user != NULL ? b.user : "";
+		if (bu[0] == '|' || bu[0] == '/' || bu[0] == '"' ||
+		    (mailer_has_flag(m, 'w') && getpwnam(bu) == NULL))
+			continue;
 		rs[n] = q;
 		users[n] = b.user != NULL ? b.user : q->address;
 		n++;
@@ -636,6 +690,10 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			continue;
 		}
 		bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
+		/* an LMTP program (F=z, FEATURE(local_lmtp)) is spoken to as a server */
+		if (!ipc && !prog && !file && mailer_has_flag(m, 'z') && m->path != NULL &&
+		    m->path[0] == '/')
+			ipc = true;
 		int rstat = 0;
 		const char *g = remotename(e->sender[0] ? e->sender : macro_get('n'), m,
 					   RF_SENDERADDR | RF_CANONICAL, &rstat, e->arena);

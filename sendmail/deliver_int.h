@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "deliver.h"
@@ -29,9 +30,18 @@ void deliver_log_to(const struct envelope *e, const struct recipient *r, const c
 void deliver_count(const struct envelope *e, const struct mailer *m);
 
 /*
+ * Starts the program of mailer m (A= expanded with $u user, $h host) as
+ * its user, talking on its standard input and output: the socket to it,
+ * or -1; *pid gets its process.  For LMTP mailers (F=z) that are programs.
+ */
+int deliver_spawn(const struct mailer *m, const char *user, const char *host,
+		  const char *ctladdr, pid_t *pid);
+
+/*
  * SMTP delivery of the recipients rs[0..n-1] (all for host through the
  * [IPC] mailer m, users[i] the address each is given in RCPT) over one
- * connection; returns how many stay queued.
+ * connection, or LMTP through m's program when m is an F=z program
+ * mailer; returns how many stay queued.
  */
 int deliver_remote(struct envelope *e, struct recipient **rs, const char **users, size_t n,
 		   const struct mailer *m, const char *host, int body_fd,

@@ -13,6 +13,7 @@
  */
 #include "deliver_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -155,7 +156,22 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 	struct smtpc_result *res = sm_calloc(n, sizeof *res);
 	struct smtpc_result cres = {.status = EX_TEMPFAIL_};
 	char *relay = NULL;
-	struct smtpc_conn *c = smtpc_open(m, host, all.data, o->verbose, &cres, &relay);
+	struct smtpc_conn *c;
+	bool program = m->path != NULL && m->path[0] == '/';
+	if (program) {
+		/* LMTP through the mailer's program, named by the mailer in logs */
+		if (o->verbose)
+			message("%s... Connecting to %s...", all.data, m->name);
+		relay = sm_strdup(m->name);
+		pid_t pid = -1;
+		int fd = deliver_spawn(m, users[0], host, rs[0]->ctladdr, &pid);
+		c = fd < 0 ? NULL : smtpc_open_program(m, fd, pid, o->verbose, &cres);
+		if (fd < 0)
+			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0",
+					 sm_asprintf("Deferred: %s", strerror(errno)), NULL);
+	} else {
+		c = smtpc_open(m, host, all.data, o->verbose, &cres, &relay);
+	}
 	struct remote_ctx x = {.e = e, .rs = rs, .m = m, .o = o, .ctl = ctl, .relay = relay,
 			       .start = start};
 	x.c = c;
@@ -255,7 +271,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 		res[i].told = true;
 		sm_buf_free(&who);
 	}
-	if (c != NULL) {
+	if (c != NULL && !program) {
 		/* the host status: the last reply of the connection */
 		const char *last = smtpc_last_line(c);
 		int st = c->broken ? EX_TEMPFAIL_ : EX_OK_;
@@ -263,7 +279,9 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 		smtpc_reply_dsn(last, last[0] == '2' ? "2.0.0" : last[0] == '4' ? "4.0.0" : "5.0.0", dsn,
 				sizeof dsn);
 		hoststat_record(c->host, 0, st, dsn, last[0] != '\0' ? last : NULL);
-		if (reusable)
+	}
+	if (c != NULL) {
+		if (reusable && !program)
 			smtpc_release(c);
 		else
 			smtpc_close(c);

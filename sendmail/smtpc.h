@@ -43,6 +43,7 @@ struct smtpc_conn {
 	int fd;
 	bool verbose;   /* -v: the transcript on standard output */
 	bool lmtp;      /* LHLO, a reply per recipient after the data */
+	int pid;        /* the LMTP mailer program on the other end, or 0 */
 	unsigned ext;   /* SMTPC_* */
 	long maxsize;   /* the SIZE the server gave, 0 for none */
 	char *host;     /* the host name as tried ("mx.example.com.", "[127.0.0.1]") */
@@ -130,6 +131,14 @@ void smtpc_close(struct smtpc_conn *c);
  */
 struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
 			      bool verbose, struct smtpc_result *r, char **relay);
+/*
+ * An LMTP session with a mailer program already started (fd: a socket to
+ * its standard input and output, pid: the process, waited for when the
+ * connection is closed): greeting and LHLO.  NULL with *r set when it
+ * does not greet.
+ */
+struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, bool verbose,
+				      struct smtpc_result *r);
 /*
  * Done with c after a message: kept for the next message when the
  * connection cache (ConnectionCacheSize) allows, else closed.

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mailer.h"
@@ -251,6 +253,19 @@ void smtpc_close(struct smtpc_conn *c)
 	if (!c->broken && smtpc_send(c, "QUIT"))
 		(void)smtpc_reply(c, smtpc_timeout("quit", 120));
 	(void)close(c->fd);
+	if (c->pid > 0) {
+		/* the mailer program ends once its input does; a stuck one is killed */
+		int st;
+		long long deadline = sm_now_ms() + 10000;
+		while (waitpid(c->pid, &st, WNOHANG) == 0) {
+			if (sm_now_ms() > deadline) {
+				(void)kill(c->pid, SIGKILL);
+				(void)waitpid(c->pid, &st, 0);
+				break;
+			}
+			(void)poll(NULL, 0, 10);
+		}
+	}
 	sm_buf_free(&c->lastreply);
 	sm_free(c->host);
 	sm_free(c->addr);

@@ -241,6 +241,26 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 	return found;
 }
 
+struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, bool verbose,
+				      struct smtpc_result *r)
+{
+	r->text = r->reply = NULL;
+	struct smtpc_conn *c = sm_calloc(1, sizeof *c);
+	c->fd = fd;
+	c->pid = pid;
+	c->verbose = verbose;
+	c->lmtp = true;
+	c->host = sm_strdup(m->name);
+	c->addr = sm_strdup("");
+	c->mailer = sm_strdup(m->name);
+	c->dest = sm_strdup("");
+	sm_buf_init(&c->lastreply);
+	if (smtpc_hello(c, m, r))
+		return c;
+	smtpc_close(c);
+	return NULL;
+}
+
 struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
 			      bool verbose, struct smtpc_result *r, char **relay)
 {

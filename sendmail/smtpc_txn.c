@@ -283,8 +283,10 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			char dsn[16];
 			const char *line = smtpc_last_line(c);
 			smtpc_reply_dsn(line, "2.0.0", dsn, sizeof dsn);
+			/* a mailer program's reply is not quoted, as 8.17 does */
 			smtpc_result_set(&r[i], EX_OK_, dsn,
-					 sm_asprintf("Sent (%s)", strlen(line) > 4 ? line + 4 : line),
+					 c->pid > 0 ? sm_strdup("Sent")
+						    : sm_asprintf("Sent (%s)", strlen(line) > 4 ? line + 4 : line),
 					 NULL);
 		} else {
 			reply_result(c, code, &r[i]);

@@ -6,16 +6,13 @@
 # 500, "lmtp": LHLO and one reply per recipient after the data); RCPT to a
 # local part starting with "bad" gets 550 5.1.1, "tmp" 451 4.3.0, "cNNN" the
 # reply NNN; the data ends with 250 2.0.0 Ok: queued as ABC.  Runs until
-# killed; one connection at a time.
+# killed; one connection at a time.  PORT "-": one session on standard input
+# and output (an LMTP mailer program: MODE lmtp).
 import socket
 import sys
 
-log_path, port = sys.argv[1], int(sys.argv[2])
+log_path, port_arg = sys.argv[1], sys.argv[2]
 mode = sys.argv[3] if len(sys.argv) > 3 else "esmtp"
-ls = socket.socket()
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", port))
-ls.listen(5)
 
 
 def local_part(line):
@@ -25,7 +22,7 @@ def local_part(line):
 
 def session(c, log):
     f = c.makefile("rb")
-    c.sendall(b"220 sink.example.net ESMTP test\r\n")
+    c.sendall(b"220 sink.example.net " + (b"LMTP" if mode == "lmtp" else b"ESMTP") + b" test\r\n")
     data = False
     taken = 0
     for line in f:
@@ -77,6 +74,29 @@ def session(c, log):
             c.sendall(b"250 2.0.0 Ok\r\n")
 
 
+class StdioConn:
+    """A session on standard input and output, as a mailer program has it."""
+    def makefile(self, mode):
+        return sys.stdin.buffer
+
+    def sendall(self, data):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+if port_arg == "-":
+    with open(log_path, "a") as lg:
+        lg.write("=== CONNECT\n")
+        lg.flush()
+        try:
+            session(StdioConn(), lg)
+        except OSError:
+            pass
+    sys.exit(0)
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", int(port_arg)))
+ls.listen(5)
 while True:
     conn, _ = ls.accept()
     with open(log_path, "a") as lg:
