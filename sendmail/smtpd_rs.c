@@ -24,6 +24,40 @@
 #include "smtpd_int.h"
 #include "token.h"
 
+/*
+ * The exit status 8.17's server keeps for a check ruleset's "$#error $@
+ * 5.C.D" (what sendmail -bs exits with, measured for every C and D below
+ * 10: it differs from the one address errors give elsewhere, e.g. 5.7.x
+ * is EX_DATAERR); 0 leaves the status as it was.  Like every error
+ * status, it is kept only over EX_OK and EX_TEMPFAIL.
+ */
+static const unsigned char RsExitStat[8][10] = {
+	{69, 69, 69, 69, 69, 69, 69, 69, 69, 69},
+	{65, 67, 68, 64, 69, 0, 67, 64, 68, 69},
+	{69, 69, 69, 65, 69, 69, 69, 69, 69, 69},
+	{71, 71, 71, 71, 71, 71, 71, 71, 71, 0},
+	{74, 0, 74, 0, 76, 0, 78, 69, 69, 69},
+	{76, 76, 76, 76, 76, 76, 76, 76, 76, 76},
+	{69, 69, 69, 69, 69, 69, 69, 69, 69, 69},
+	{65, 65, 65, 65, 0, 65, 65, 65, 65, 65},
+};
+
+static void rs_setstat(const char *dsn)
+{
+	int st = EX_UNAVAILABLE_;
+	if (dsn[0] == '4') {
+		st = EX_TEMPFAIL_;
+	} else if (dsn[0] == '5' && dsn[1] == '.') {
+		char *end;
+		long c = strtol(dsn + 2, &end, 10);
+		long d = *end == '.' ? strtol(end + 1, &end, 10) : -1;
+		if (c >= 0 && c < 8 && d >= 0 && d < 10)
+			st = RsExitStat[c][d];
+	}
+	if (st != 0 && (ExitStat == EX_OK_ || ExitStat == EX_TEMPFAIL_))
+		ExitStat = st;
+}
+
 /* Appends the tokens of text to v (n tokens so far); returns the new count or -1. */
 static int add_tokens(char **v, int n, const char *text, struct sm_arena *arena)
 {
@@ -106,7 +140,13 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 			char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
 			const char *saved = err_set_address(temp ? NULL : errarg);
 			int before = s->errors_told;
+			int exitstat = ExitStat;
 			(void)buildaddr(v, &a, 0, &arena);
+			if (a.status != NULL) {
+				/* with "$@ x.y.z" the server's own table applies */
+				ExitStat = exitstat;
+				rs_setstat(a.status);
+			}
 			err_set_address(saved);
 			if (temp) {
 				sm_free(s->last_error);
