@@ -5,6 +5,7 @@
  * newaliases, hoststat or purgestat it acts as -bp, -bi, -bh or -bH.
  * Submission itself is submit.c; the queue flags are queue_cmd.c's.
  */
+#include <errno.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -249,6 +250,18 @@ int main(int argc, char **argv)
 			cf = SUBMIT_CF;
 		else
 			cf = DEFAULT_CF;
+	}
+	/*
+	 * ./Build install makes sendmail set-group-id smmsp (the client queue
+	 * is group-writable).  A caller who names the configuration or a file
+	 * to write (-C, -D, -X) gets no extra rights: they are given up here,
+	 * before the file is read or opened (8.17 does so for -C).
+	 */
+	if ((so.cf_arg != NULL || dlog != NULL || xlog != NULL) &&
+	    (setresgid(getgid(), getgid(), getgid()) != 0 ||
+	     setresuid(getuid(), getuid(), getuid()) != 0)) {
+		fprintf(stderr, "sendmail: cannot give up set-id privileges: %s\n", strerror(errno));
+		exit(EX_OSERR_);
 	}
 	msp_set_cmdline(so.msp);
 	if (!readcf(cf))
