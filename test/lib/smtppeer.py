@@ -399,15 +399,23 @@ def run_script(port, script, src="127.0.0.1"):
         =N TEXT     sends TEXT (\\r \\n \\xHH escapes, nothing added), reads N replies
         #...        a comment
     {N*TEXT} anywhere stands for TEXT repeated N times.
+    ^TEXT as the first step is sent (escapes as for =N) before the
+    greeting is read.
     While DATA is open (after a 354) lines are sent without waiting, and
     the line "." reads one reply.  After the last step the connection is
     read to its end (bounded)."""
     out = []
     c = Client(port, src)
     try:
+        steps = script.splitlines()
+        # "^TEXT" first: sent before the greeting is read (an early talker)
+        if steps and steps[0].startswith("^"):
+            out.append(">>> " + steps[0][1:])
+            c.send(unescape(expand(steps[0][1:])))
+            steps = steps[1:]
         out += ["<<< " + l for l in c.reply()]
         in_data = False
-        for step in script.splitlines():
+        for step in steps:
             if not in_data and (step.startswith("#") or step == ""):
                 continue
             step = expand(step)
