@@ -262,7 +262,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 			}
 		}
 		if (o->verbose && (res[i].status == EX_OK_ || res[i].status == EX_TEMPFAIL_ ||
-				   res[i].reply == NULL))
+				   (res[i].reply == NULL && res[i].status != EX_CONFIG_)))
 			message("%s... %s", who.data, txt);
 		struct recipient joined = *rs[i];
 		joined.address = who.data;

@@ -51,6 +51,7 @@ struct smtpc_conn {
 	char *mailer;   /* the mailer's name (for the connection cache) */
 	char *dest;     /* the $h it was opened for (connection cache key) */
 	bool broken;    /* a reply was lost: only closing is left */
+	bool quiet_close; /* QUIT was sent already: "Closing connection" is told at exit */
 	long when_used; /* time of the last transaction (ConnectionCacheTimeout) */
 	char lastcmd[512];  /* the last command sent (for a DSN's transcript) */
 	bool cmd_told;      /* lastcmd is in the transcript already */
@@ -146,6 +147,8 @@ struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, b
 void smtpc_release(struct smtpc_conn *c);
 /* The failure of a connect() to host with errno err, as 8.17 words it. */
 void smtpc_connect_failure(int err, const char *host, struct smtpc_result *r);
+/* "Closing connection to HOST" at exit (a connection given up during its greeting). */
+void smtpc_tell_closed_at_exit(const char *host);
 /* Closes every cached connection (end of a queue run, process exit). */
 void smtpc_close_cached(void);
 

@@ -246,7 +246,9 @@ void smtpc_close(struct smtpc_conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->verbose) {
+	if (c->verbose && c->quiet_close) {
+		smtpc_tell_closed_at_exit(c->host);
+	} else if (c->verbose) {
 		printf("Closing connection to %s\n", c->host);
 		fflush(stdout);
 	}

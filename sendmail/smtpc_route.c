@@ -60,10 +60,32 @@ void smtpc_close_cached(void)
 	}
 }
 
+static char *ClosedHosts[CACHE_MAX]; /* told "Closing connection to" at exit */
+
 static void close_at_exit(void)
 {
 	fflush(stdout);
 	smtpc_close_cached();
+	for (int i = 0; i < CACHE_MAX; i++) {
+		if (ClosedHosts[i] != NULL)
+			printf("Closing connection to %s\n", ClosedHosts[i]);
+		sm_free(ClosedHosts[i]);
+		ClosedHosts[i] = NULL;
+	}
+	fflush(stdout);
+}
+
+void smtpc_tell_closed_at_exit(const char *host)
+{
+	for (int i = 0; i < CACHE_MAX; i++)
+		if (ClosedHosts[i] == NULL) {
+			ClosedHosts[i] = sm_strdup(host);
+			break;
+		}
+	if (!AtexitSet) {
+		AtexitSet = true;
+		(void)atexit(close_at_exit);
+	}
 }
 
 void smtpc_release(struct smtpc_conn *c)
@@ -230,7 +252,6 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 		} else {
 			hoststat_record(mx, 0, r->status, r->dsn, r->reply);
 			if (r->status == EX_CONFIG_) {
-				c->verbose = false;
 				smtpc_close(c);
 				break;
 			}

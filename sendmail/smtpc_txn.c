@@ -15,6 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pwd.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
 #include "macro.h"
 #include "mailer.h"
 #include "options.h"
@@ -101,12 +106,18 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 	const char *first = c->lastreply.data != NULL ? c->lastreply.data + 4 : "";
 	size_t fl = strcspn(first, " \n");
 	if (fl == strlen(name) && sm_strncasecmp(first, name, fl) == 0) {
-		smtpc_result_set(r, EX_CONFIG_, "5.3.5",
-				 sm_strdup("config error: mail loops back to me (MX problem?)"),
-				 sm_asprintf("553 5.3.5 %s config error: mail loops back to me (MX problem?)",
-					     name));
+		/* 8.17 reports it as a system error and says goodbye at once */
+		struct passwd *pw = getpwuid(getuid());
+		const char *qid = macro_get('i');
+		log_line(LOG_CRIT, qid != NULL ? qid : "",
+			 "SYSERR(%s): %s config error: mail loops back to me (MX problem?)",
+			 pw != NULL ? pw->pw_name : "root", c->host);
+		smtpc_result_set(r, EX_CONFIG_, "5.3.5", sm_strdup("Local configuration error"), NULL);
 		sm_free(name);
-		c->broken = false;
+		if (smtpc_send(c, "QUIT"))
+			(void)smtpc_reply(c, smtpc_timeout("quit", 120));
+		c->broken = true;
+		c->quiet_close = true;
 		return false;
 	}
 	sm_free(name);

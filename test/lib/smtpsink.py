@@ -3,7 +3,8 @@
 # for the client tests.  Every connection appends "=== CONNECT" and then each
 # line the client sent to LOG.  Replies: 220 greeting; EHLO offers PIPELINING,
 # SIZE, 8BITMIME and DSN (MODE "7bit": no 8BITMIME, "helo": EHLO refused with
-# 500, "lmtp": LHLO and one reply per recipient after the data); RCPT to a
+# 500, "lmtp": LHLO and one reply per recipient after the data, "self":
+# EHLO answered with the client's own name mail.example.com); RCPT to a
 # local part starting with "bad" gets 550 5.1.1, "tmp" 451 4.3.0, "cNNN" the
 # reply NNN; the data ends with 250 2.0.0 Ok: queued as ABC.  Runs until
 # killed; one connection at a time.  PORT "-": one session on standard input
@@ -44,7 +45,8 @@ def session(c, log):
             if mode != "7bit":
                 ext.append(b"8BITMIME")
             ext.append(b"DSN")
-            c.sendall(b"250-sink.example.net\r\n" + b"".join(b"250-" + e + b"\r\n" for e in ext[:-1]) +
+            me = b"mail.example.com" if mode == "self" else b"sink.example.net"
+            c.sendall(b"250-" + me + b"\r\n" + b"".join(b"250-" + e + b"\r\n" for e in ext[:-1]) +
                       b"250 " + ext[-1] + b"\r\n")
         elif u.startswith(b"MAIL"):
             taken = 0
