@@ -196,8 +196,10 @@ static bool may_accept(struct dstate *d, size_t i, time_t now, double la)
 		}
 		return false;
 	}
-	if (l->fd < 0 && daemon_listen(l) != 0)
+	if (l->fd < 0 && daemon_listen(l) != 0) {
+		l->refuse_until = now + REFUSE_SECS; /* tried again later (logged) */
 		return false;
+	}
 	if (d->throttle > 0) {
 		if (l->rate_sec != now) {
 			l->rate_sec = now;
@@ -221,8 +223,12 @@ static void accept_one(struct dstate *d, size_t i)
 	int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-		    errno != ECONNABORTED)
+		    errno != ECONNABORTED) {
 			log_line(LOG_ERR, NULL, "daemon %s: accept: %s", l->name, strerror(errno));
+			/* out of descriptors or memory: the listener rests a second
+			 * instead of waking us at once again */
+			l->refuse_until = time(NULL) + 1;
+		}
 		return;
 	}
 	l->rate_count++;
@@ -231,6 +237,7 @@ static void accept_one(struct dstate *d, size_t i)
 	if (pid < 0) {
 		log_line(LOG_ERR, NULL, "daemon %s: fork: %s", l->name, strerror(errno));
 		(void)close(fd);
+		l->refuse_until = time(NULL) + 1;
 		return;
 	}
 	if (pid == 0) {
@@ -332,11 +339,10 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 		}
 		if (n <= 0)
 			continue;
-		if (p[np].revents & POLLIN) {
-			int started = daemon_deliver_pending(d->req[0], deliver, arg);
-			for (int k = 0; k < started; k++)
-				(void)0; /* their pids are reaped as unknown children */
-		}
+		/* delivery processes are not counted: reap() collects them as
+		 * unknown children */
+		if (p[np].revents & POLLIN)
+			(void)daemon_deliver_pending(d->req[0], deliver, arg);
 		for (size_t k = 0; k < np; k++)
 			if (p[k].revents & POLLIN)
 				accept_one(d, which[k]);
