@@ -11,6 +11,11 @@ DESTDIR ?=
 MTA_USER ?= smmta
 MSP_USER ?= smmsp
 
+# an empty O would put objects and programs under / (O= on a command line)
+ifeq ($(strip $(O)),)
+$(error O (the build directory) must not be empty)
+endif
+
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -g $(WARN) -Ilibsm -Isendmail
 ifeq ($(SAN),1)

@@ -137,8 +137,12 @@ put_etc dist/local-host-names local-host-names 644
 # sendmail.cf and submit.cf from the .mc files, when missing
 for n in sendmail submit; do
 	[ -e "$D/etc/mail/$n.cf" ] && continue
-	m4 -D_CF_DIR_="$D$share/cf/" "$D$share/cf/m4/cf.m4" "$D/etc/mail/$n.mc" \
-		> "$D/etc/mail/$n.cf.new"
+	# cf.m4 goes first unless the .mc includes it (Debian's do), as the
+	# /etc/mail Makefile does it
+	entry="$D$share/cf/m4/cf.m4"
+	grep -q 'cf\.m4' "$D/etc/mail/$n.mc" && entry=
+	m4 -D_CF_DIR_="$D$share/cf/" $entry "$D/etc/mail/$n.mc" > "$D/etc/mail/$n.cf.new" ||
+		{ rm -f "$D/etc/mail/$n.cf.new"; echo "install: m4 failed on /etc/mail/$n.mc" >&2; exit 65; }
 	mv "$D/etc/mail/$n.cf.new" "$D/etc/mail/$n.cf"
 	chmod 644 "$D/etc/mail/$n.cf"
 done
