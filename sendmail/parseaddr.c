@@ -27,7 +27,10 @@ static unsigned TryFlags;
 bool invalid_address(char *addr, bool isrcpt)
 {
 	char *start = addr;
+	/* no "addr... " in front, except in an SMTP session (8.17's e_to is set there) */
 	const char *saved = err_set_address(NULL);
+	if (ErrReplySink != NULL)
+		err_set_address(saved);
 	bool r = false;
 	bool bad = false;
 	size_t len = 0;
@@ -41,6 +44,9 @@ bool invalid_address(char *addr, bool isrcpt)
 		if (++len > MAXNAME - 1) {
 			char keep = *addr;
 			*addr = '\0';
+			/* SMTP: 8.17 names the address it has cut in front */
+			if (ErrReplySink != NULL)
+				err_set_address(start);
 			usrerr("553 5.1.0 Address \"%s\" too long (%d bytes max)", start, MAXNAME - 1);
 			*addr = keep;
 			r = true;

@@ -39,10 +39,13 @@ void smtpd_reply(struct smtpd *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	sm_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	/* no LF inside a reply line (a CR a client sent is echoed as 8.17 does) */
-	for (size_t i = 0; i < b.len; i++)
+	/* no LF inside a reply line (a CR a client sent is echoed as 8.17
+	 * does); replies are 7-bit: 8.17 clears the eighth bit */
+	for (size_t i = 0; i < b.len; i++) {
 		if (b.data[i] == '\n')
 			b.data[i] = ' ';
+		b.data[i] = (char)((unsigned char)b.data[i] & 0x7f);
+	}
 	/* the last error's text (no codes) becomes the queued message's status, as in 8.17 */
 	if (b.len > 4 && (b.data[0] == '4' || b.data[0] == '5') && b.data[3] == ' ' &&
 	    strncmp(b.data, "421", 3) != 0) {
@@ -387,6 +390,20 @@ static void command(struct smtpd *s, char *line)
 		cmd_etrn(s, arg);
 	} else if (strcmp(cmd, "VRFY") == 0 || strcmp(cmd, "EXPN") == 0) {
 		smtpd_cmd_vrfy(s, arg, cmd[0] == 'E');
+	} else if (strcmp(cmd, "STARTTLS") == 0) {
+		/* the hook for TLS: without it, 8.17's answer when TLS cannot start */
+		smtpd_reply(s, "454 4.3.3 TLS not available after start");
+	} else if (strcmp(cmd, "AUTH") == 0) {
+		/* the hook for SASL: no mechanism is offered */
+		if (*arg == '\0')
+			smtpd_reply(s, "501 5.5.2 AUTH mechanism must be specified");
+		else
+			smtpd_reply(s, "504 5.3.3 AUTH mechanism %.*s not available",
+				    (int)strcspn(arg, " \t"), arg);
+	} else if (strcmp(cmd, "TURN") == 0 || strcmp(cmd, "SEND") == 0 ||
+		   strcmp(cmd, "SOML") == 0 || strcmp(cmd, "SAML") == 0) {
+		smtpd_reply(s, "502 5.5.1 Command not implemented: \"%.*s\"", 200, line);
+		bad_command(s);
 	} else {
 		/* the line as 8.17 shows it: without CRs */
 		char *w = line;
@@ -436,6 +453,15 @@ int smtpd_session(const struct smtpd_conn *c)
 		}
 		if (r <= 0)
 			break;
+		if (too_long) {
+			/* 8.17 takes an over-long command for an attack and hangs up */
+			char *j = macro_expand_id('j');
+			char *who = macro_expand_id('_');
+			smtpd_reply(s, "421 4.7.0 %s Command too long, possible attack %s", j, who);
+			sm_free(who);
+			sm_free(j);
+			break;
+		}
 		char empty[1] = "";
 		command(s, s->line.data != NULL ? s->line.data : empty);
 	}

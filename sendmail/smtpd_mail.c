@@ -18,6 +18,7 @@
 
 #include "alias.h"
 #include "err.h"
+#include "headers.h"
 #include "macro.h"
 #include "mailer.h"
 #include "options.h"
@@ -225,6 +226,26 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 		goto fail;
 	if (rr == RS_DISCARD)
 		s->discard = true;
+	/* a local sender's full name from the password file ($x: From: and Full-Name:) */
+	if (a.mailer != NULL && mailer_has_flag(a.mailer, 'w') && a.user != NULL) {
+		struct passwd *pw = getpwnam(a.user);
+		if (pw != NULL && pw->pw_gecos != NULL) {
+			struct sm_buf fb;
+			sm_buf_init(&fb);
+			for (const char *p = pw->pw_gecos; *p && *p != ',' && fb.len < 256; p++) {
+				if (*p == '&') {
+					sm_buf_putc(&fb, sm_upper((unsigned char)pw->pw_name[0]));
+					if (pw->pw_name[0] != '\0')
+						sm_buf_puts(&fb, pw->pw_name + 1);
+				} else {
+					sm_buf_putc(&fb, *p);
+				}
+			}
+			if (fb.len > 0)
+				s->e->sender_full = headers_quote_fullname(fb.data, s->e->arena);
+			sm_buf_free(&fb);
+		}
+	}
 	if (queue_new_id(s->e) != 0) {
 		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
 		goto fail;
