@@ -132,8 +132,10 @@ void smtpd_reset_transaction(struct smtpd *s)
 	s->single_rcpt = NULL;
 	sm_free(s->rcpt_keys);
 	sm_free(s->rcpt_addrs);
+	sm_free(s->rcpt_hosts);
 	s->rcpt_keys = NULL;
 	s->rcpt_addrs = NULL;
+	s->rcpt_hosts = NULL;
 	s->nkeys = 0;
 	smtpd_setmacro("mail_addr", NULL);
 	smtpd_setmacro("mail_host", NULL);

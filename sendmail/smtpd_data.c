@@ -203,6 +203,7 @@ void smtpd_cmd_data(struct smtpd *s)
 		e->flags &= ~ENV_8BIT_BODY;
 	if (s->last_error != NULL)
 		e->status_msg = sm_arena_strdup(e->arena, s->last_error);
+	smtpd_sort_rcpts(s);
 	if (s->quarantine != NULL)
 		e->quarantine = sm_arena_strdup(e->arena, s->quarantine);
 	/* what the queue file keeps of the session */

@@ -55,6 +55,7 @@ struct smtpd {
 	 * (in e's arena): a recipient given twice is accepted once */
 	char **rcpt_keys;
 	const char **rcpt_addrs;
+	const char **rcpt_hosts;  /* the host each went to ("" for none) */
 	size_t nkeys;
 	int errors_told;          /* replies the error sink wrote for this command */
 	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */
@@ -76,6 +77,8 @@ void smtpd_cmd_mail(struct smtpd *s, char *args);
 void smtpd_cmd_rcpt(struct smtpd *s, char *args);
 void smtpd_cmd_vrfy(struct smtpd *s, char *args, bool expn);
 void smtpd_cmd_data(struct smtpd *s);
+/* Puts e's recipients in 8.17's queue order: by host, as given within a host. */
+void smtpd_sort_rcpts(struct smtpd *s);
 
 /* check_* rulesets (smtpd_rs.c) */
 enum smtpd_rs_result {

@@ -383,8 +383,10 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		}
 	s->rcpt_keys = sm_realloc(s->rcpt_keys, (s->nkeys + 1) * sizeof *s->rcpt_keys);
 	s->rcpt_addrs = sm_realloc(s->rcpt_addrs, (s->nkeys + 1) * sizeof *s->rcpt_addrs);
+	s->rcpt_hosts = sm_realloc(s->rcpt_hosts, (s->nkeys + 1) * sizeof *s->rcpt_hosts);
 	s->rcpt_keys[s->nkeys] = sm_arena_strdup(s->e->arena, key);
 	s->rcpt_addrs[s->nkeys] = addr;
+	s->rcpt_hosts[s->nkeys] = a.host != NULL ? sm_arena_strdup(s->e->arena, a.host) : "";
 	s->nkeys++;
 	sm_free(key);
 	struct recipient *r = envelope_add_rcpt(s->e, addr, flags);
@@ -518,4 +520,44 @@ void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 	}
 	sm_free(members);
 	sm_arena_free(&arena);
+}
+
+struct rcpt_pos {
+	struct recipient *r;
+	const char *host;
+	size_t index;
+};
+
+static int by_host(const void *x, const void *y)
+{
+	const struct rcpt_pos *a = x, *b = y;
+	int c = sm_strcasecmp(a->host, b->host);
+	if (c != 0)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void smtpd_sort_rcpts(struct smtpd *s)
+{
+	struct envelope *e = s->e;
+	size_t n = 0;
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		n++;
+	/* the list and the hosts were filled together, one for one */
+	if (n < 2 || n != s->nkeys)
+		return;
+	struct rcpt_pos *v = sm_calloc(n, sizeof *v);
+	size_t i = 0;
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next, i++) {
+		v[i].r = r;
+		v[i].host = s->rcpt_hosts[i];
+		v[i].index = i;
+	}
+	qsort(v, n, sizeof *v, by_host);
+	e->rcpts = v[0].r;
+	for (i = 0; i + 1 < n; i++)
+		v[i].r->next = v[i + 1].r;
+	v[n - 1].r->next = NULL;
+	e->rcpts_tail = &v[n - 1].r->next;
+	sm_free(v);
 }
