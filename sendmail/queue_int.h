@@ -16,6 +16,9 @@
 /* Private envelope flag: e was read from its qf file (queue_read), so an
  * update writes the "I" (df inode) line as sendmail does after a queue run. */
 #define ENV_QF_READ 0x40000000u
+/* Private envelope flag: the qf was written by another user than root
+ * while we are root (an SMTP session's): read with distrust (queue_read). */
+#define ENV_UNTRUSTED 0x20000000u
 
 /* Longest queue file name ("qf" + ID) a queue scan accepts, as sendmail. */
 #define QUEUE_MAX_NAME 21

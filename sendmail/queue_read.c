@@ -9,6 +9,9 @@
 #include "queue_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +278,30 @@ static struct envelope *parse(FILE *f, const char **why)
 	return e;
 }
 
+/*
+ * A qf file root did not write: the daemon's SMTP sessions run without
+ * root and write their queue files as their own user, and root delivers
+ * them.  What such a file says can only be what an SMTP client can ask
+ * for, so nothing in it may claim more: every recipient is one the
+ * sender gave (so "|program" and "/file" are refused as for any client,
+ * and aliases are expanded by root), none runs as a controlling user,
+ * and the data file is the queue's own (no "d" directory elsewhere).  A
+ * session that was taken over therefore gains nothing from writing the
+ * queue.  Once root has rewritten the file after an attempt, it is
+ * root's and trusted again.
+ */
+static void distrust(struct envelope *e)
+{
+	e->flags |= ENV_UNTRUSTED;
+	e->df_dir = NULL;
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+		r->flags |= RCPT_PRIMARY;
+		r->flags &= ~RCPT_ALIAS_DONE;
+		r->ctladdr = NULL;
+		r->owner = NULL;
+	}
+}
+
 struct envelope *queue_read(const char *qf_path, int *err)
 {
 	const char *base = strrchr(qf_path, '/');
@@ -283,9 +310,18 @@ struct envelope *queue_read(const char *qf_path, int *err)
 		*err = EINVAL;
 		return NULL;
 	}
-	FILE *f = fopen(qf_path, "re");
+	int fd = open(qf_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*err = fd < 0 ? errno : EINVAL;
+		if (fd >= 0)
+			(void)close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "r");
 	if (f == NULL) {
 		*err = errno;
+		(void)close(fd);
 		return NULL;
 	}
 	const char *why;
@@ -312,6 +348,8 @@ struct envelope *queue_read(const char *qf_path, int *err)
 	e->queue_dir = qdup(e, dir);
 	sm_free(dir);
 	e->flags |= ENV_HAS_DF | ENV_QF_READ;
+	if (geteuid() == 0 && st.st_uid != 0)
+		distrust(e);
 	*err = 0;
 	return e;
 }

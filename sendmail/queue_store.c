@@ -323,9 +323,16 @@ int queue_remove(struct envelope *e)
 int queue_df_open(const struct envelope *e)
 {
 	char *p = queue_file_path(e, 'd');
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	/* not through a link a writer of the queue directory could plant */
+	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	int saved = errno;
 	sm_free(p);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		(void)close(fd);
+		fd = -1;
+		saved = EINVAL;
+	}
 	errno = saved;
 	return fd;
 }
