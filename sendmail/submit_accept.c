@@ -309,11 +309,20 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 	a->queued = true;
 	struct deliver_opts dopt = {.verbose = a->verbose, .invoker = a->invoker};
 	if (a->request_delivery != NULL && mode != 'q' && mode != 'd') {
-		/* the daemon delivers (this session runs without its privileges) */
-		if (e_work)
+		/*
+		 * The daemon delivers (this session runs without its privileges).
+		 * Its delivery process takes the qf lock without waiting and gives
+		 * up when it is held: let go of ours first, or the message would
+		 * wait for the next queue run whenever that process is quick.
+		 */
+		if (e_work) {
+			queue_unlock(e);
 			(void)a->request_delivery(e->queue_dir, e->id, a->request_arg);
-		for (size_t i = 0; clones != NULL && clones[i] != NULL; i++)
+		}
+		for (size_t i = 0; clones != NULL && clones[i] != NULL; i++) {
+			queue_unlock(clones[i]);
 			(void)a->request_delivery(clones[i]->queue_dir, clones[i]->id, a->request_arg);
+		}
 		goto done;
 	}
 	if (mode == 'q' || mode == 'd') {
