@@ -326,6 +326,14 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 				 NULL);
 		return NULL;
 	}
+	if (nmx == 0 && rcode == EX_NOHOST_) {
+		/* the name server knows no such domain: nothing to connect to */
+		*relay = sm_strdup(host);
+		smtpc_result_set(r, EX_NOHOST_, "5.1.2",
+				 sm_asprintf("Host unknown (Name server: %s: host not found)", host),
+				 NULL);
+		return NULL;
+	}
 	if (nmx == 0) {
 		/* no MX list (no DNS in the service switch): the host itself */
 		mxhosts[0] = sm_strdup(host);
