@@ -222,6 +222,7 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 	bool pipe = (c->ext & SMTPC_PIPELINING) != 0;
 	int rcpt_t = smtpc_timeout("rcpt", 3600);
 	bool lost = false;
+	size_t at = 0; /* the recipient whose reply was the last read */
 	for (size_t i = 0; i < n && !lost; i++) {
 		char *cmd = sm_asprintf("RCPT To:<%s>%s", msg->rcpts[i],
 					(c->ext & SMTPC_DSN) && msg->rcpt_params != NULL &&
@@ -234,6 +235,7 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			lost = true;
 		} else if (!pipe) {
 			code = smtpc_reply(c, rcpt_t);
+			at = i;
 			took[i] = rcpt_reply(c, msg, i, code, r);
 			ntook += took[i];
 			lost = code < 0 || code == 421;
@@ -244,10 +246,33 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 		ok = smtpc_send(c, "DATA");
 		for (size_t i = 0; i < n && !lost; i++) {
 			code = smtpc_reply(c, rcpt_t);
+			at = i;
 			took[i] = rcpt_reply(c, msg, i, code, r);
 			ntook += took[i];
 			lost = code < 0 || code == 421;
 		}
+	}
+	if (lost && code == 421) {
+		/*
+		 * The server is closing: QUIT without waiting, and every
+		 * recipient deferred with its reply, as 8.17 does: the one it
+		 * came for and those not answered yet told at once, those
+		 * taken after them.
+		 */
+		(void)smtpc_send(c, "QUIT");
+		c->broken = true;
+		for (size_t pass = 0; pass < 3; pass++)
+			for (size_t i = 0; i < n; i++) {
+				bool answered = i < at || took[i];
+				if ((pass == 0) != (i == at) || (pass == 2) != answered || r[i].text != NULL)
+					continue;
+				reply_result(c, code, &r[i]);
+				if (i > at && !took[i])
+					sm_strlcpy(r[i].dsn, "4.2.0", sizeof r[i].dsn);
+				if (pass < 2 && msg->early != NULL)
+					msg->early(msg->arg, i, &r[i]);
+			}
+		goto out;
 	}
 	if (lost) {
 		reply_result(c, code, &fail);

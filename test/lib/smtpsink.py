@@ -6,7 +6,7 @@
 # 500, "lmtp": LHLO and one reply per recipient after the data, "self":
 # EHLO answered with the client's own name mail.example.com); RCPT to a
 # local part starting with "bad" gets 550 5.1.1, "tmp" 451 4.3.0, "cNNN" the
-# reply NNN; the data ends with 250 2.0.0 Ok: queued as ABC.  Runs until
+# reply NNN (421 closes the connection); the data ends with 250 2.0.0 Ok: queued as ABC.  Runs until
 # killed; one connection at a time.  PORT "-": one session on standard input
 # and output (an LMTP mailer program: MODE lmtp).
 import socket
@@ -60,6 +60,12 @@ def session(c, log):
             elif lp.startswith(b"c") and lp[1:4].isdigit():
                 code = lp[1:4]
                 c.sendall(code + b" " + code[:1] + b".0.0 reply " + code + b"\r\n")
+                if code == b"421":
+                    # closing as servers do: no more replies, the rest of the input read
+                    c.shutdown(socket.SHUT_WR)
+                    for _ in f:
+                        pass
+                    break
             else:
                 taken += 1
                 c.sendall(b"250 2.1.5 Ok\r\n")
