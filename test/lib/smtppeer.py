@@ -75,6 +75,8 @@ To:badlocal@\tERROR:550 Mailbox disabled
 To:user@fullrelay.example\tRELAY
 untaggedrelay.example\tRELAY
 """
+# and "filebox: DIR/mbox/filebox", a file delivery (DIR/mbox is 1777: the
+# delivery runs as DefaultUser)
 ALIASES = """postmaster: root
 MAILER-DAEMON: postmaster
 user: root
@@ -179,7 +181,10 @@ class Daemon:
         self._write("switch", "hosts files\naliases files\n")
         self._write("cw", CW)
         self._write("relay-domains", RELAY_DOMAINS)
-        self._write("aliases", ALIASES)
+        mbox = os.path.join(self.dir, "mbox")
+        os.makedirs(mbox)
+        os.chmod(mbox, 0o1777)
+        self._write("aliases", ALIASES + "filebox: %s/filebox\n" % mbox)
         self._write("access.txt", ACCESS)
         mc = self._write("sendmail.mc", MC.format(
             d=self.dir, port=self.port, extra=self.extra, privacy=self.privacy))
