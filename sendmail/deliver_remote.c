@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "err.h"
@@ -133,9 +134,16 @@ static char *rcpt_params(const struct recipient *r)
 	return b.len > 0 ? sm_buf_steal(&b) : (sm_buf_free(&b), NULL);
 }
 
-/* SIZE=: the message as it is sent, counted with bare line ends. */
-static long message_size(const struct sm_buf *text)
+/*
+ * SIZE=: at submission the size of the message as it was received (8.17's
+ * count, in body_size then); in a queue run (body_size is the df file's)
+ * the message as it is sent, counted with bare line ends.
+ */
+static long message_size(const struct envelope *e, int body_fd, const struct sm_buf *text)
 {
+	struct stat st;
+	if (e->body_size > 0 && fstat(body_fd, &st) == 0 && (long)st.st_size != e->body_size)
+		return e->body_size;
 	long n = (long)text->len;
 	for (size_t i = 0; i + 1 < text->len; i++)
 		if (text->data[i] == '\r' && text->data[i + 1] == '\n')
@@ -214,7 +222,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 				.rcpts = users,
 				.rcpt_params = (const char *const *)params,
 				.n = n,
-				.size = message_size(&text),
+				.size = message_size(e, body_fd, &text),
 				.body = body,
 				.ret = e->dsn_ret == 1 ? "FULL" : e->dsn_ret == 2 ? "HDRS" : NULL,
 				.envid = e->envid,
