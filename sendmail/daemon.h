@@ -35,6 +35,8 @@ struct daemon_listener {
 	int max_children;    /* children=, 0: no own limit */
 	double refuse_la;    /* refuseLA=, 0: the RefuseLA option */
 	char *delivery_mode; /* DeliveryMode=, NULL: the option */
+	char *delay_la;      /* delayLA=, NULL: the option */
+	char *queue_la;      /* queueLA=, NULL: the option */
 	struct sockaddr_storage sa;
 	socklen_t sa_len;
 	int fd;              /* -1 when not open */

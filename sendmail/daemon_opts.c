@@ -146,8 +146,15 @@ static bool set_key(struct daemon_listener *l, const char *key, const char *v)
 		l->refuse_la = strtod(v, NULL);
 		return true;
 	}
-	if (sm_strcasecmp(key, "delayLA") == 0 || sm_strcasecmp(key, "queueLA") == 0)
-		return true; /* per session: the server's */
+	/* per session: the session sets the option before the server runs */
+	if (sm_strcasecmp(key, "delayLA") == 0) {
+		replace(&l->delay_la, v);
+		return true;
+	}
+	if (sm_strcasecmp(key, "queueLA") == 0) {
+		replace(&l->queue_la, v);
+		return true;
+	}
 	switch (sm_upper((unsigned char)key[0])) {
 	case 'A':
 		replace(&l->addr, v);
@@ -271,6 +278,8 @@ void daemon_listeners_free(struct daemon_listener *v, size_t n)
 		sm_free(v[i].modifiers);
 		sm_free(v[i].flags_macro);
 		sm_free(v[i].delivery_mode);
+		sm_free(v[i].delay_la);
+		sm_free(v[i].queue_la);
 	}
 	sm_free(v);
 }

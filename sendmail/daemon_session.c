@@ -18,6 +18,7 @@
 #include "alias.h"
 #include "log.h"
 #include "map.h"
+#include "options.h"
 #include "sm.h"
 #include "smtpd.h"
 
@@ -93,6 +94,13 @@ void daemon_session_child(const struct daemon_session_args *a)
 			       a->user->name, strerror(err));
 		refuse(a->fd, why);
 	}
+	/* the listener's own DeliveryMode=, delayLA=, queueLA= for this session */
+	if (a->l->delivery_mode != NULL)
+		option_set("DeliveryMode", a->l->delivery_mode, true);
+	if (a->l->delay_la != NULL)
+		option_set("DelayLA", a->l->delay_la, true);
+	if (a->l->queue_la != NULL)
+		option_set("QueueLA", a->l->queue_la, true);
 	static int request_fd;
 	request_fd = a->request_fd;
 	struct smtpd_conn c;
