@@ -8,6 +8,8 @@
  */
 #include "queue_int.h"
 
+#include "headers.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -121,6 +123,13 @@ static bool read_header(struct envelope *e, const char *s)
 	/* the raw value after the colon, leading blanks kept */
 	struct header *h = envelope_add_header(e, name, colon + 1);
 	h->cond = cond;
+	/*
+	 * A Return-Path: with a condition is the configuration's H line, its
+	 * value expanded for each mailer ($g); the message's own has none and
+	 * is never sent (headers_write).
+	 */
+	if (cond != NULL && sm_strcasecmp(name, "Return-Path") == 0)
+		h->flags |= H_DEFAULT | H_UNEXPANDED;
 	return true;
 }
 
