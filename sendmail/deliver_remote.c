@@ -178,7 +178,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0",
 					 sm_asprintf("Deferred: %s", strerror(errno)), NULL);
 	} else {
-		c = smtpc_open(m, host, all.data, o->verbose, &cres, &relay);
+		c = smtpc_open(m, host, all.data, o->verbose, e->ntries == 0, &cres, &relay);
 	}
 	struct remote_ctx x = {.e = e, .rs = rs, .m = m, .o = o, .ctl = ctl, .relay = relay,
 			       .start = start};

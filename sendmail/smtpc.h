@@ -128,10 +128,12 @@ void smtpc_close(struct smtpc_conn *c);
  * preference, the host itself, FallbackMXhost), each address of each,
  * until one greets us.  NULL with *r the failure (of the last host tried)
  * when none does.  With verbose, "WHO... Connecting to HOST via MAILER..."
- * is told for each host tried.  *relay gets "name. [addr]" or "name." (sm_free).
+ * is told for each host tried.  first_try: the message's first delivery
+ * attempt (Timeout.iconnect instead of Timeout.connect); all the
+ * attempts together stop after Timeout.aconnect.  *relay gets "name. [addr]" or "name." (sm_free).
  */
 struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
-			      bool verbose, struct smtpc_result *r, char **relay);
+			      bool verbose, bool first_try, struct smtpc_result *r, char **relay);
 /*
  * An LMTP session with a mailer program already started (fd: a socket to
  * its standard input and output, pid: the process, waited for when the

@@ -188,7 +188,8 @@ static void lookup_name(const char *mx, char *out, size_t outsize, bool *literal
  * *r set and *relay naming the last address tried.
  */
 static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const char *dest,
-				   const char *who, bool verbose, struct smtpc_result *r, char **relay)
+				   const char *who, bool verbose, int ctmo, long long give_up,
+				   struct smtpc_result *r, char **relay)
 {
 	if (verbose) {
 		const char *port = smtpc_port(m);
@@ -219,9 +220,14 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 					 NULL);
 		return NULL;
 	}
-	int ctmo = smtpc_timeout("connect", 0);
 	struct smtpc_conn *found = NULL;
 	for (struct addrinfo *a = res; a != NULL && found == NULL; a = a->ai_next) {
+		/* Timeout.aconnect: no more addresses once it has passed */
+		if (give_up > 0 && sm_now_ms() >= give_up)
+			break;
+		int t = ctmo;
+		if (give_up > 0 && (t <= 0 || sm_now_ms() + 1000LL * t > give_up))
+			t = (int)((give_up - sm_now_ms()) / 1000) + 1;
 		char abuf[INET6_ADDRSTRLEN] = "";
 		const void *ap = a->ai_family == AF_INET6
 					 ? (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr
@@ -231,7 +237,7 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 		*relay = sm_asprintf("%s [%s%s]", mx, a->ai_family == AF_INET6 ? "IPv6:" : "", abuf);
 		if (hoststat_down(mx, r))
 			break;
-		int fd = smtpc_connect_addr(a->ai_addr, (unsigned)a->ai_addrlen, ctmo);
+		int fd = smtpc_connect_addr(a->ai_addr, (unsigned)a->ai_addrlen, t);
 		if (fd < 0) {
 			int err = errno;
 			smtpc_connect_failure(err, mx, r);
@@ -283,8 +289,13 @@ struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, b
 }
 
 struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
-			      bool verbose, struct smtpc_result *r, char **relay)
+			      bool verbose, bool first_try, struct smtpc_result *r, char **relay)
 {
+	int ctmo = smtpc_timeout("connect", 0);
+	if (first_try)
+		ctmo = smtpc_timeout("iconnect", ctmo);
+	int atmo = smtpc_timeout("aconnect", 0);
+	long long give_up = atmo > 0 ? sm_now_ms() + 1000LL * atmo : 0;
 	*relay = NULL;
 	r->text = r->reply = NULL;
 	struct smtpc_conn *c = cache_take(m, host);
@@ -344,7 +355,7 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 		nmx = getmxrr_add_fallback(mxhosts, prefs, nmx, MAXMXHOSTS);
 	smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1", sm_strdup("Deferred"), NULL);
 	for (int i = 0; i < nmx && c == NULL; i++) {
-		c = try_host(m, mxhosts[i], host, who, verbose, r, relay);
+		c = try_host(m, mxhosts[i], host, who, verbose, ctmo, give_up, r, relay);
 		if (c == NULL && r->status == EX_CONFIG_)
 			break;
 	}
