@@ -25,6 +25,7 @@
 #include "log.h"
 #include "macro.h"
 #include "options.h"
+#include "queue.h"
 #include "smtpd_int.h"
 #include "timeconv.h"
 
@@ -118,8 +119,38 @@ void smtpd_setmacro(const char *name, const char *value)
 	macro_set_value(&GlobalMacros, id, value);
 }
 
+const char *smtpd_log_id(struct smtpd *s)
+{
+	if (s->e != NULL && s->e->id[0] != '\0')
+		return s->e->id;
+	if (s->sid[0] == '\0') {
+		struct envelope *t = envelope_new();
+		if (queue_new_id(t) == 0)
+			snprintf(s->sid, sizeof s->sid, "%s", t->id);
+		envelope_free(t);
+	}
+	return s->sid[0] != '\0' ? s->sid : NULL;
+}
+
+void smtpd_log_proto(struct smtpd *s, char *buf, size_t size)
+{
+	if (s->conn->daemon_name != NULL)
+		snprintf(buf, size, ", proto=%s, daemon=%s", s->esmtp ? "ESMTP" : "SMTP",
+			 s->conn->daemon_name);
+	else
+		snprintf(buf, size, ", proto=%s", s->esmtp ? "ESMTP" : "SMTP");
+}
+
 void smtpd_reset_transaction(struct smtpd *s)
 {
+	if (s->e != NULL && s->e->sender != NULL && s->e->sender[0] != '\0' && !s->accepted) {
+		char proto[128];
+		smtpd_log_proto(s, proto, sizeof proto);
+		log_line(LOG_INFO, s->e->id, "from=%s, size=0, class=0, nrcpts=%d%s, relay=%s",
+			 s->e->sender, s->nrcpts, proto,
+			 macro_get('_') != NULL ? macro_get('_') : "localhost");
+	}
+	s->accepted = false;
 	if (s->e != NULL)
 		envelope_free(s->e);
 	s->e = NULL;
@@ -178,6 +209,15 @@ static void greet(struct smtpd *s)
 	sm_buf_free(&ex);
 }
 
+void smtpd_log_traffic(struct smtpd *s, const char *cmd)
+{
+	const char *addr = macro_get(macro_id("client_addr", 11, true));
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	log_line(LOG_INFO, smtpd_log_id(s),
+		 "rejecting server %s from %s [%s] due to traffic before response", cmd,
+		 name != NULL ? name : "localhost", addr != NULL && *addr != '\0' ? addr : "0");
+}
+
 /* A HELO/EHLO argument sendmail accepts: letters, digits, "-._", or a [literal]. */
 static bool valid_helo(const char *h)
 {
@@ -203,6 +243,7 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 	/* a client that sends on before the reply does not wait: 8.17 refuses it */
 	if (smtpd_io_pending(&s->io)) {
 		smtpd_reply(s, "554 5.5.0 SMTP protocol error");
+		smtpd_log_traffic(s, cmd);
 		s->pipelining_error = true;
 		return;
 	}
@@ -288,8 +329,24 @@ static void cmd_help(struct smtpd *s, const char *arg)
 		smtpd_reply(s, "214 2.0.0 End of HELP info");
 }
 
+/* "who: CMD arg [rejected]" as 8.17 logs VRFY, EXPN and ETRN */
+void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejected)
+{
+	char *who = macro_expand_id('_');
+	size_t l = strlen(arg);
+	if (l > 203)
+		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s %.100s...%s%s", who, cmd, arg,
+			 arg + l - 100, rejected ? " [rejected]" : "");
+	else
+		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s %s%s", who, cmd, arg,
+			 rejected ? " [rejected]" : "");
+	sm_free(who);
+}
+
 static void cmd_etrn(struct smtpd *s, char *arg)
 {
+	s->did_something = true;
+	smtpd_log_cmd(s, "ETRN", arg, smtpd_privacy("noetrn"));
 	if (smtpd_privacy("noetrn")) {
 		smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
 		return;
@@ -469,6 +526,13 @@ int smtpd_session(const struct smtpd_conn *c)
 	}
 	smtpd_io_flush(&s->io);
 	smtpd_reset_transaction(s);
+	if (!s->did_something && conn != RS_REJECT) {
+		char *who = macro_expand_id('_');
+		log_line(LOG_INFO, smtpd_log_id(s),
+			 "%s did not issue MAIL/EXPN/VRFY/ETRN during connection to %s", who,
+			 c->daemon_name != NULL ? c->daemon_name : "stdin");
+		sm_free(who);
+	}
 	ErrReplySink = old_sink;
 	Current = NULL;
 	sm_free(s->helo);

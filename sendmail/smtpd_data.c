@@ -34,6 +34,7 @@ struct data_reader {
 	enum data_end end;
 	bool done;
 	bool seven_bit;
+	bool in_body;   /* the empty line after the headers was read */
 };
 
 /* collect_from()'s line source: one data line, dots undone; false at the end. */
@@ -54,6 +55,8 @@ static bool data_line(void *arg, struct sm_buf *b)
 							     : DATA_LOST;
 		return false;
 	}
+	if (b->len == 0)
+		dr->in_body = true;
 	if (b->len == 1 && b->data[0] == '.') {
 		dr->done = true;
 		dr->end = DATA_DOT;
@@ -81,16 +84,22 @@ static void drain(struct data_reader *dr)
 	sm_buf_free(&b);
 }
 
-static void lost(struct smtpd *s, enum data_end end)
+static void lost(struct smtpd *s, enum data_end end, bool in_body)
 {
 	char *j = macro_expand_id('j');
 	switch (end) {
 	case DATA_BARE_CR:
-		smtpd_reply(s, "421 4.5.0 Bare carriage return (CR) not allowed");
+	case DATA_BARE_LF: {
+		const char *what = end == DATA_BARE_CR ? "Bare carriage return (CR) not allowed"
+						       : "Bare linefeed (LF) not allowed";
+		smtpd_reply(s, "421 4.5.0 %s", what);
+		const char *name = macro_get(macro_id("client_name", 11, true));
+		log_line(LOG_NOTICE, s->e->id,
+			 "collect: relay=%s, from=%s, info=%s, where=%s, status=tempfail",
+			 name != NULL ? name : "localhost", s->e->sender, what,
+			 in_body ? "body" : "header");
 		break;
-	case DATA_BARE_LF:
-		smtpd_reply(s, "421 4.5.0 Bare linefeed (LF) not allowed");
-		break;
+	}
 	case DATA_TIMEOUT:
 		smtpd_reply(s, "421 4.4.1 %s Lost input channel from %s", j,
 			    macro_get('_') ? macro_get('_') : "localhost");
@@ -125,6 +134,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	/* the message may not come before the 354 (no PIPELINING past DATA) */
 	if (smtpd_io_pending(&s->io)) {
 		smtpd_reply(s, "554 5.5.0 SMTP protocol error");
+		smtpd_log_traffic(s, "DATA");
 		s->quit = true;
 		return;
 	}
@@ -135,6 +145,8 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (rr == RS_DISCARD)
 		s->discard = true;
 	smtpd_reply(s, "354 End data with <CR><LF>.<CR><LF>");
+	/* from here on the collector logs what becomes of the message */
+	s->accepted = true;
 
 	struct envelope *e = s->e;
 	struct data_reader dr = {.s = s, .seven_bit = e->body_type != NULL &&
@@ -146,7 +158,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (err != 0) {
 		drain(&dr);
 		if (dr.end != DATA_DOT) {
-			lost(s, dr.end);
+			lost(s, dr.end, dr.in_body);
 			smtpd_reset_transaction(s);
 			return;
 		}
@@ -157,7 +169,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (dr.end != DATA_DOT) {
 		/* the collector may stop before the data does (a header it refuses) */
 		(void)close(cr.body_fd);
-		lost(s, dr.end);
+		lost(s, dr.end, dr.in_body);
 		smtpd_reset_transaction(s);
 		return;
 	}
@@ -168,9 +180,19 @@ void smtpd_cmd_data(struct smtpd *s)
 	const char *reject = NULL;
 	char *rbuf = NULL;
 	const char *ms = opt_value(OPT_MaxMessageSize);
+	const char *cname = macro_get(macro_id("client_name", 11, true));
+	if (cname == NULL)
+		cname = "localhost";
+	if (cr.headers_too_large) {
+		const char *mh = opt_value(OPT_MaxHeadersLength);
+		long hmax = mh != NULL && atol(mh) > 0 ? atol(mh) : (long)COLLECT_DEFAULT_MAX_HEADERS;
+		log_line(LOG_NOTICE, e->id, "headers too large (%ld max) from %s during message collect",
+			 hmax, cname);
+	}
 	if (cr.too_large) {
 		rbuf = sm_asprintf("552 5.2.3 Message exceeds maximum fixed size (%s)", ms);
 		reject = rbuf;
+		log_line(LOG_NOTICE, e->id, "message size (%ld) exceeds maximum (%s)", cr.size, ms);
 	} else if (cr.headers_too_large) {
 		const char *mh = opt_value(OPT_MaxHeadersLength);
 		rbuf = sm_asprintf("552 5.6.0 Headers too large (%ld max)",
@@ -220,6 +242,7 @@ void smtpd_cmd_data(struct smtpd *s)
 		e->flags |= ENV_DELETE_BCC;
 	if (s->discard) {
 		log_line(LOG_INFO, e->id, "discarded");
+		s->accepted = true;
 		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
 		(void)close(cr.body_fd);
 		smtpd_reset_transaction(s);
@@ -228,8 +251,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	const char *dm = opt_value(OPT_DeliveryMode);
 	char mode = dm != NULL && *dm != '\0' ? (char)sm_lower((unsigned char)*dm) : 'b';
 	char extra[128];
-	snprintf(extra, sizeof extra, ", proto=%s, daemon=%s", s->esmtp ? "ESMTP" : "SMTP",
-		 s->conn->daemon_name != NULL ? s->conn->daemon_name : "MTA");
+	smtpd_log_proto(s, extra, sizeof extra);
 	struct submit_accept acc = {
 		.cr = &cr,
 		.nrcpts = s->nrcpts,
@@ -247,6 +269,8 @@ void smtpd_cmd_data(struct smtpd *s)
 	/* the reply comes before a delivery in the foreground */
 	smtpd_io_flush(&s->io);
 	(void)submit_accept(e, &acc);
+	/* submit_accept logged the from= line */
+	s->accepted = true;
 	if (acc.queued) {
 		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
 		sm_free(s->last_error);

@@ -57,6 +57,9 @@ struct smtpd {
 	const char **rcpt_addrs;
 	const char **rcpt_hosts;  /* the host each went to ("" for none) */
 	size_t nkeys;
+	bool accepted;            /* the transaction reached DATA (no abandon line) */
+	bool did_something;       /* MAIL, EXPN, VRFY or ETRN was given (else logged at the end) */
+	char sid[32];             /* a queue ID for log lines outside a transaction */
 	int errors_told;          /* replies the error sink wrote for this command */
 	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */
 };
@@ -67,7 +70,18 @@ void smtpd_reply(struct smtpd *s, const char *fmt, ...) SM_PRINTF(2, 3);
 /* A PrivacyOptions word is set (goaway counts for the ones it stands for). */
 bool smtpd_privacy(const char *word);
 
-/* Ends the transaction: the envelope and its state are dropped. */
+/* The queue ID log lines of the session carry: the transaction's, else the session's. */
+const char *smtpd_log_id(struct smtpd *s);
+
+/* ", proto=ESMTP[, daemon=NAME]" of the session's from= log lines. */
+void smtpd_log_proto(struct smtpd *s, char *buf, size_t size);
+
+/* Log lines: "rejecting server CMD ... due to traffic before response", "who: VRFY x". */
+void smtpd_log_traffic(struct smtpd *s, const char *cmd);
+void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejected);
+
+/* Ends the transaction: the envelope and its state are dropped; a
+ * transaction given up after MAIL gets 8.17's from= line with size=0. */
 void smtpd_reset_transaction(struct smtpd *s);
 
 /* Sets a macro by its name ("client_addr", "s") in the global set. */

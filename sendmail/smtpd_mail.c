@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "alias.h"
 #include "err.h"
 #include "headers.h"
 #include "macro.h"
+#include "log.h"
 #include "mailer.h"
 #include "options.h"
 #include "parseaddr.h"
@@ -117,7 +119,7 @@ static void set_triple_macros(const char *prefix, const struct address *a)
 }
 
 /* True when the queue's file system has room for a message of size bytes. */
-static bool room_for(long size)
+static bool room_for(struct smtpd *s, long size)
 {
 	const char *v = opt_value(OPT_MinFreeBlocks);
 	long minfree = v != NULL && *v != '\0' ? atol(v) : 100;
@@ -128,7 +130,13 @@ static bool room_for(long size)
 	long double avail = (long double)sv.f_bavail;
 	long double need = (long double)(minfree > 0 ? minfree : 0) +
 			   (long double)size / (long double)sv.f_bsize;
-	return avail >= need;
+	if (avail >= need)
+		return true;
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	log_line(LOG_ALERT, smtpd_log_id(s),
+		 "low on space (%s needs %ld bytes + %ld blocks in %s), max avail: %lld",
+		 name != NULL ? name : "localhost", size, minfree, dirs[0], (long long)sv.f_bavail);
+	return false;
 }
 
 void smtpd_cmd_mail(struct smtpd *s, char *args)
@@ -141,6 +149,7 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 		smtpd_reply(s, "503 5.0.0 Polite people say HELO first");
 		return;
 	}
+	s->did_something = true;
 	char *arg = keyword(s, args, "FROM");
 	if (arg == NULL)
 		return;
@@ -217,7 +226,7 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 		smtpd_reply(s, "552 5.2.3 Message size exceeds fixed maximum message size (%ld)", max);
 		goto fail;
 	}
-	if (!room_for(s->size_param)) {
+	if (!room_for(s, s->size_param)) {
 		smtpd_reply(s, "452 4.4.5 Insufficient disk space; try again later");
 		goto fail;
 	}
@@ -361,6 +370,7 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		s->discard = true;
 	if (unknown_local(&a)) {
 		smtpd_reply(s, "550 5.1.1 %s... User unknown", addr);
+		log_line(LOG_INFO, s->e->id, "%s... User unknown", addr);
 		/* the exit status of -bs tells of it, as 8.17's does */
 		if (ExitStat == EX_OK_ || ExitStat == EX_TEMPFAIL_)
 			ExitStat = EX_NOUSER_;
@@ -444,7 +454,11 @@ static void vrfy_line(struct smtpd *s, const char *addr, const struct address *a
 
 void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 {
-	if (expn ? smtpd_privacy("noexpn") : smtpd_privacy("novrfy")) {
+	s->did_something = true;
+	bool refused = expn ? smtpd_privacy("noexpn") : smtpd_privacy("novrfy");
+	bool nohelo = s->helo == NULL && smtpd_privacy(expn ? "needexpnhelo" : "needvrfyhelo");
+	smtpd_log_cmd(s, expn ? "EXPN" : "VRFY", arg, refused || nohelo);
+	if (refused) {
 		if (expn)
 			smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
 		else

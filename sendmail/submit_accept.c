@@ -325,6 +325,9 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 		}
 		goto done;
 	}
+	/* an SMTP message queued only is not logged per recipient (8.17) */
+	if ((mode == 'q' || mode == 'd') && a->smtp)
+		goto done;
 	if (mode == 'q' || mode == 'd') {
 		dopt.queue_only = true;
 		if (e_work)
