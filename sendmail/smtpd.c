@@ -84,7 +84,8 @@ static void error_sink(const char *text, bool is_error)
 		r = t;
 	}
 	smtpd_reply(s, "%s", r);
-	sm_free(r);
+	sm_free(s->last_told);
+	s->last_told = r;
 	s->errors_told++;
 }
 
@@ -146,8 +147,11 @@ void smtpd_reset_transaction(struct smtpd *s)
 	if (s->e != NULL && s->e->sender != NULL && s->e->sender[0] != '\0' && !s->accepted) {
 		char proto[128];
 		smtpd_log_proto(s, proto, sizeof proto);
-		log_line(LOG_INFO, s->e->id, "from=%s, size=0, class=0, nrcpts=%d%s, relay=%s",
-			 s->e->sender, s->nrcpts, proto,
+		char bt[64] = "";
+		if (s->e->body_type != NULL)
+			snprintf(bt, sizeof bt, ", bodytype=%s", s->e->body_type);
+		log_line(LOG_INFO, s->e->id, "from=%s, size=%ld, class=0, nrcpts=%d%s%s, relay=%s",
+			 s->e->sender, s->size_param, s->nrcpts, bt, proto,
 			 macro_get('_') != NULL ? macro_get('_') : "localhost");
 	}
 	s->accepted = false;
@@ -537,6 +541,7 @@ int smtpd_session(const struct smtpd_conn *c)
 	Current = NULL;
 	sm_free(s->helo);
 	sm_free(s->last_error);
+	sm_free(s->last_told);
 	sm_buf_free(&s->line);
 	smtpd_io_free(&s->io);
 	sm_free(s);

@@ -35,6 +35,7 @@ struct data_reader {
 	bool done;
 	bool seven_bit;
 	bool in_body;   /* the empty line after the headers was read */
+	long fail_len;  /* bytes of the line that ended the data badly, -1 for none */
 };
 
 /* collect_from()'s line source: one data line, dots undone; false at the end. */
@@ -49,6 +50,7 @@ static bool data_line(void *arg, struct sm_buf *b)
 				 &ending, &bare_cr);
 	if (r < 0 || r == 0 || ending == SMTPD_LINE_NONE || bare_cr || ending == SMTPD_LINE_LF) {
 		dr->done = true;
+		dr->fail_len = r > 0 ? (long)b->len : -1;
 		dr->end = r < 0 && dr->s->io.timed_out ? DATA_TIMEOUT
 			  : bare_cr                    ? DATA_BARE_CR
 			  : r > 0 && ending == SMTPD_LINE_LF ? DATA_BARE_LF
@@ -73,6 +75,22 @@ static bool data_line(void *arg, struct sm_buf *b)
 	return true;
 }
 
+/* 8.17's from= line of a message that was not accepted (size as it counted it). */
+static void log_from(struct smtpd *s, long size)
+{
+	struct envelope *e = s->e;
+	struct header *mid = envelope_find_header(e, "Message-Id");
+	const char *midv = mid != NULL ? mid->value : "";
+	while (*midv == ' ' || *midv == '\t')
+		midv++;
+	char proto[128];
+	smtpd_log_proto(s, proto, sizeof proto);
+	log_line(LOG_INFO, e->id, "from=%s, size=%ld, class=0, nrcpts=%d%s%s%s%s%s, relay=%s",
+		 e->sender, size, s->nrcpts, *midv ? ", msgid=" : "", midv,
+		 e->body_type != NULL ? ", bodytype=" : "", e->body_type != NULL ? e->body_type : "",
+		 proto, macro_get('_') != NULL ? macro_get('_') : "localhost");
+}
+
 /* Reads and drops the rest of the data after a failure to store it. */
 static void drain(struct data_reader *dr)
 {
@@ -84,7 +102,7 @@ static void drain(struct data_reader *dr)
 	sm_buf_free(&b);
 }
 
-static void lost(struct smtpd *s, enum data_end end, bool in_body)
+static void lost(struct smtpd *s, enum data_end end, bool in_body, long size)
 {
 	char *j = macro_expand_id('j');
 	switch (end) {
@@ -98,6 +116,7 @@ static void lost(struct smtpd *s, enum data_end end, bool in_body)
 			 "collect: relay=%s, from=%s, info=%s, where=%s, status=tempfail",
 			 name != NULL ? name : "localhost", s->e->sender, what,
 			 in_body ? "body" : "header");
+		log_from(s, size);
 		break;
 	}
 	case DATA_TIMEOUT:
@@ -112,9 +131,13 @@ static void lost(struct smtpd *s, enum data_end end, bool in_body)
 				    ? macro_get(macro_id("client_name", 11, true))
 				    : "localhost",
 			    s->e->sender);
-		log_line(LOG_NOTICE, s->e->id, "lost input channel from %s to %s after data",
-			 macro_get('_') ? macro_get('_') : "localhost",
-			 s->conn->daemon_mode ? "MTA" : "stdin");
+		log_line(LOG_NOTICE, s->e->id, "collect: premature EOM: unexpected close");
+		log_line(LOG_NOTICE, s->e->id, "collect: relay=%s, from=%s, info=unexpected close",
+			 macro_get(macro_id("client_name", 11, true)) != NULL
+				 ? macro_get(macro_id("client_name", 11, true))
+				 : "localhost",
+			 s->e->sender);
+		log_from(s, size);
 		break;
 	}
 	sm_free(j);
@@ -149,7 +172,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	s->accepted = true;
 
 	struct envelope *e = s->e;
-	struct data_reader dr = {.s = s, .seven_bit = e->body_type != NULL &&
+	struct data_reader dr = {.s = s, .fail_len = -1, .seven_bit = e->body_type != NULL &&
 							 strcmp(e->body_type, "7BIT") == 0};
 	char **dirs = queue_dirs(NULL);
 	struct collect_result cr;
@@ -158,7 +181,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (err != 0) {
 		drain(&dr);
 		if (dr.end != DATA_DOT) {
-			lost(s, dr.end, dr.in_body);
+			lost(s, dr.end, dr.in_body, 0);
 			smtpd_reset_transaction(s);
 			return;
 		}
@@ -169,7 +192,8 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (dr.end != DATA_DOT) {
 		/* the collector may stop before the data does (a header it refuses) */
 		(void)close(cr.body_fd);
-		lost(s, dr.end, dr.in_body);
+		/* 8.17 counts the bytes read, the bad line and its end too, less one */
+		lost(s, dr.end, dr.in_body, cr.size + (dr.fail_len >= 0 ? dr.fail_len + 1 : 0) - 1);
 		smtpd_reset_transaction(s);
 		return;
 	}
@@ -192,7 +216,13 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (cr.too_large) {
 		rbuf = sm_asprintf("552 5.2.3 Message exceeds maximum fixed size (%s)", ms);
 		reject = rbuf;
+		log_from(s, cr.size);
 		log_line(LOG_NOTICE, e->id, "message size (%ld) exceeds maximum (%s)", cr.size, ms);
+		long pri = queue_priority(cr.size, s->nrcpts, queue_precedence_class(e));
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			log_line(LOG_INFO, e->id,
+				 "to=%s, delay=00:00:00, pri=%ld, stat=Message exceeds maximum fixed size (%s)",
+				 r->address, pri, ms);
 	} else if (cr.headers_too_large) {
 		const char *mh = opt_value(OPT_MaxHeadersLength);
 		rbuf = sm_asprintf("552 5.6.0 Headers too large (%ld max)",

@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "err.h"
+#include "log.h"
 #include "macro.h"
 #include "meta.h"
 #include "parseaddr.h"
@@ -101,6 +103,12 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 		n = add_tokens(v, n, p2, &arena);
 	}
 	enum smtpd_rs_result res = RS_OK;
+	const char *relay = macro_get('_') != NULL ? macro_get('_') : "localhost";
+	char args[MAXLINE];
+	if (p2 != NULL)
+		snprintf(args, sizeof args, "arg1=%s, arg2=%s", p1 != NULL ? p1 : "", p2);
+	else
+		snprintf(args, sizeof args, "arg1=%s", p1 != NULL ? p1 : "");
 	if (n < 0) {
 		sm_arena_free(&arena);
 		return RS_OK;
@@ -109,6 +117,8 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 	if (v[0] != NULL && is_meta_tok(v[0], META_CANONNET) && v[1] != NULL) {
 		if (sm_strcasecmp(v[1], "discard") == 0) {
 			res = RS_DISCARD;
+			log_line(LOG_INFO, smtpd_log_id(s), "ruleset=%s, %s, relay=%s, discard", ruleset,
+				 args, relay);
 		} else if (sm_strcasecmp(v[1], "quarantine") == 0) {
 			/* the reason is the $: part */
 			int i = 2;
@@ -125,6 +135,8 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 			sm_free(s->quarantine);
 			s->quarantine = sm_strdup(buf);
 			res = RS_QUARANTINE;
+			log_line(LOG_INFO, smtpd_log_id(s), "ruleset=%s, %s, relay=%s, quarantine=%s",
+				 ruleset, args, relay, buf);
 		} else if (sm_strcasecmp(v[1], "error") == 0) {
 			struct address a;
 			memset(&a, 0, sizeof a);
@@ -156,6 +168,9 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 			}
 			if (s->errors_told == before)
 				smtpd_reply(s, "553 5.3.0 %s", errarg != NULL ? errarg : "rejected");
+			else if (s->last_told != NULL)
+				log_line(LOG_NOTICE, smtpd_log_id(s), "ruleset=%s, %s, relay=%s, reject=%s",
+					 ruleset, args, relay, s->last_told);
 			res = RS_REJECT;
 		}
 	} else if (st == EX_TEMPFAIL_) {

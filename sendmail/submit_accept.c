@@ -242,6 +242,8 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 		      cr->size, queue_precedence_class(e), nrcpts);
 	if (*midv != '\0')
 		sm_buf_printf(&fromline, ", msgid=%s", midv);
+	if (a->smtp && e->body_type != NULL)
+		sm_buf_printf(&fromline, ", bodytype=%s", e->body_type);
 	if (a->log_extra != NULL)
 		sm_buf_puts(&fromline, a->log_extra);
 	sm_buf_printf(&fromline, ", relay=%s",
