@@ -338,11 +338,12 @@ void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejec
 {
 	char *who = macro_expand_id('_');
 	size_t l = strlen(arg);
+	const char *sp = l > 0 ? " " : "";
 	if (l > 203)
-		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s %.100s...%s%s", who, cmd, arg,
+		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s%s%.100s...%s%s", who, cmd, sp, arg,
 			 arg + l - 100, rejected ? " [rejected]" : "");
 	else
-		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s %s%s", who, cmd, arg,
+		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s%s%s%s", who, cmd, sp, arg,
 			 rejected ? " [rejected]" : "");
 	sm_free(who);
 }
@@ -412,6 +413,9 @@ static void command(struct smtpd *s, char *line)
 	char cmd[16];
 	char *arg = split_command(line, cmd, sizeof cmd);
 	s->errors_told = 0;
+	if (strcmp(cmd, "MAIL") == 0 || strcmp(cmd, "EXPN") == 0 || strcmp(cmd, "VRFY") == 0 ||
+	    strcmp(cmd, "ETRN") == 0)
+		s->did_something = true;
 	if (strcmp(cmd, "EHLO") == 0 || strcmp(cmd, "HELO") == 0) {
 		cmd_helo(s, cmd, arg, cmd[0] == 'E');
 	} else if (strcmp(cmd, "MAIL") == 0) {

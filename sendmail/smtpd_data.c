@@ -50,7 +50,19 @@ static bool data_line(void *arg, struct sm_buf *b)
 				 &ending, &bare_cr);
 	if (r < 0 || r == 0 || ending == SMTPD_LINE_NONE || bare_cr || ending == SMTPD_LINE_LF) {
 		dr->done = true;
-		dr->fail_len = r > 0 ? (long)b->len : -1;
+		/* what 8.17 counts of the bad line: the bytes before the bad one, a leading dot not */
+		if (r > 0) {
+			size_t upto = b->len;
+			if (bare_cr) {
+				const char *cr = memchr(b->data, '\r', b->len);
+				upto = cr != NULL ? (size_t)(cr - b->data) : b->len;
+			}
+			if (upto > 0 && b->data[0] == '.')
+				upto--;
+			dr->fail_len = (long)upto;
+		} else {
+			dr->fail_len = -1;
+		}
 		dr->end = r < 0 && dr->s->io.timed_out ? DATA_TIMEOUT
 			  : bare_cr                    ? DATA_BARE_CR
 			  : r > 0 && ending == SMTPD_LINE_LF ? DATA_BARE_LF
@@ -192,8 +204,10 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (dr.end != DATA_DOT) {
 		/* the collector may stop before the data does (a header it refuses) */
 		(void)close(cr.body_fd);
-		/* 8.17 counts the bytes read, the bad line and its end too, less one */
-		lost(s, dr.end, dr.in_body, cr.size + (dr.fail_len >= 0 ? dr.fail_len + 1 : 0) - 1);
+		/* 8.17 counts a line's end when the next byte comes: the bad line's
+		 * bytes before the bad one, or at the end of input all but the last LF */
+		long size = dr.fail_len >= 0 ? cr.size + dr.fail_len : cr.size > 0 ? cr.size - 1 : 0;
+		lost(s, dr.end, dr.in_body, size);
 		smtpd_reset_transaction(s);
 		return;
 	}

@@ -267,6 +267,13 @@ fail:
 	smtpd_reset_transaction(s);
 }
 
+/* A refusal of a RCPT parameter or limit: replied, and logged without its codes (8.17) */
+static void rcpt_refuse(struct smtpd *s, const char *code, const char *text)
+{
+	smtpd_reply(s, "%s %s", code, text);
+	log_line(LOG_INFO, s->e->id, "%s", text);
+}
+
 /* NOTIFY= value into recipient flags; 0 (after the reply) when it is bad. */
 static unsigned notify_flags(struct smtpd *s, const char *value)
 {
@@ -282,7 +289,9 @@ static unsigned notify_flags(struct smtpd *s, const char *value)
 		    (bit == RCPT_NOTIFY_NEVER && (f & ~RCPT_HAS_NOTIFY) != 0)) {
 			/* 8.17 names the word NEVER is combined with as NEVER */
 			const char *bad = bit == 0 ? w : "NEVER";
-			smtpd_reply(s, "501 5.5.4 Bad argument \"%s\"  to NOTIFY", bad);
+			char *t = sm_asprintf("Bad argument \"%s\"  to NOTIFY", bad);
+			rcpt_refuse(s, "501 5.5.4", t);
+			sm_free(t);
 			sm_free(copy);
 			return 0;
 		}
@@ -317,13 +326,17 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		return;
 	}
 	char *arg = keyword(s, args, "TO");
-	if (arg == NULL)
+	if (arg == NULL) {
+		size_t wl = strcspn(args, ": \t");
+		log_line(LOG_INFO, s->e->id, "Syntax error in parameters scanning \"%.*s\"", (int)wl,
+			 args);
 		return;
+	}
 	const char *mr = opt_value(OPT_MaxRecipientsPerMessage);
 	if (mr != NULL && atol(mr) > 0 && s->nrcpt_cmds >= atol(mr)) {
 		/* not kept as the message's status (8.17) */
 		char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
-		smtpd_reply(s, "452 4.5.3 Too many recipients");
+		rcpt_refuse(s, "452 4.5.3", "Too many recipients");
 		sm_free(s->last_error);
 		s->last_error = keep;
 		return;
@@ -346,12 +359,14 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		} else if (sm_strcasecmp(key, "ORCPT") == 0 && value != NULL) {
 			char *semi = strchr(value, ';');
 			if (semi == NULL || semi == value || !valid_xtext(semi + 1)) {
-				smtpd_reply(s, "501 5.5.4 Syntax error in ORCPT parameter value");
+				rcpt_refuse(s, "501 5.5.4", "Syntax error in ORCPT parameter value");
 				return;
 			}
 			orcpt = value;
 		} else {
-			smtpd_reply(s, "555 5.5.4 %s parameter unrecognized", key);
+			char *t = sm_asprintf("%s parameter unrecognized", key);
+			rcpt_refuse(s, "555 5.5.4", t);
+			sm_free(t);
 			return;
 		}
 	}
@@ -457,7 +472,9 @@ void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 	s->did_something = true;
 	bool refused = expn ? smtpd_privacy("noexpn") : smtpd_privacy("novrfy");
 	bool nohelo = s->helo == NULL && smtpd_privacy(expn ? "needexpnhelo" : "needvrfyhelo");
-	smtpd_log_cmd(s, expn ? "EXPN" : "VRFY", arg, refused || nohelo);
+	/* a client refused for want of HELO is not logged (8.17) */
+	if (!nohelo || refused)
+		smtpd_log_cmd(s, expn ? "EXPN" : "VRFY", arg, refused);
 	if (refused) {
 		if (expn)
 			smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
