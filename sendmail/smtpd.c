@@ -339,10 +339,14 @@ void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejec
 	char *who = macro_expand_id('_');
 	size_t l = strlen(arg);
 	const char *sp = l > 0 ? " " : "";
-	if (l > 203)
-		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s%s%.100s...%s%s", who, cmd, sp, arg,
-			 arg + l - 100, rejected ? " [rejected]" : "");
-	else
+	if (l + strlen(cmd) + 1 > 203) {
+		/* the command line shortened as 8.17 does: its first and last 100 bytes */
+		char *all = sm_asprintf("%s%s%s", cmd, sp, arg);
+		size_t al = strlen(all);
+		log_line(LOG_INFO, smtpd_log_id(s), "%s: %.100s...%s%s", who, all, all + al - 100,
+			 rejected ? " [rejected]" : "");
+		sm_free(all);
+	} else
 		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s%s%s%s", who, cmd, sp, arg,
 			 rejected ? " [rejected]" : "");
 	sm_free(who);
@@ -351,7 +355,8 @@ void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejec
 static void cmd_etrn(struct smtpd *s, char *arg)
 {
 	s->did_something = true;
-	smtpd_log_cmd(s, "ETRN", arg, smtpd_privacy("noetrn"));
+	if (*arg != '\0' || smtpd_privacy("noetrn"))
+		smtpd_log_cmd(s, "ETRN", arg, smtpd_privacy("noetrn"));
 	if (smtpd_privacy("noetrn")) {
 		smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
 		return;
@@ -416,7 +421,15 @@ static void command(struct smtpd *s, char *line)
 	if (strcmp(cmd, "MAIL") == 0 || strcmp(cmd, "EXPN") == 0 || strcmp(cmd, "VRFY") == 0 ||
 	    strcmp(cmd, "ETRN") == 0)
 		s->did_something = true;
-	if (strcmp(cmd, "EHLO") == 0 || strcmp(cmd, "HELO") == 0) {
+	bool helo = strcmp(cmd, "EHLO") == 0 || strcmp(cmd, "HELO") == 0;
+	bool vrfy = strcmp(cmd, "VRFY") == 0 || strcmp(cmd, "EXPN") == 0;
+	if ((helo && ++s->nhelo == 3) || (vrfy && ++s->nvrfy == 6)) {
+		char *who = macro_expand_id('_');
+		log_line(LOG_NOTICE, smtpd_log_id(s), "%s: possible SMTP attack: command=%s, count=%d",
+			 who, helo ? "HELO/EHLO" : cmd, helo ? 3 : 6);
+		sm_free(who);
+	}
+	if (helo) {
 		cmd_helo(s, cmd, arg, cmd[0] == 'E');
 	} else if (strcmp(cmd, "MAIL") == 0) {
 		if (s->pipelining_error)
@@ -525,6 +538,8 @@ int smtpd_session(const struct smtpd_conn *c)
 			char *j = macro_expand_id('j');
 			char *who = macro_expand_id('_');
 			smtpd_reply(s, "421 4.7.0 %s Command too long, possible attack %s", j, who);
+			log_line(LOG_NOTICE, smtpd_log_id(s), "%s: SMTP violation, input too long: %zu",
+				 who, s->io.line_bytes);
 			sm_free(who);
 			sm_free(j);
 			break;

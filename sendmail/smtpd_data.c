@@ -204,9 +204,8 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (dr.end != DATA_DOT) {
 		/* the collector may stop before the data does (a header it refuses) */
 		(void)close(cr.body_fd);
-		/* 8.17 counts a line's end when the next byte comes: the bad line's
-		 * bytes before the bad one, or at the end of input all but the last LF */
-		long size = dr.fail_len >= 0 ? cr.size + dr.fail_len : cr.size > 0 ? cr.size - 1 : 0;
+		/* 8.17 counts the bad line's bytes before the bad one too */
+		long size = dr.fail_len >= 0 ? cr.size + dr.fail_len : cr.size;
 		lost(s, dr.end, dr.in_body, size);
 		smtpd_reset_transaction(s);
 		return;
@@ -230,6 +229,9 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (cr.too_large) {
 		rbuf = sm_asprintf("552 5.2.3 Message exceeds maximum fixed size (%s)", ms);
 		reject = rbuf;
+		/* the H lines' headers (a Message-Id: for the log) as for an accepted one */
+		deliver_set_macros(e);
+		headers_add_defaults(e);
 		log_from(s, cr.size);
 		log_line(LOG_NOTICE, e->id, "message size (%ld) exceeds maximum (%s)", cr.size, ms);
 		long pri = queue_priority(cr.size, s->nrcpts, queue_precedence_class(e));
@@ -285,6 +287,9 @@ void smtpd_cmd_data(struct smtpd *s)
 	    envelope_find_header(e, "Bcc") != NULL)
 		e->flags |= ENV_DELETE_BCC;
 	if (s->discard) {
+		deliver_set_macros(e);
+		headers_add_defaults(e);
+		log_from(s, cr.size);
 		log_line(LOG_INFO, e->id, "discarded");
 		s->accepted = true;
 		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
@@ -310,11 +315,26 @@ void smtpd_cmd_data(struct smtpd *s)
 		.request_delivery = s->conn->request_delivery,
 		.request_arg = s->conn->request_arg,
 	};
+	/* no HELO: PrivacyOptions authwarnings says so in a header */
+	char *nohelo = NULL;
+	const char *warnings[2] = {NULL, NULL};
+	if (s->helo == NULL && smtpd_privacy("authwarnings")) {
+		char *j = macro_expand_id('j');
+		char *who = macro_expand_id('_');
+		nohelo = sm_asprintf("%s: %s didn't use HELO protocol", j, who);
+		sm_free(who);
+		sm_free(j);
+	}
+	char *hv = nohelo != NULL ? sm_asprintf(" %s", nohelo) : NULL;
+	warnings[0] = hv;
+	acc.auth_warnings = warnings;
 	/* the reply comes before a delivery in the foreground */
 	smtpd_io_flush(&s->io);
 	(void)submit_accept(e, &acc);
 	/* submit_accept logged the from= line */
 	s->accepted = true;
+	sm_free(hv);
+	sm_free(nohelo);
 	if (acc.queued) {
 		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
 		sm_free(s->last_error);

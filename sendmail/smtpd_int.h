@@ -60,6 +60,7 @@ struct smtpd {
 	bool accepted;            /* the transaction reached DATA (no abandon line) */
 	bool did_something;       /* MAIL, EXPN, VRFY or ETRN was given (else logged at the end) */
 	char sid[32];             /* a queue ID for log lines outside a transaction */
+	int nhelo, nvrfy;         /* HELO/EHLO and VRFY/EXPN commands (8.17 logs an attack past 3 and 6) */
 	char *last_told;          /* the last reply the error sink wrote (malloc'ed) */
 	int errors_told;          /* replies the error sink wrote for this command */
 	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */

@@ -110,10 +110,12 @@ int smtpd_io_getline(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, in
 		return -1;
 	long long deadline = timeout_s > 0 ? sm_now_ms() + (long long)timeout_s * 1000 : 0;
 	bool got = false, pending_cr = false;
+	io->line_bytes = 0;
 	for (;;) {
 		while (io->in_start < io->in_end) {
 			unsigned char c = io->in[io->in_start++];
 			got = true;
+			io->line_bytes++;
 			if (c == '\n') {
 				*ending = pending_cr ? SMTPD_LINE_CRLF : SMTPD_LINE_LF;
 				return 1;

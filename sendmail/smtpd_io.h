@@ -29,6 +29,7 @@ struct smtpd_io {
 	bool eof;                 /* the client closed its side */
 	bool timed_out;           /* the last read met its deadline */
 	bool failed;              /* a read or write error */
+	size_t line_bytes;        /* bytes the last line took, its end included */
 	struct sm_buf out;        /* replies not yet written (flushed before reading) */
 };
 

@@ -103,6 +103,13 @@ static struct address *parse_arg(struct smtpd *s, char *arg, bool rcpt, char **a
 	*params = arg + len;
 	if (r == NULL && s->errors_told == before)
 		smtpd_reply(s, "553 5.1.3 %s... Bad address", *addr_out);
+	/* a recipient the scanner refused is logged with the complaint (8.17) */
+	if (rcpt && s->errors_told != before && s->last_told != NULL) {
+		const char *t = s->last_told + 4;
+		if (t[0] >= '2' && t[0] <= '5' && t[1] == '.')
+			t = strchr(t, ' ') != NULL ? strchr(t, ' ') + 1 : t;
+		log_line(LOG_INFO, s->e->id, "%s", t);
+	}
 	/* a complaint of the scanner (unbalanced brackets) refuses the address */
 	return s->errors_told == before ? r : NULL;
 }
@@ -258,6 +265,14 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 	if (queue_new_id(s->e) != 0) {
 		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
 		goto fail;
+	}
+	if (s->helo == NULL && smtpd_privacy("authwarnings")) {
+		char *j = macro_expand_id('j');
+		char *who = macro_expand_id('_');
+		log_line(LOG_INFO, s->e->id, "Authentication-Warning: %s: %s didn't use HELO protocol", j,
+			 who);
+		sm_free(who);
+		sm_free(j);
 	}
 	/* as given, "<>" too (the queue reader knows 8.17's "S<>") */
 	s->e->sender = sm_arena_strdup(s->e->arena, addr);
