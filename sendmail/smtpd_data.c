@@ -244,6 +244,13 @@ void smtpd_cmd_data(struct smtpd *s)
 		rbuf = sm_asprintf("552 5.6.0 Headers too large (%ld max)",
 				   mh != NULL && atol(mh) > 0 ? atol(mh) : (long)COLLECT_DEFAULT_MAX_HEADERS);
 		reject = rbuf;
+		deliver_set_macros(e);
+		headers_add_defaults(e);
+		log_from(s, cr.size);
+		long pri = queue_priority(cr.size, s->nrcpts, queue_precedence_class(e));
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+			log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, pri=%ld, stat=%s", r->address,
+				 pri, rbuf + 10);
 	}
 	/* too many hops (MaxHopCount): 8.17 accepts the message, delivery fails it */
 	if (reject == NULL) {
