@@ -45,6 +45,7 @@ static void on_child(int sig) { (void)sig; GotChild = 1; }
 struct child {
 	pid_t pid;
 	int listener; /* index, -1 for a delivery process */
+	char addr[64]; /* the client's address, for ${client_connections} */
 };
 
 struct dstate {
@@ -116,7 +117,7 @@ static int set_signal(int sig, void (*fn)(int))
 	return sigaction(sig, &sa, NULL) == 0 ? 0 : errno;
 }
 
-static void add_kid(struct dstate *d, pid_t pid, int listener)
+static void add_kid(struct dstate *d, pid_t pid, int listener, const char *addr)
 {
 	if (d->nkids == d->capkids) {
 		d->capkids = d->capkids ? d->capkids * 2 : 64;
@@ -124,6 +125,7 @@ static void add_kid(struct dstate *d, pid_t pid, int listener)
 	}
 	d->kids[d->nkids].pid = pid;
 	d->kids[d->nkids].listener = listener;
+	sm_strlcpy(d->kids[d->nkids].addr, addr, sizeof d->kids[d->nkids].addr);
 	d->nkids++;
 	if (listener >= 0)
 		d->l[listener].nchildren++;
@@ -232,6 +234,13 @@ static void accept_one(struct dstate *d, size_t i)
 		return;
 	}
 	l->rate_count++;
+	char addr[64];
+	daemon_addr_text(&peer, addr, sizeof addr);
+	int conns = 1;
+	for (size_t k = 0; k < d->nkids && addr[0] != '\0'; k++)
+		if (strcmp(d->kids[k].addr, addr) == 0)
+			conns++;
+	int rate = l->family == AF_UNIX ? 0 : daemon_rate_count(addr, time(NULL));
 	(void)fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -245,11 +254,12 @@ static void accept_one(struct dstate *d, size_t i)
 		struct daemon_session_args a = {
 			.fd = fd, .l = l, .peer = &peer, .peer_len = plen,
 			.user = d->root ? &d->user : NULL, .request_fd = d->req[1],
+			.client_rate = rate, .client_connections = conns,
 		};
 		daemon_session_child(&a);
 	}
 	(void)close(fd);
-	add_kid(d, pid, (int)i);
+	add_kid(d, pid, (int)i, l->family == AF_UNIX ? "" : addr);
 }
 
 /* Detaches from the terminal (-bd); 0 in the daemon, the child's pid in the caller. */
@@ -454,5 +464,6 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	daemon_listeners_free(d.l, d.nl);
 	sm_free(d.kids);
 	sm_free(d.user.name);
+	daemon_rate_free();
 	return EX_OK_;
 }

@@ -6,7 +6,8 @@
  * file, signals, and the periodic queue runner of -bd -q15m.
  *
  * Files: daemon_opts.c parses the listeners, daemon_listen.c opens them,
- * daemon.c is the accepting process, daemon_priv.c the privilege change
+ * daemon.c is the accepting process, daemon_rate.c counts connections
+ * per client, daemon_priv.c the privilege change
  * of sessions, daemon_session.c the session child, daemon_deliver.c the
  * privileged delivery requests.  See doc/daemon.md.
  */
@@ -80,6 +81,11 @@ int daemon_drop_privileges(const struct daemon_user *u);
 /* Logs clearly (and returns false) when uid:gid cannot write queue dir. */
 bool daemon_check_queue_writable(const struct daemon_user *u);
 
+/* ${client_rate}: counts a connection from addr (text) at now and returns
+ * the connections from it within ConnectionRateWindowSize (daemon_rate.c). */
+int daemon_rate_count(const char *addr, time_t now);
+void daemon_rate_free(void);
+
 /* In a child of the daemon: closes the listeners and the daemon's end of
  * the request socket. */
 void daemon_close_fds_in_child(void);
@@ -92,6 +98,8 @@ struct daemon_session_args {
 	socklen_t peer_len;
 	const struct daemon_user *user; /* NULL: keep the ids (not root) */
 	int request_fd;                 /* delivery requests to the daemon, -1 none */
+	int client_rate;                /* ${client_rate} */
+	int client_connections;         /* ${client_connections}, this one included */
 };
 void daemon_session_child(const struct daemon_session_args *a) __attribute__((noreturn));
 

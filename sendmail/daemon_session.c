@@ -17,6 +17,7 @@
 
 #include "alias.h"
 #include "log.h"
+#include "macro.h"
 #include "map.h"
 #include "options.h"
 #include "sm.h"
@@ -101,6 +102,13 @@ void daemon_session_child(const struct daemon_session_args *a)
 		option_set("DelayLA", a->l->delay_la, true);
 	if (a->l->queue_la != NULL)
 		option_set("QueueLA", a->l->queue_la, true);
+	if (a->l->family != AF_UNIX) {
+		char num[32];
+		(void)snprintf(num, sizeof num, "%d", a->client_rate);
+		macro_define(macro_id("client_rate", 11, true), num);
+		(void)snprintf(num, sizeof num, "%d", a->client_connections);
+		macro_define(macro_id("client_connections", 18, true), num);
+	}
 	static int request_fd;
 	request_fd = a->request_fd;
 	struct smtpd_conn c;

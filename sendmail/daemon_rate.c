@@ -1,0 +1,88 @@
+/*
+ * daemon_rate.c: ${client_rate} and ${client_connections} for the
+ * sessions (FEATURE(ratecontrol) and FEATURE(conncontrol) test them):
+ * how many connections each client address made within the last
+ * ConnectionRateWindowSize seconds (default 60), counted in the accepting
+ * process.  The table is bounded: at most RATE_CLIENTS addresses, the one
+ * seen longest ago is forgotten first.  Owns the table.
+ */
+#include "daemon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "sm.h"
+
+#define RATE_CLIENTS 4096
+#define RATE_SLOTS 60
+
+struct rate_entry {
+	char addr[64];
+	time_t last;                 /* 0: unused */
+	time_t slot_start[RATE_SLOTS];
+	int slot_count[RATE_SLOTS];
+};
+
+static struct rate_entry *Table;
+
+static long window(void)
+{
+	const char *v = opt_value(OPT_ConnectionRateWindowSize);
+	long w = v != NULL && *v != '\0' ? strtol(v, NULL, 10) : 60;
+	if (w > 0 && v != NULL) {
+		/* a time with a unit: 2m, 1h */
+		const char *u = v;
+		while (*u >= '0' && *u <= '9')
+			u++;
+		if (*u == 'm')
+			w *= 60;
+		else if (*u == 'h')
+			w *= 3600;
+	}
+	return w > 0 ? w : 60;
+}
+
+int daemon_rate_count(const char *addr, time_t now)
+{
+	if (addr == NULL || *addr == '\0')
+		return 0;
+	if (Table == NULL)
+		Table = sm_calloc(RATE_CLIENTS, sizeof *Table);
+	long w = window();
+	/* slots of w/RATE_SLOTS seconds (at least 1) */
+	long width = w / RATE_SLOTS > 0 ? w / RATE_SLOTS : 1;
+	struct rate_entry *e = NULL, *oldest = &Table[0];
+	for (size_t i = 0; i < RATE_CLIENTS; i++) {
+		if (Table[i].last != 0 && strcmp(Table[i].addr, addr) == 0) {
+			e = &Table[i];
+			break;
+		}
+		if (Table[i].last < oldest->last)
+			oldest = &Table[i];
+	}
+	if (e == NULL) {
+		e = oldest;
+		memset(e, 0, sizeof *e);
+		sm_strlcpy(e->addr, addr, sizeof e->addr);
+	}
+	e->last = now;
+	time_t start = now - now % width;
+	size_t k = (size_t)((now / width) % RATE_SLOTS);
+	if (e->slot_start[k] != start) {
+		e->slot_start[k] = start;
+		e->slot_count[k] = 0;
+	}
+	e->slot_count[k]++;
+	int n = 0;
+	for (size_t i = 0; i < RATE_SLOTS; i++)
+		if (e->slot_count[i] > 0 && e->slot_start[i] > now - w)
+			n += e->slot_count[i];
+	return n;
+}
+
+void daemon_rate_free(void)
+{
+	sm_free(Table);
+	Table = NULL;
+}
