@@ -19,12 +19,13 @@
 
 struct rate_entry {
 	char addr[64];
-	time_t last;                 /* 0: unused */
+	time_t last;                 /* the last connection */
 	time_t slot_start[RATE_SLOTS];
 	int slot_count[RATE_SLOTS];
 };
 
 static struct rate_entry *Table;
+static size_t Used; /* entries in use: the table fills from its start */
 
 static long window(void)
 {
@@ -53,8 +54,8 @@ int daemon_rate_count(const char *addr, time_t now)
 	/* slots of w/RATE_SLOTS seconds (at least 1) */
 	long width = w / RATE_SLOTS > 0 ? w / RATE_SLOTS : 1;
 	struct rate_entry *e = NULL, *oldest = &Table[0];
-	for (size_t i = 0; i < RATE_CLIENTS; i++) {
-		if (Table[i].last != 0 && strcmp(Table[i].addr, addr) == 0) {
+	for (size_t i = 0; i < Used; i++) {
+		if (strcmp(Table[i].addr, addr) == 0) {
 			e = &Table[i];
 			break;
 		}
@@ -62,7 +63,7 @@ int daemon_rate_count(const char *addr, time_t now)
 			oldest = &Table[i];
 	}
 	if (e == NULL) {
-		e = oldest;
+		e = Used < RATE_CLIENTS ? &Table[Used++] : oldest;
 		memset(e, 0, sizeof *e);
 		sm_strlcpy(e->addr, addr, sizeof e->addr);
 	}
@@ -85,4 +86,5 @@ void daemon_rate_free(void)
 {
 	sm_free(Table);
 	Table = NULL;
+	Used = 0;
 }
