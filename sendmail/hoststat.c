@@ -8,7 +8,7 @@
  * E<errno>, H<resolver error>, S<exit status>, D<DSN code>, R<reply>
  * (when there was one), U<time of the update>, "."; whether a host is
  * down (a connection failure younger than Timeout.hoststatus, 30 minutes
- * by default); the -bh listing (host, age, result) and the -bH purge
+ * by default, or one this process saw itself); the -bh listing (host, age, result) and the -bH purge
  * (files older than Timeout.hoststatus go; directories stay).  Without
  * HostStatusDirectory nothing is kept and both modes print nothing.
  */
@@ -128,6 +128,48 @@ static long status_lifetime(void)
 	return time_convert(v, strlen(v), 's');
 }
 
+/*
+ * The hosts this process found down (as 8.17's connection cache keeps
+ * them): later deliveries of the same run are deferred without trying.
+ */
+#define MEM_HOSTS 64
+static struct {
+	char host[256];
+	int err;
+} DownHosts[MEM_HOSTS];
+
+static void mem_record(const char *host, int err)
+{
+	int slot = -1;
+	for (int i = 0; i < MEM_HOSTS; i++) {
+		if (sm_strcasecmp(DownHosts[i].host, host) == 0) {
+			slot = i;
+			break;
+		}
+		if (slot < 0 && DownHosts[i].host[0] == '\0')
+			slot = i;
+	}
+	if (slot < 0)
+		slot = 0;
+	if (err == 0) {
+		if (sm_strcasecmp(DownHosts[slot].host, host) == 0)
+			DownHosts[slot].host[0] = '\0';
+		return;
+	}
+	sm_strlcpy(DownHosts[slot].host, host, sizeof DownHosts[slot].host);
+	DownHosts[slot].err = err;
+}
+
+bool hoststat_down_here(const char *host, struct smtpc_result *r)
+{
+	for (int i = 0; i < MEM_HOSTS; i++)
+		if (DownHosts[i].host[0] != '\0' && sm_strcasecmp(DownHosts[i].host, host) == 0) {
+			smtpc_connect_failure(DownHosts[i].err, host, r);
+			return true;
+		}
+	return false;
+}
+
 bool hoststat_down(const char *host, struct smtpc_result *r)
 {
 	char *path = host_path(host, false);
@@ -144,6 +186,8 @@ bool hoststat_down(const char *host, struct smtpc_result *r)
 
 void hoststat_record(const char *host, int err, int status, const char *dsn, const char *reply)
 {
+	if (strlen(host) < sizeof DownHosts[0].host)
+		mem_record(host, status == EX_TEMPFAIL_ ? err : 0);
 	char *path = host_path(host, true);
 	if (path == NULL)
 		return;

@@ -21,6 +21,11 @@ bool hoststat_down(const char *host, struct smtpc_result *r);
  * reply (NULL for none).
  */
 void hoststat_record(const char *host, int err, int status, const char *dsn, const char *reply);
+/*
+ * True when this process found host down already (a refused or timed out
+ * connection): *r gets that failure again.
+ */
+bool hoststat_down_here(const char *host, struct smtpc_result *r);
 /* -bh: lists the host status cache; the exit status. */
 int hoststat_list(void);
 /* -bH: removes the host status cache; the exit status. */

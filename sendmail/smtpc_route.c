@@ -191,6 +191,12 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 				   const char *who, bool verbose, int ctmo, long long give_up,
 				   struct smtpc_result *r, char **relay)
 {
+	/* down in this run already: deferred without a word, as 8.17 does */
+	if (hoststat_down_here(mx, r)) {
+		sm_free(*relay);
+		*relay = sm_strdup(mx);
+		return NULL;
+	}
 	if (verbose) {
 		const char *port = smtpc_port(m);
 		if (strcmp(port, "25") != 0)
