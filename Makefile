@@ -83,12 +83,24 @@ $(O)/test/%: $(call obj,test/unit/%.c test/unit/unit.c) $(CORE_A) $(LIBSM_A)
 	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Fuzz targets: clang's libFuzzer with ASan/UBSan, one binary per test/fuzz/*.c.
+# The sources they test are compiled once (coverage-instrumented) into
+# one library that every target links.
 FUZZ_SRC := $(sort $(wildcard test/fuzz/*.c))
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilibsm -Isendmail -fsanitize=fuzzer,address,undefined -pthread
+FUZZ_BASE = -std=c11 -D_GNU_SOURCE -g -O1 -Ilibsm -Isendmail -pthread
+FUZZ_CFLAGS = $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined
+FUZZ_OBJ_CFLAGS = $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LIB := build/fuzz/lib/libfuzzcore.a
+fuzz_obj = $(patsubst %.c,build/fuzz/obj/%.o,$(1))
 fuzz: $(patsubst test/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-build/fuzz/%: test/fuzz/%.c $(LIBSM_SRC) $(CORE_SRC)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $^ $(LIBS)
+	clang $(FUZZ_OBJ_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_LIB): $(call fuzz_obj,$(LIBSM_SRC) $(CORE_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+build/fuzz/%: test/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
 
 # the layout, owners and modes: dist/install.sh (doc/install.md)
 install: all
@@ -97,4 +109,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/obj build/fuzz/obj -name '*.d' 2>/dev/null)

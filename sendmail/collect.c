@@ -64,7 +64,8 @@ struct body_out {
 
 static void body_put(struct body_out *o, const char *p, size_t n)
 {
-	if (o->err != 0)
+	/* nothing to add (p may be NULL then: memcpy must not see it) */
+	if (o->err != 0 || n == 0)
 		return;
 	if (o->n + n > sizeof o->buf) {
 		o->err = sm_write_all(o->fd, o->buf, o->n);
