@@ -78,3 +78,50 @@ void envelope_set_macro(struct envelope *e, const char *name, const char *value)
 	e->macros = v;
 	e->nmacros++;
 }
+
+/* A copy of v in e's arena (NULL stays NULL). */
+static char *adup(struct envelope *e, const char *v)
+{
+	return v != NULL ? sm_arena_strdup(e->arena, v) : NULL;
+}
+
+struct envelope *envelope_copy_message(const struct envelope *e)
+{
+	struct envelope *c = envelope_new();
+	c->ctime = e->ctime;
+	c->sender = sm_arena_strdup(c->arena, e->sender);
+	c->sender_full = adup(c, e->sender_full);
+	c->envid = adup(c, e->envid);
+	c->body_type = adup(c, e->body_type);
+	c->auth_param = adup(c, e->auth_param);
+	c->qgroup = adup(c, e->qgroup);
+	c->dsn_ret = e->dsn_ret;
+	c->priority = e->priority;
+	c->body_size = e->body_size;
+	c->hop_count = e->hop_count;
+	c->flags = e->flags;
+	for (const struct header *h = e->headers; h != NULL; h = h->next) {
+		struct header *ch = envelope_add_header(c, h->name, h->value);
+		ch->cond = adup(c, h->cond);
+		ch->flags = h->flags;
+	}
+	for (size_t i = 0; i < e->nmacros; i++)
+		envelope_set_macro(c, e->macros[2 * i], e->macros[2 * i + 1]);
+	return c;
+}
+
+struct recipient *envelope_copy_rcpt(struct envelope *e, const struct recipient *r)
+{
+	struct recipient *c = envelope_add_rcpt(e, r->address, r->flags);
+	c->orcpt = adup(e, r->orcpt);
+	c->final_rcpt = adup(e, r->final_rcpt);
+	c->ctladdr = adup(e, r->ctladdr);
+	c->status = adup(e, r->status);
+	c->diag = adup(e, r->diag);
+	c->mta = adup(e, r->mta);
+	c->status_time = r->status_time;
+	c->qf_flags = adup(e, r->qf_flags);
+	c->owner = adup(e, r->owner);
+	c->smtp_reply = adup(e, r->smtp_reply);
+	return c;
+}

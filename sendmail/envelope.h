@@ -121,5 +121,13 @@ struct header *envelope_add_header(struct envelope *e, const char *name, const c
 struct header *envelope_find_header(const struct envelope *e, const char *name);
 /* Saves a macro value to go into the qf file. */
 void envelope_set_macro(struct envelope *e, const char *name, const char *value);
+/*
+ * A new envelope holding e's message: its envelope fields (sender, DSN
+ * parameters, priority, flags ...), headers and saved macros, copied into
+ * the new arena; no queue ID, queue state or recipients.
+ */
+struct envelope *envelope_copy_message(const struct envelope *e);
+/* Appends to e a copy of r with all its fields. */
+struct recipient *envelope_copy_rcpt(struct envelope *e, const struct recipient *r);
 
 #endif

@@ -103,12 +103,6 @@ static bool enough_space(struct envelope *e, const char *dir, long need)
 	return false;
 }
 
-/* A copy of r in e's arena (NULL strings stay NULL). */
-static char *adup(struct envelope *e, const char *v)
-{
-	return v != NULL ? sm_arena_strdup(e->arena, v) : NULL;
-}
-
 /*
  * 8.17's owner split: the recipients a list with an owner-LIST alias
  * stands for go out in a clone of e (a new queue ID, the same headers and
@@ -131,44 +125,20 @@ static struct envelope **split_owners(struct envelope *e)
 			if (strcmp(clones[i]->sender, r->owner) == 0)
 				c = clones[i];
 		if (c == NULL) {
-			c = envelope_new();
+			c = envelope_copy_message(e);
 			if (queue_new_id(c) != 0) {
 				envelope_free(c);
 				link = &r->next;
 				continue; /* it stays with e */
 			}
-			c->ctime = e->ctime;
-			c->sender = adup(c, r->owner);
-			c->sender_full = adup(c, e->sender_full);
-			c->envid = adup(c, e->envid);
-			c->body_type = adup(c, e->body_type);
-			c->qgroup = adup(c, e->qgroup);
-			c->dsn_ret = e->dsn_ret;
-			c->priority = e->priority;
-			c->body_size = e->body_size;
-			c->hop_count = e->hop_count;
-			c->flags = e->flags;
-			for (const struct header *h = e->headers; h != NULL; h = h->next) {
-				struct header *ch = envelope_add_header(c, h->name, h->value);
-				ch->cond = adup(c, h->cond);
-				ch->flags = h->flags;
-			}
-			for (size_t i = 0; i < e->nmacros; i++)
-				envelope_set_macro(c, e->macros[2 * i], e->macros[2 * i + 1]);
+			c->sender = sm_arena_strdup(c->arena, r->owner);
+			/* the original sender's AUTH= does not go with the owner */
+			c->auth_param = NULL;
 			clones = sm_realloc(clones, (n + 2) * sizeof *clones);
 			clones[n++] = c;
 			clones[n] = NULL;
 		}
-		struct recipient *cr = envelope_add_rcpt(c, r->address, r->flags);
-		cr->orcpt = adup(c, r->orcpt);
-		cr->final_rcpt = adup(c, r->final_rcpt);
-		cr->ctladdr = adup(c, r->ctladdr);
-		cr->status = adup(c, r->status);
-		cr->diag = adup(c, r->diag);
-		cr->mta = adup(c, r->mta);
-		cr->status_time = r->status_time;
-		cr->qf_flags = adup(c, r->qf_flags);
-		cr->owner = adup(c, r->owner);
+		(void)envelope_copy_rcpt(c, r);
 		/* gone from e */
 		*link = r->next;
 	}
