@@ -11,6 +11,8 @@
 #include "smtpd.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +215,43 @@ static void greet(struct smtpd *s)
 	sm_buf_free(&ex);
 }
 
+/*
+ * greet_pause: waits the milliseconds its ruleset gives for the client to
+ * stay silent; one that talks first is an early talker (true), refused
+ * as 8.17 refuses it.
+ */
+static bool early_talker(struct smtpd *s)
+{
+	long ms = smtpd_greet_pause(s);
+	if (ms <= 0)
+		return false;
+	struct pollfd p = {.fd = s->conn->in_fd, .events = POLLIN};
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long spent = (now.tv_sec - start.tv_sec) * 1000L +
+			     (now.tv_nsec - start.tv_nsec) / 1000000L;
+		if (spent >= ms)
+			return false;
+		int r = poll(&p, 1, (int)(ms - spent));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	const char *addr = macro_get(macro_id("client_addr", 11, true));
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	log_line(LOG_INFO, smtpd_log_id(s),
+		 "rejecting commands from %s [%s] due to pre-greeting traffic after %ld seconds",
+		 name != NULL ? name : "localhost", addr != NULL ? addr : "0",
+		 (long)(now.tv_sec - start.tv_sec));
+	s->nullserver = "Command rejected";
+	return true;
+}
+
 void smtpd_log_traffic(struct smtpd *s, const char *cmd)
 {
 	const char *addr = macro_get(macro_id("client_addr", 11, true));
@@ -244,8 +283,9 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 		smtpd_reply(s, "501 5.0.0 Invalid domain name");
 		return;
 	}
-	/* a client that sends on before the reply does not wait: 8.17 refuses it */
-	if (smtpd_io_pending(&s->io)) {
+	/* a client that sends on before the reply does not wait: 8.17 refuses
+	 * it (not in a session already refused: its EHLO is answered) */
+	if (s->nullserver == NULL && smtpd_io_pending(&s->io)) {
 		smtpd_reply(s, "554 5.5.0 SMTP protocol error");
 		smtpd_log_traffic(s, cmd);
 		s->pipelining_error = true;
@@ -259,32 +299,38 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 	smtpd_setmacro("s", s->helo);
 	smtpd_setmacro("r", esmtp ? "ESMTP" : "SMTP");
 	char *j = macro_expand_id('j');
-	const char *who = macro_get('_');
 	char *client = macro_expand_id('_');
-	(void)who;
 	smtpd_reply(s, "250%c%s Hello %s, pleased to meet you", esmtp ? '-' : ' ', j, client);
 	sm_free(client);
 	sm_free(j);
 	if (!esmtp)
 		return;
-	smtpd_reply(s, "250-ENHANCEDSTATUSCODES");
-	smtpd_reply(s, "250-PIPELINING");
-	if (!smtpd_privacy("noexpn"))
-		smtpd_reply(s, "250-EXPN");
-	if (!smtpd_privacy("noverb"))
-		smtpd_reply(s, "250-VERB");
-	smtpd_reply(s, "250-8BITMIME");
+	/* the EHLO keywords, in 8.17's order; a refused session offers none
+	 * but ENHANCEDSTATUSCODES */
+	char size[40] = "SIZE";
 	const char *ms = opt_value(OPT_MaxMessageSize);
 	if (ms != NULL && atol(ms) > 0)
-		smtpd_reply(s, "250-SIZE %ld", atol(ms));
-	else
-		smtpd_reply(s, "250-SIZE");
-	smtpd_reply(s, "250-DSN");
-	if (!smtpd_privacy("noetrn"))
-		smtpd_reply(s, "250-ETRN");
-	/* AUTH and STARTTLS are offered here once they exist */
-	smtpd_reply(s, "250-DELIVERBY");
-	smtpd_reply(s, "250 HELP");
+		snprintf(size, sizeof size, "SIZE %ld", atol(ms));
+	const char *kw[16];
+	int n = 0;
+	kw[n++] = "ENHANCEDSTATUSCODES";
+	if (s->nullserver == NULL) {
+		kw[n++] = "PIPELINING";
+		if (!smtpd_privacy("noexpn"))
+			kw[n++] = "EXPN";
+		if (!smtpd_privacy("noverb"))
+			kw[n++] = "VERB";
+		kw[n++] = "8BITMIME";
+		kw[n++] = size;
+		kw[n++] = "DSN";
+		if (!smtpd_privacy("noetrn"))
+			kw[n++] = "ETRN";
+		/* AUTH and STARTTLS are offered here once they exist */
+		kw[n++] = "DELIVERBY";
+		kw[n++] = "HELP";
+	}
+	for (int i = 0; i < n; i++)
+		smtpd_reply(s, "250%c%s", i + 1 < n ? '-' : ' ', kw[i]);
 }
 
 /* HELP: the HelpFile's lines for the topic ("topic<TAB>text"), as 214 replies. */
@@ -413,6 +459,18 @@ static void bad_command(struct smtpd *s)
 	}
 }
 
+/* The commands the server knows (others get "500 ... unrecognized"). */
+static bool known_command(const char *cmd)
+{
+	static const char *const known[] = {"MAIL", "RCPT", "DATA", "HELP", "VERB", "ETRN",
+					    "VRFY", "EXPN", "STARTTLS", "AUTH", "TURN", "SEND",
+					    "SOML", "SAML", NULL};
+	for (int i = 0; known[i] != NULL; i++)
+		if (strcmp(cmd, known[i]) == 0)
+			return true;
+	return false;
+}
+
 static void command(struct smtpd *s, char *line)
 {
 	char cmd[16];
@@ -429,7 +487,16 @@ static void command(struct smtpd *s, char *line)
 			 who, helo ? "HELO/EHLO" : cmd, helo ? 3 : 6);
 		sm_free(who);
 	}
-	if (helo) {
+	if (s->nullserver != NULL && !helo && strcmp(cmd, "NOOP") != 0 &&
+	    strcmp(cmd, "RSET") != 0 && strcmp(cmd, "QUIT") != 0 && known_command(cmd)) {
+		/* a refused session: only these commands are served */
+		if (s->nbad + 1 >= SMTPD_MAX_BADCMDS)
+			bad_command(s);
+		else {
+			s->nbad++;
+			smtpd_reply(s, "550 5.0.0 %s", s->nullserver);
+		}
+	} else if (helo) {
 		cmd_helo(s, cmd, arg, cmd[0] == 'E');
 	} else if (strcmp(cmd, "MAIL") == 0) {
 		if (s->pipelining_error)
@@ -514,8 +581,13 @@ int smtpd_session(const struct smtpd_conn *c)
 	if (c->daemon_mode)
 		conn = smtpd_rscheck(s, "check_relay", macro_get(macro_id("client_name", 11, true)),
 				     macro_get(macro_id("client_addr", 11, true)), NULL);
-	if (conn != RS_REJECT) {
-		/* input before the greeting is taken as a client that does not wait */
+	if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
+		char *j = macro_expand_id('j');
+		smtpd_reply(s, "554 %s ESMTP not accepting messages", j);
+		sm_free(j);
+	} else if (conn != RS_REJECT) {
+		/* without greet_pause, input before the greeting is taken as a
+		 * client that does not wait */
 		greet(s);
 	}
 	while (!s->quit && conn != RS_REJECT) {

@@ -64,6 +64,9 @@ struct smtpd {
 	char *last_told;          /* the last reply the error sink wrote (malloc'ed) */
 	int errors_told;          /* replies the error sink wrote for this command */
 	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */
+	/* the client talked before the greeting (greet_pause): every command
+	 * but HELO/EHLO/NOOP/RSET/QUIT gets this refusal */
+	const char *nullserver;
 };
 
 /* Queues one reply line (CRLF added); printf-style. */
@@ -111,6 +114,11 @@ enum smtpd_rs_result {
  */
 enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const char *p1,
 				   const char *p2, const char *errarg);
+/*
+ * The greet_pause ruleset on "client_name $| client_addr": the
+ * milliseconds to wait before the greeting ($# N), 0 for none.
+ */
+long smtpd_greet_pause(struct smtpd *s);
 /* The client's macros for the connection (client_addr/name/port/resolve, $_). */
 void smtpd_client_macros(struct smtpd *s);
 

@@ -181,6 +181,38 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 	return res;
 }
 
+long smtpd_greet_pause(struct smtpd *s)
+{
+	(void)s;
+	int rs = ruleset_lookup("greet_pause", false);
+	if (rs < 0 || ruleset_get(rs) == NULL)
+		return 0;
+	struct sm_arena arena;
+	sm_arena_init(&arena, 8192);
+	char **v = sm_arena_alloc(&arena, (MAXATOM + 1) * sizeof *v);
+	v[0] = NULL;
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	const char *addr = macro_get(macro_id("client_addr", 11, true));
+	int n = add_tokens(v, 0, name != NULL ? name : "", &arena);
+	long ms = 0;
+	if (n >= 0) {
+		char sep[2] = {(char)META_CONDELSE, '\0'};
+		v[n++] = sm_arena_strdup(&arena, sep);
+		v[n] = NULL;
+		n = add_tokens(v, n, addr != NULL ? addr : "", &arena);
+	}
+	if (n >= 0 && rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
+	    is_meta_tok(v[0], META_CANONNET) && v[1] != NULL) {
+		char *end;
+		ms = strtol(v[1], &end, 10);
+		/* not a number, or one past a day: no pause */
+		if (*end != '\0' || ms < 0 || ms > 86400000L)
+			ms = 0;
+	}
+	sm_arena_free(&arena);
+	return ms;
+}
+
 /* The numeric form of an address and its port; false for no address. */
 static bool numeric(const struct sockaddr_storage *ss, socklen_t len, char *host, size_t hsize,
 		    char *port, size_t psize)
