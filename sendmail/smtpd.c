@@ -315,15 +315,17 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 	int n = 0;
 	kw[n++] = "ENHANCEDSTATUSCODES";
 	if (s->nullserver == NULL) {
-		kw[n++] = "PIPELINING";
-		if (!smtpd_privacy("noexpn"))
+		if (!(s->hidden & SRV_NO_PIPELINING))
+			kw[n++] = "PIPELINING";
+		if (!smtpd_privacy("noexpn") && !(s->hidden & SRV_NO_EXPN))
 			kw[n++] = "EXPN";
-		if (!smtpd_privacy("noverb"))
+		if (!smtpd_privacy("noverb") && !(s->hidden & SRV_NO_VERB))
 			kw[n++] = "VERB";
 		kw[n++] = "8BITMIME";
 		kw[n++] = size;
-		kw[n++] = "DSN";
-		if (!smtpd_privacy("noetrn"))
+		if (!(s->hidden & SRV_NO_DSN))
+			kw[n++] = "DSN";
+		if (!smtpd_privacy("noetrn") && !(s->hidden & SRV_NO_ETRN))
 			kw[n++] = "ETRN";
 		/* AUTH and STARTTLS are offered here once they exist */
 		kw[n++] = "DELIVERBY";
@@ -401,9 +403,10 @@ void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejec
 static void cmd_etrn(struct smtpd *s, char *arg)
 {
 	s->did_something = true;
-	if (*arg != '\0' || smtpd_privacy("noetrn"))
-		smtpd_log_cmd(s, "ETRN", arg, smtpd_privacy("noetrn"));
-	if (smtpd_privacy("noetrn")) {
+	bool refused = smtpd_privacy("noetrn") || (s->hidden & SRV_NO_ETRN);
+	if (*arg != '\0' || refused)
+		smtpd_log_cmd(s, "ETRN", arg, refused);
+	if (refused) {
 		smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
 		return;
 	}
@@ -527,7 +530,7 @@ static void command(struct smtpd *s, char *line)
 	} else if (strcmp(cmd, "HELP") == 0) {
 		cmd_help(s, arg);
 	} else if (strcmp(cmd, "VERB") == 0) {
-		if (smtpd_privacy("noverb")) {
+		if (smtpd_privacy("noverb") || (s->hidden & SRV_NO_VERB)) {
 			smtpd_reply(s, "502 5.7.0 Verbose unavailable");
 		} else {
 			s->verbose = true;
@@ -581,6 +584,8 @@ int smtpd_session(const struct smtpd_conn *c)
 	if (c->daemon_mode)
 		conn = smtpd_rscheck(s, "check_relay", macro_get(macro_id("client_name", 11, true)),
 				     macro_get(macro_id("client_addr", 11, true)), NULL);
+	if (conn != RS_REJECT)
+		s->hidden = smtpd_srv_features(s);
 	if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
 		char *j = macro_expand_id('j');
 		smtpd_reply(s, "554 %s ESMTP not accepting messages", j);

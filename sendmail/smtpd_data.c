@@ -36,6 +36,11 @@ struct data_reader {
 	bool seven_bit;
 	bool in_body;   /* the empty line after the headers was read */
 	long fail_len;  /* bytes of the line that ended the data badly, -1 for none */
+	/* check_eoh's size of the headers as 8.17 counts it: the header
+	 * lines with their newlines and the line that ends them (the empty
+	 * one, or the first that is no header) */
+	long eoh_bytes;
+	bool eoh_done;
 };
 
 /* collect_from()'s line source: one data line, dots undone; false at the end. */
@@ -71,6 +76,14 @@ static bool data_line(void *arg, struct sm_buf *b)
 	}
 	if (b->len == 0)
 		dr->in_body = true;
+	if (!dr->eoh_done && !(b->len == 1 && b->data[0] == '.')) {
+		dr->eoh_bytes += (long)b->len + 1;
+		bool more = b->len > 0 && ((dr->eoh_bytes > (long)b->len + 1 &&
+					    (b->data[0] == ' ' || b->data[0] == '\t')) ||
+					   collect_is_header(b->data, b->len));
+		if (!more)
+			dr->eoh_done = true;
+	}
 	if (b->len == 1 && b->data[0] == '.') {
 		dr->done = true;
 		dr->end = DATA_DOT;
@@ -156,6 +169,42 @@ static void lost(struct smtpd *s, enum data_end end, bool in_body, long size)
 	s->quit = true;
 }
 
+/*
+ * check_eoh on "headers $| bytes"; a refusal (replied) is logged as 8.17
+ * logs it, with a to= line for each recipient.  True when refused.
+ */
+static bool eoh_refused(struct smtpd *s, const struct data_reader *dr, int nheaders, long size)
+{
+	char n[24], bytes[24];
+	snprintf(n, sizeof n, "%d", nheaders);
+	snprintf(bytes, sizeof bytes, "%ld", dr->eoh_bytes);
+	const char *before = s->last_told;
+	enum smtpd_rs_result rr = smtpd_rscheck(s, "check_eoh", n, bytes, NULL);
+	if (rr == RS_DISCARD)
+		s->discard = true;
+	if (rr != RS_REJECT)
+		return false;
+	/* the refusal is not the status of the next message */
+	sm_free(s->last_error);
+	s->last_error = NULL;
+	struct envelope *e = s->e;
+	deliver_set_macros(e);
+	headers_add_defaults(e);
+	log_from(s, size);
+	/* the status is the reply's text without its codes */
+	const char *stat = s->last_told != NULL && s->last_told != before ? s->last_told : "";
+	if (strlen(stat) > 4 && stat[3] == ' ' ) {
+		stat += 4;
+		if (stat[0] >= '2' && stat[0] <= '5' && stat[1] == '.')
+			stat += strcspn(stat, " ") + (stat[strcspn(stat, " ")] == ' ');
+	}
+	long pri = queue_priority(size, s->nrcpts, queue_precedence_class(e));
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, pri=%ld, stat=%s", r->address, pri,
+			 stat);
+	return true;
+}
+
 void smtpd_cmd_data(struct smtpd *s)
 {
 	if (s->e == NULL) {
@@ -210,12 +259,20 @@ void smtpd_cmd_data(struct smtpd *s)
 		smtpd_reset_transaction(s);
 		return;
 	}
-	for (struct header *h = e->headers; h != NULL; h = h->next)
+	int nheaders = 0;
+	for (struct header *h = e->headers; h != NULL; h = h->next) {
+		nheaders++;
 		if (sm_strcasecmp(h->name, "Received") == 0)
 			e->hop_count++;
+	}
 	headers_normalize(e);
 	const char *reject = NULL;
 	char *rbuf = NULL;
+	if (!cr.too_large && !cr.headers_too_large && eoh_refused(s, &dr, nheaders, cr.size)) {
+		(void)close(cr.body_fd);
+		smtpd_reset_transaction(s);
+		return;
+	}
 	const char *ms = opt_value(OPT_MaxMessageSize);
 	const char *cname = macro_get(macro_id("client_name", 11, true));
 	if (cname == NULL)

@@ -67,6 +67,17 @@ struct smtpd {
 	/* the client talked before the greeting (greet_pause): every command
 	 * but HELO/EHLO/NOOP/RSET/QUIT gets this refusal */
 	const char *nullserver;
+	/* what srv_features turned off: SRV_NO_* bits */
+	unsigned hidden;
+};
+
+/* srv_features letters that turn a feature off */
+enum {
+	SRV_NO_VERB = 1,        /* B */
+	SRV_NO_DSN = 2,         /* D */
+	SRV_NO_ETRN = 4,        /* E */
+	SRV_NO_EXPN = 8,        /* X */
+	SRV_NO_PIPELINING = 16, /* P */
 };
 
 /* Queues one reply line (CRLF added); printf-style. */
@@ -119,6 +130,8 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
  * milliseconds to wait before the greeting ($# N), 0 for none.
  */
 long smtpd_greet_pause(struct smtpd *s);
+/* The srv_features ruleset at connect: its $# letters as SRV_NO_* bits. */
+unsigned smtpd_srv_features(struct smtpd *s);
 /* The client's macros for the connection (client_addr/name/port/resolve, $_). */
 void smtpd_client_macros(struct smtpd *s);
 

@@ -190,6 +190,11 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 			s->e->body_type = sm_arena_strdup(s->e->arena, value);
 			for (char *p = s->e->body_type; *p; p++)
 				*p = (char)sm_upper((unsigned char)*p);
+		} else if ((s->hidden & SRV_NO_DSN) && value != NULL &&
+			   (sm_strcasecmp(key, "RET") == 0 || sm_strcasecmp(key, "ENVID") == 0)) {
+			/* srv_features D: no DSN parameters */
+			smtpd_reply(s, "504 5.7.0 Sorry, %s not supported, we do not allow DSN", key);
+			goto fail;
 		} else if (sm_strcasecmp(key, "RET") == 0 && value != NULL) {
 			if (s->ret_seen) {
 				smtpd_reply(s, "501 5.5.0 Duplicate RET parameter");
@@ -366,7 +371,14 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	const char *orcpt = NULL;
 	char *value;
 	for (char *key; (key = next_param(&params, &value)) != NULL;) {
-		if (sm_strcasecmp(key, "NOTIFY") == 0 && value != NULL) {
+		if ((s->hidden & SRV_NO_DSN) && value != NULL &&
+		    (sm_strcasecmp(key, "NOTIFY") == 0 || sm_strcasecmp(key, "ORCPT") == 0)) {
+			/* srv_features D: no DSN parameters */
+			char *t = sm_asprintf("Sorry, %s not supported, we do not allow DSN", key);
+			rcpt_refuse(s, "504 5.7.0", t);
+			sm_free(t);
+			return;
+		} else if (sm_strcasecmp(key, "NOTIFY") == 0 && value != NULL) {
 			unsigned f = notify_flags(s, value);
 			if (f == 0)
 				return;
@@ -485,7 +497,8 @@ static void vrfy_line(struct smtpd *s, const char *addr, const struct address *a
 void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 {
 	s->did_something = true;
-	bool refused = expn ? smtpd_privacy("noexpn") : smtpd_privacy("novrfy");
+	bool refused = expn ? smtpd_privacy("noexpn") || (s->hidden & SRV_NO_EXPN)
+			    : smtpd_privacy("novrfy");
 	bool nohelo = s->helo == NULL && smtpd_privacy(expn ? "needexpnhelo" : "needvrfyhelo");
 	/* a client refused for want of HELO is not logged (8.17) */
 	if (!nohelo || refused)

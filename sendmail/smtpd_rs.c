@@ -181,6 +181,39 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 	return res;
 }
 
+unsigned smtpd_srv_features(struct smtpd *s)
+{
+	(void)s;
+	int rs = ruleset_lookup("srv_features", false);
+	if (rs < 0 || ruleset_get(rs) == NULL)
+		return 0;
+	struct sm_arena arena;
+	sm_arena_init(&arena, 8192);
+	char **v = sm_arena_alloc(&arena, (MAXATOM + 1) * sizeof *v);
+	v[0] = NULL;
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	unsigned hidden = 0;
+	if (add_tokens(v, 0, name != NULL ? name : "", &arena) >= 0 &&
+	    rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
+	    is_meta_tok(v[0], META_CANONNET)) {
+		/* single letters; upper case turns off, lower case turns on again */
+		static const char letters[] = "BDEXP";
+		for (int i = 1; v[i] != NULL; i++)
+			for (const char *c = v[i]; *c; c++) {
+				const char *l = strchr(letters, sm_upper((unsigned char)*c));
+				if (l == NULL || *l == '\0')
+					continue;
+				unsigned bit = 1u << (l - letters);
+				if (*c == *l)
+					hidden |= bit;
+				else
+					hidden &= ~bit;
+			}
+	}
+	sm_arena_free(&arena);
+	return hidden;
+}
+
 long smtpd_greet_pause(struct smtpd *s)
 {
 	(void)s;
