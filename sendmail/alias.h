@@ -53,6 +53,9 @@ bool alias_class_known(const char *cls);
  * found, -1 a map could not be read (a temporary failure).
  */
 int alias_lookup(const char *name, char **value);
+/* The same; with missing_db_fails a hash/btree map whose .db file does
+ * not exist counts as unreadable (-1), as 8.17's server takes it. */
+int alias_lookup_as(const char *name, char **value, bool missing_db_fails);
 /* Closes the databases alias_lookup() opened. */
 void alias_close_all(void);
 

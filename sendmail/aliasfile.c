@@ -104,6 +104,7 @@ static struct alias_src *Srcs;
 static size_t NSrcs;
 static struct mapdb **Dbs;
 static bool *DbTried;
+static bool *DbMissing; /* per map: its .db file does not exist */
 static bool Loaded;
 
 static void load(void)
@@ -114,6 +115,7 @@ static void load(void)
 	NSrcs = alias_src_parse(opt_value(OPT_AliasFile), &Srcs);
 	Dbs = sm_calloc(NSrcs + 1, sizeof *Dbs);
 	DbTried = sm_calloc(NSrcs + 1, sizeof *DbTried);
+	DbMissing = sm_calloc(NSrcs + 1, sizeof *DbMissing);
 	for (size_t i = 0; i < NSrcs; i++)
 		if (!alias_class_known(Srcs[i].cls))
 			syserr("setalias: unknown alias class %s", Srcs[i].cls);
@@ -126,10 +128,12 @@ void alias_close_all(void)
 			mapdb_close(Dbs[i]);
 	sm_free(Dbs);
 	sm_free(DbTried);
+	sm_free(DbMissing);
 	alias_src_free(Srcs, NSrcs);
 	Srcs = NULL;
 	Dbs = NULL;
 	DbTried = NULL;
+	DbMissing = NULL;
 	NSrcs = 0;
 	Loaded = false;
 }
@@ -172,8 +176,9 @@ static int db_lookup(size_t i, const char *name, char **value)
 {
 	if (Dbs[i] == NULL) {
 		if (DbTried[i])
-			return 0;
+			return DbMissing[i] ? -2 : 0;
 		DbTried[i] = true;
+		DbMissing[i] = false;
 		char *path = sm_asprintf("%s.db", Srcs[i].file);
 		int err = 0;
 		int e = safefile_check(path, SFF_REGONLY | SFF_NOWWFILES, S_IRUSR, NULL);
@@ -184,8 +189,10 @@ static int db_lookup(size_t i, const char *name, char **value)
 		if (Dbs[i] == NULL) {
 			if (err != ENOENT)
 				syserr_errno(err, "Cannot open %s", path);
+			DbMissing[i] = err == ENOENT;
 			sm_free(path);
-			return err == ENOENT ? 0 : -1;
+			/* a missing database: -2, "not found" or "unavailable" as the caller wants */
+			return err == ENOENT ? -2 : -1;
 		}
 		sm_free(path);
 	}
@@ -208,6 +215,11 @@ static int db_lookup(size_t i, const char *name, char **value)
 
 int alias_lookup(const char *name, char **value)
 {
+	return alias_lookup_as(name, value, false);
+}
+
+int alias_lookup_as(const char *name, char **value, bool missing_db_fails)
+{
 	load();
 	*value = NULL;
 	if (strlen(name) >= ALIAS_LINE_MAX)
@@ -221,7 +233,7 @@ int alias_lookup(const char *name, char **value)
 			r = text_lookup(Srcs[i].file, name, value);
 		if (r > 0)
 			return 1;
-		if (r < 0)
+		if (r == -1 || (r == -2 && missing_db_fails))
 			status = -1;
 	}
 	return status;

@@ -164,6 +164,7 @@ void smtpd_reset_transaction(struct smtpd *s)
 	s->nrcpt_cmds = 0;
 	s->size_param = 0;
 	s->discard = false;
+	s->no_aliases = false;
 	sm_free(s->quarantine);
 	s->quarantine = NULL;
 	s->single_rcpt = NULL;

@@ -205,6 +205,24 @@ static bool eoh_refused(struct smtpd *s, const struct data_reader *dr, int nhead
 	return true;
 }
 
+/*
+ * The to= lines 8.17 logs for a message queued because an alias map
+ * could not be read: every recipient with its mailer, stat=queued.
+ */
+static void log_queued(struct smtpd *s, long size)
+{
+	struct envelope *e = s->e;
+	long pri = queue_priority(size, s->nrcpts, queue_precedence_class(e));
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+		const char *key = "";
+		for (size_t i = 0; i < s->nkeys; i++)
+			if (strcmp(s->rcpt_addrs[i], r->address) == 0)
+				key = s->rcpt_keys[i];
+		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, mailer=%.*s, pri=%ld, stat=queued",
+			 r->address, (int)strcspn(key, " "), key, pri);
+	}
+}
+
 void smtpd_cmd_data(struct smtpd *s)
 {
 	if (s->e == NULL) {
@@ -335,6 +353,8 @@ void smtpd_cmd_data(struct smtpd *s)
 		e->flags &= ~ENV_8BIT_BODY;
 	if (s->last_error != NULL)
 		e->status_msg = sm_arena_strdup(e->arena, s->last_error);
+	if (s->no_aliases)
+		e->status_msg = sm_arena_strdup(e->arena, SMTPD_NO_ALIASES);
 	smtpd_sort_rcpts(s);
 	if (s->quarantine != NULL)
 		e->quarantine = sm_arena_strdup(e->arena, s->quarantine);
@@ -396,6 +416,8 @@ void smtpd_cmd_data(struct smtpd *s)
 	smtpd_io_flush(&s->io);
 	(void)submit_accept(e, &acc);
 	/* submit_accept logged the from= line */
+	if (s->no_aliases && (mode == 'q' || mode == 'd'))
+		log_queued(s, cr.size);
 	s->accepted = true;
 	sm_free(hv);
 	sm_free(nohelo);

@@ -23,6 +23,8 @@
 #define SMTPD_MAX_CMDLINE 2048
 /* longest data line kept; longer lines are split as sendmail splits them */
 #define SMTPD_MAX_DATALINE 32768
+/* the status of a message whose local recipients' alias map cannot be read */
+#define SMTPD_NO_ALIASES "alias database unavailable"
 /* bad commands before the session is closed */
 #define SMTPD_MAX_BADCMDS 25
 
@@ -69,6 +71,9 @@ struct smtpd {
 	const char *nullserver;
 	/* what srv_features turned off: SRV_NO_* bits */
 	unsigned hidden;
+	/* a local recipient was accepted without its alias map (unreadable):
+	 * the message is queued with "alias database unavailable" */
+	bool no_aliases;
 };
 
 /* srv_features letters that turn a feature off */

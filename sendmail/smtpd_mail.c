@@ -322,21 +322,30 @@ static unsigned notify_flags(struct smtpd *s, const char *value)
 }
 
 /* A local user the local mailer would not find: no alias, no password entry. */
-static bool unknown_local(const struct address *a)
+/* What unknown_local() found out about a local recipient. */
+enum local_user { LOCAL_KNOWN, LOCAL_UNKNOWN, LOCAL_NO_ALIASES };
+
+static enum local_user unknown_local(const struct address *a)
 {
 	if (a->mailer == NULL || !mailer_has_flag(a->mailer, 'w') || a->user == NULL)
-		return false;
+		return LOCAL_KNOWN;
 	const char *u = a->user;
 	if (*u == '\\')
 		u++;
 	char *low = sm_strdup(u);
 	sm_lowercase(low);
 	char *v = NULL;
-	int found = alias_lookup(low, &v);
+	int found = alias_lookup_as(low, &v, true);
 	sm_free(v);
+	/* an alias map that cannot be read: 8.17 accepts the recipient and
+	 * leaves the question to the delivery (which queues it) */
+	if (found < 0) {
+		sm_free(low);
+		return LOCAL_NO_ALIASES;
+	}
 	bool known = found != 0 || getpwnam(u) != NULL || getpwnam(low) != NULL;
 	sm_free(low);
-	return !known;
+	return known ? LOCAL_KNOWN : LOCAL_UNKNOWN;
 }
 
 void smtpd_cmd_rcpt(struct smtpd *s, char *args)
@@ -410,7 +419,8 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	sm_free(keep);
 	if (rr == RS_DISCARD)
 		s->discard = true;
-	if (unknown_local(&a)) {
+	enum local_user lu = unknown_local(&a);
+	if (lu == LOCAL_UNKNOWN) {
 		smtpd_reply(s, "550 5.1.1 %s... User unknown", addr);
 		log_line(LOG_INFO, s->e->id, "%s... User unknown", addr);
 		/* the exit status of -bs tells of it, as 8.17's does */
@@ -444,6 +454,10 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	struct recipient *r = envelope_add_rcpt(s->e, addr, flags);
 	if (orcpt != NULL)
 		r->orcpt = sm_arena_strdup(s->e->arena, orcpt);
+	if (lu == LOCAL_NO_ALIASES) {
+		r->diag = sm_arena_strdup(s->e->arena, SMTPD_NO_ALIASES);
+		s->no_aliases = true;
+	}
 	/* the final recipient of DSNs: the address without its brackets */
 	const char *bare = addr;
 	size_t bl = strlen(addr);
@@ -464,7 +478,8 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	char n[16];
 	snprintf(n, sizeof n, "%d", s->nrcpts);
 	smtpd_setmacro("nrcpts", n);
-	smtpd_reply(s, "250 2.1.5 %s... Recipient ok", addr);
+	smtpd_reply(s, "250 2.1.5 %s... Recipient ok%s", addr,
+		    lu == LOCAL_NO_ALIASES ? " (will queue)" : "");
 }
 
 /* "Full Name <user@$j>" of a local user, or "<addr>". */
