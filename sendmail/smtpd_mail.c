@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/statvfs.h>
 #include <syslog.h>
 #include <time.h>
@@ -348,6 +349,27 @@ static enum local_user unknown_local(const struct address *a)
 	return known ? LOCAL_KNOWN : LOCAL_UNKNOWN;
 }
 
+/*
+ * BadRcptThrottle: after that many refused recipients every RCPT waits a
+ * second first (the first time logged as a possible flood), as in 8.17.
+ */
+static void throttle(struct smtpd *s)
+{
+	const char *bt = opt_value(OPT_BadRcptThrottle);
+	long limit = bt != NULL ? atol(bt) : 0;
+	if (limit <= 0 || s->nbadrcpts < limit)
+		return;
+	if (s->nbadrcpts == limit) {
+		char *who = macro_expand_id('_');
+		log_line(LOG_INFO, s->e->id, "%s: Possible SMTP RCPT flood, throttling.", who);
+		sm_free(who);
+		/* counted once more, so the line is not repeated */
+		s->nbadrcpts++;
+	}
+	smtpd_io_flush(&s->io);
+	sleep(1);
+}
+
 void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 {
 	if (s->e == NULL) {
@@ -370,6 +392,7 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		s->last_error = keep;
 		return;
 	}
+	throttle(s);
 	struct address a;
 	char *addr, *params;
 	if (parse_arg(s, arg, true, &addr, &params, &a) == NULL || a.state == QS_BADADDR) {
