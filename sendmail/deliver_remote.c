@@ -136,13 +136,18 @@ static char *rcpt_params(const struct recipient *r)
 
 /*
  * SIZE=: at submission the size of the message as it was received (8.17's
- * count, in body_size then); in a queue run (body_size is the df file's)
- * the message as it is sent, counted with bare line ends.
+ * count, in body_size then); in a queue run the df file plus the header
+ * lines of the qf, each counted as its length less 3 (8.17's estimate,
+ * which is a few bytes more than what is sent); otherwise the message as
+ * it is sent, counted with bare line ends.
  */
 static long message_size(const struct envelope *e, int body_fd, const struct sm_buf *text)
 {
 	struct stat st;
-	if (e->body_size > 0 && fstat(body_fd, &st) == 0 && (long)st.st_size != e->body_size)
+	bool have_st = fstat(body_fd, &st) == 0;
+	if (e->qf_hdr_size > 0 && have_st)
+		return (long)st.st_size + e->qf_hdr_size;
+	if (e->body_size > 0 && have_st && (long)st.st_size != e->body_size)
 		return e->body_size;
 	long n = (long)text->len;
 	for (size_t i = 0; i + 1 < text->len; i++)

@@ -98,6 +98,7 @@ struct envelope *envelope_copy_message(const struct envelope *e)
 	c->dsn_ret = e->dsn_ret;
 	c->priority = e->priority;
 	c->body_size = e->body_size;
+	c->qf_hdr_size = e->qf_hdr_size;
 	c->hop_count = e->hop_count;
 	c->flags = e->flags;
 	for (const struct header *h = e->headers; h != NULL; h = h->next) {

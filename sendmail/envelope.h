@@ -77,6 +77,8 @@ struct envelope {
 	time_t last_try;   /* qf "K" */
 	int ntries;        /* qf "N" */
 	long body_size;    /* bytes of the df file (qf "S") */
+	long qf_hdr_size;  /* read from a qf: each H line's length less 3, summed
+	                      (8.17's rough header size for SIZE=), 0 otherwise */
 	int hop_count;     /* Received: headers seen */
 	unsigned flags;    /* ENV_* */
 	char *status_msg;  /* the last status text shown by mailq (qf "M"), NULL for none */

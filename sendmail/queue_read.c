@@ -251,6 +251,8 @@ static struct envelope *parse(FILE *f, const char **why)
 				*why = "empty recipient";
 			break;
 		case 'H':
+			/* counted as 8.17 counts it: the raw line less "H??" */
+			e->qf_hdr_size += (long)b.len - 3;
 			if (!read_header(e, s))
 				*why = "bad header line";
 			break;

@@ -19,6 +19,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "macro.h"
 #include "mailer.h"
@@ -113,6 +114,9 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 			 "SYSERR(%s): %s config error: mail loops back to me (MX problem?)",
 			 pw != NULL ? pw->pw_name : "root", c->host);
 		smtpc_result_set(r, EX_CONFIG_, "5.3.5", sm_strdup("Local configuration error"), NULL);
+		/* a system error: the process exits 70 (EX_SOFTWARE), as after 8.17's syserr */
+		if (ExitStat == EX_OK_)
+			ExitStat = EX_SOFTWARE_;
 		sm_free(name);
 		if (smtpc_send(c, "QUIT"))
 			(void)smtpc_reply(c, smtpc_timeout("quit", 120));

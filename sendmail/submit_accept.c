@@ -327,6 +327,8 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 		if (a->smtp && freopen("/dev/null", "r", stdin) == NULL)
 			_exit(EX_OSERR_);
 	}
+	/* a system error while delivering (syserr) decides the exit status */
+	int exitstat_before = ExitStat;
 	/* the message itself first, then its clones, as 8.17 delivers them */
 	for (size_t i = e_work ? 0 : 1; i == 0 || (clones != NULL && clones[i - 1] != NULL); i++) {
 		struct envelope *de = i == 0 ? e : clones[i - 1];
@@ -354,6 +356,8 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 					rc = EX_UNAVAILABLE_;
 			}
 	}
+	if (exitstat_before == EX_OK_ && ExitStat == EX_SOFTWARE_)
+		rc = EX_SOFTWARE_;
 	if (mode == 'b') {
 		free_clones(clones);
 		sm_buf_free(&fromline);

@@ -6,7 +6,8 @@
 # 500, "lmtp": LHLO and one reply per recipient after the data, "self":
 # EHLO answered with the client's own name mail.example.com); RCPT to a
 # local part starting with "bad" gets 550 5.1.1, "tmp" 451 4.3.0, "cNNN" the
-# reply NNN (421 closes the connection); the data ends with 250 2.0.0 Ok: queued as ABC.  Runs until
+# reply NNN (421 closes the connection); the data ends with 250 2.0.0 Ok: queued as ABC
+# (MODE "dataerr": 554 5.6.0 Message content rejected).  Runs until
 # killed; one connection at a time.  PORT "-": one session on standard input
 # and output (an LMTP mailer program: MODE lmtp).
 import socket
@@ -34,7 +35,10 @@ def session(c, log):
             if ln == b".":
                 data = False
                 n = taken if mode == "lmtp" else 1
-                c.sendall(b"250 2.0.0 Ok: queued as ABC\r\n" * n)
+                if mode == "dataerr":
+                    c.sendall(b"554 5.6.0 Message content rejected\r\n")
+                else:
+                    c.sendall(b"250 2.0.0 Ok: queued as ABC\r\n" * n)
             continue
         u = ln.upper()
         if u.startswith(b"EHLO") or u.startswith(b"LHLO"):
