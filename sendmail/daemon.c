@@ -75,7 +75,7 @@ static long long_option(enum option_id id, long dflt)
 
 /* The one-minute load average as sendmail 8.17 reads it on Linux: the
  * first number of /proc/loadavg (getloadavg when that is unreadable). */
-static double load_average(void)
+double load_average(void)
 {
 	char buf[128];
 	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);

@@ -122,4 +122,7 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg);
 int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_deliver_fn deliver,
 	       void *arg);
 
+/* The one-minute load average (/proc/loadavg, else getloadavg; 0 when unknown). */
+double load_average(void);
+
 #endif

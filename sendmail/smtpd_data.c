@@ -383,6 +383,9 @@ void smtpd_cmd_data(struct smtpd *s)
 	}
 	const char *dm = opt_value(OPT_DeliveryMode);
 	char mode = dm != NULL && *dm != '\0' ? (char)sm_lower((unsigned char)*dm) : 'b';
+	/* QueueLA: at that load average messages are queued, not delivered */
+	if (mode != 'd' && smtpd_la_over(OPT_QueueLA))
+		mode = 'q';
 	char extra[128];
 	smtpd_log_proto(s, extra, sizeof extra);
 	struct submit_accept acc = {

@@ -135,6 +135,8 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
  * milliseconds to wait before the greeting ($# N), 0 for none.
  */
 long smtpd_greet_pause(struct smtpd *s);
+/* The load average has reached the option's value (DelayLA, QueueLA; 0: never). */
+bool smtpd_la_over(int option);
 /* The srv_features ruleset at connect: its $# letters as SRV_NO_* bits. */
 unsigned smtpd_srv_features(struct smtpd *s);
 /* The client's macros for the connection (client_addr/name/port/resolve, $_). */
