@@ -110,6 +110,10 @@ void daemon_session_child(const struct daemon_session_args *a) __attribute__((no
  * message with the queue runner's callback (locked, so never twice).
  */
 int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg);
+/* The same channel for ETRN: a queue run for host ("#group": a group). */
+int daemon_request_queue_run(const char *host, void *arg);
+/* What a queue-run request carries instead of a queue directory. */
+#define DAEMON_ETRN_MARK "\001ETRN"
 /* Reads every pending request on fd and starts its delivery process;
  * returns the number of processes started. */
 int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg);

@@ -6,7 +6,8 @@
  * is not trusted) and forks a process that delivers that message as the
  * queue runner would (locked, so a message is never delivered twice; a
  * request that is lost or refused leaves the message to the next queue
- * run).  Owns nothing beyond the call.
+ * run).  An ETRN request ("\001ETRN\0host\0") starts a queue run
+ * of the messages for that host instead.  Owns nothing beyond the call.
  */
 #include "daemon.h"
 
@@ -45,7 +46,8 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-static void deliver_child(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
+/* In a new child: the daemon's signal handling undone. */
+static void child_signals(void)
 {
 	sigset_t none;
 	(void)sigemptyset(&none);
@@ -56,6 +58,52 @@ static void deliver_child(const char *dir, const char *id, queue_deliver_fn deli
 	(void)sigaction(SIGHUP, &dfl, NULL);
 	(void)sigaction(SIGCHLD, &dfl, NULL);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* An ETRN argument the daemon runs the queue for: a host name, a
+ * [literal] or a #group, of name characters only. */
+static bool valid_etrn(const char *host)
+{
+	size_t n = strlen(host);
+	if (n == 0 || n > 255)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = host[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      strchr(".-_[]:#@", c) != NULL))
+			return false;
+	}
+	return true;
+}
+
+/* The ETRN queue run: every message with a recipient containing host
+ * (as 8.17 matches it), or the queue group "#name", regardless of
+ * MinQueueAge. */
+static void etrn_child(const char *host, queue_deliver_fn deliver, void *arg)
+{
+	child_signals();
+	struct queue_run_opts o;
+	memset(&o, 0, sizeof o);
+	o.sort = -1;
+	o.min_age = 0;
+	o.max_run_size = -1;
+	if (host[0] == '#') {
+		o.sel.qgroup = host + 1;
+	} else {
+		o.sel.filters[0].kind = 'R';
+		o.sel.filters[0].text = host;
+		o.sel.nfilters = 1;
+	}
+	int err = queue_run(&o, deliver, arg);
+	if (err != 0)
+		log_line(LOG_WARNING, NULL, "ETRN queue run for %s: %s", host, strerror(err));
+	log_close();
+	_exit(EX_OK_);
+}
+
+static void deliver_child(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
+{
+	child_signals();
 	int err = queue_deliver_id(dir, id, deliver, arg);
 	if (err != 0 && err != EWOULDBLOCK && err != ENOENT)
 		log_line(LOG_WARNING, id, "delivery requested by the SMTP server: %s", strerror(err));
@@ -80,7 +128,8 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg)
 		if ((size_t)r < dl + 2 || buf[r - 1] != '\0')
 			continue; /* not two strings */
 		const char *id = buf + dl + 1;
-		if (!known_queue_dir(dir) || !valid_id(id)) {
+		bool etrn = strcmp(dir, DAEMON_ETRN_MARK) == 0;
+		if (etrn ? !valid_etrn(id) : !known_queue_dir(dir) || !valid_id(id)) {
 			log_line(LOG_WARNING, NULL, "daemon: bad delivery request ignored");
 			continue;
 		}
@@ -92,6 +141,8 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg)
 		}
 		if (pid == 0) {
 			daemon_close_fds_in_child();
+			if (etrn)
+				etrn_child(id, deliver, arg);
 			deliver_child(dir, id, deliver, arg);
 		}
 		started++;

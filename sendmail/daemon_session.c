@@ -43,6 +43,11 @@ int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *a
 	return 0;
 }
 
+int daemon_request_queue_run(const char *host, void *arg)
+{
+	return daemon_request_delivery(DAEMON_ETRN_MARK, host, arg);
+}
+
 /* Opens a database map (hash, btree, dbm) while the session is still root. */
 static void open_db_map(struct map *m, void *arg)
 {
@@ -124,6 +129,7 @@ void daemon_session_child(const struct daemon_session_args *a)
 	c.daemon_flags = a->l->flags_macro; /* the letters as ${daemon_flags} shows them */
 	c.daemon_mode = true;
 	c.request_delivery = request_fd >= 0 ? daemon_request_delivery : NULL;
+	c.request_queue_run = request_fd >= 0 ? daemon_request_queue_run : NULL;
 	c.request_arg = &request_fd;
 	int rc = smtpd_session(&c);
 	(void)close(a->fd);

@@ -425,10 +425,15 @@ static void cmd_etrn(struct smtpd *s, char *arg)
 			smtpd_reply(s, "459 4.5.4 Queue %s unknown", arg + 1);
 			return;
 		}
+		if (s->conn->request_queue_run != NULL)
+			(void)s->conn->request_queue_run(arg, s->conn->request_arg);
 		smtpd_reply(s, "250 2.0.0 Queuing for queue group %s started", arg + 1);
 		return;
 	}
-	/* the queue run itself is the daemon's; the reply is 8.17's */
+	/* the queue run itself is the daemon's (a lost request waits for the
+	 * next run); the reply is 8.17's */
+	if (s->conn->request_queue_run != NULL)
+		(void)s->conn->request_queue_run(arg, s->conn->request_arg);
 	smtpd_reply(s, "250 2.0.0 Queuing for node %s started", arg);
 }
 

@@ -36,6 +36,12 @@ struct smtpd_conn {
 	 * delivers itself (-bs).  Returns 0 when the request was handed over.
 	 */
 	int (*request_delivery)(const char *queue_dir, const char *queue_id, void *arg);
+	/*
+	 * Asks the daemon for a queue run of the messages with a recipient
+	 * at host (ETRN host), or of a queue group when host is "#group";
+	 * NULL outside daemon mode.  Takes request_arg.  0 when handed over.
+	 */
+	int (*request_queue_run)(const char *host, void *arg);
 	void *request_arg;
 };
 
