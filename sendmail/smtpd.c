@@ -93,6 +93,22 @@ static void error_sink(const char *text, bool is_error)
 	s->errors_told++;
 }
 
+/* The word itself is in PrivacyOptions (goaway does not count). */
+static bool privacy_word(const char *word)
+{
+	const char *p = opt_value(OPT_PrivacyOptions);
+	if (p == NULL)
+		return false;
+	char *copy = sm_strdup(p);
+	bool found = false;
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
+		if (sm_strcasecmp(w, word) == 0)
+			found = true;
+	sm_free(copy);
+	return found;
+}
+
 bool smtpd_privacy(const char *word)
 {
 	const char *p = opt_value(OPT_PrivacyOptions);
@@ -602,6 +618,10 @@ int smtpd_session(const struct smtpd_conn *c)
 				     macro_get(macro_id("client_addr", 11, true)), NULL);
 	if (conn != RS_REJECT)
 		s->hidden = smtpd_srv_features(s);
+	/* PrivacyOptions noreceipts (itself, not through goaway, as 8.17):
+	 * no DSN, as srv_features D */
+	if (privacy_word("noreceipts"))
+		s->hidden |= SRV_NO_DSN;
 	if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
 		char *j = macro_expand_id('j');
 		smtpd_reply(s, "554 %s ESMTP not accepting messages", j);
