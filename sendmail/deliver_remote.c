@@ -57,15 +57,24 @@ static void transcript_add(struct remote_ctx *x, struct recipient *r,
 		sm_buf_printf(&b, "... while talking to %s:\n", c->host);
 		x->talked_to = c->host;
 	}
+	bool first_told = c->cmd_told;
 	if (!c->cmd_told) {
 		sm_buf_printf(&b, ">>> %s\n", c->lastcmd);
 		c->cmd_told = true;
 	}
-	sm_buf_printf(&b, "<<< %s\n", res->reply);
-	if (res->status == EX_TEMPFAIL_)
-		sm_buf_printf(&b, "%s... %s\n", r->address, res->text);
-	else
-		sm_buf_printf(&b, "%.3s %s %s... %s\n", res->reply, res->dsn, r->address, res->text);
+	if (res->shared) {
+		/* the one reply to the data: once, with no address (as 8.17) */
+		if (!first_told)
+			sm_buf_printf(&b, "<<< %s\n%.3s %s %s\n", res->reply, res->reply, res->dsn,
+				      res->text);
+	} else {
+		sm_buf_printf(&b, "<<< %s\n", res->reply);
+		if (res->status == EX_TEMPFAIL_)
+			sm_buf_printf(&b, "%s... %s\n", r->address, res->text);
+		else
+			sm_buf_printf(&b, "%.3s %s %s... %s\n", res->reply, res->dsn, r->address,
+				      res->text);
+	}
 	x->e->smtp_transcript = sm_arena_strdup(x->e->arena, b.data);
 	sm_buf_free(&b);
 }

@@ -25,6 +25,7 @@ struct smtpc_result {
 	char *text;   /* the stat= text: "Sent (Ok)", "Deferred: Connection refused by HOST" (sm_free) */
 	char *reply;  /* the server's reply for a failure, logged as reply=, or NULL (sm_free) */
 	bool told;    /* already logged and reported (a refused RCPT is told when its reply comes) */
+	bool shared;  /* a failure by SMTP's one reply to the data, shared by every recipient */
 };
 
 /* Frees the texts of r (not r itself). */

@@ -332,13 +332,29 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			reply_result(c, code, &r[i]);
 			if (code < 0 || code == 421)
 				reusable = false;
+			if (!c->lmtp && code >= 500 && code < 600) {
+				/*
+				 * 8.17 takes the DSN code of a refused message from the
+				 * reply code alone (554 5.6.0 gives 5.0.0) and shows the
+				 * reply once in the transcript, not per recipient
+				 */
+				char dsn[16];
+				char bare[4];
+				snprintf(bare, sizeof bare, "%03d", code);
+				smtpc_reply_dsn(bare, code == 552 ? "5.2.2" : "5.0.0", dsn, sizeof dsn);
+				sm_strlcpy(r[i].dsn, dsn, sizeof r[i].dsn);
+				r[i].shared = true;
+			}
 		}
 		if (!c->lmtp) {
 			/* the one reply counts for the rest */
 			for (size_t k = i + 1; k < n; k++)
 				if (took[k])
+				{
 					smtpc_result_set(&r[k], r[i].status, r[i].dsn, sm_strdup(r[i].text),
 							 r[i].reply != NULL ? sm_strdup(r[i].reply) : NULL);
+					r[k].shared = r[i].shared;
+				}
 			break;
 		}
 	}
