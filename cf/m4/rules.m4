@@ -526,7 +526,13 @@ R$- $| < ? >			$: $1 $| < $(access From : $1 @ $: ? $) >
 R$* $| < ? >			$: $1
 R$* $| < OK >			$#OK
 R$* $| < RELAY >		$#RELAY
-R$* $| < $+ >			$@ $>A_Verdict < $2 >
+R$* $| < SKIP >			$@ < SKIP >
+R$* $| < REJECT >		$@ $>A_Verdict < REJECT >
+R$* $| < DISCARD >		$@ $>A_Verdict < DISCARD >
+R$* $| < QUARANTINE : $+ >	$@ $>A_Verdict < QUARANTINE : $2 >
+R$* $| < ERROR : $+ >		$@ $>A_Verdict < ERROR : $2 >
+# any other value (TEMPFAIL, a typo) refuses the sender with its text, as 8.17
+R$* $| < $+ >			$#error $: $2
 ')dnl
 R$* < @ $+ > $*			$@ $>SenderHost $1 < @ $2 > $3
 ifdef(`_FEAT_accept_unqualified_senders_', `# `accept_unqualified_senders'
