@@ -159,8 +159,13 @@ bool queue_load_defers(long pri, int la)
 {
 	long qla = factor(OPT_QueueLA, 0);
 	if (qla <= 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		qla = 8 * (n > 0 ? n : 1);
+		/* asked once: mailq asks for every message (glibc reads /sys each time) */
+		static long ncpu;
+		if (ncpu <= 0) {
+			long n = sysconf(_SC_NPROCESSORS_ONLN);
+			ncpu = n > 0 ? n : 1;
+		}
+		qla = 8 * ncpu;
 	}
 	if (la <= qla)
 		return false;
