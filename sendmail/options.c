@@ -335,3 +335,37 @@ void options_free(void)
 	DaemonPorts = NULL;
 	NDaemonPorts = 0;
 }
+
+/* Whether PrivacyOptions names word; with goaway, also the words goaway stands for. */
+static bool privacy_has(const char *word, bool with_goaway)
+{
+	const char *p = opt_value(OPT_PrivacyOptions);
+	if (p == NULL)
+		return false;
+	static const char *const goaway[] = {"needmailhelo", "needexpnhelo", "needvrfyhelo",
+					     "noexpn", "novrfy", "noverb",
+					     "authwarnings", "noreceipts", "nobodyreturn",
+					     "noactualrecipient", NULL};
+	bool in_goaway = false;
+	for (int i = 0; with_goaway && goaway[i] != NULL; i++)
+		if (strcmp(goaway[i], word) == 0)
+			in_goaway = true;
+	char *copy = sm_strdup(p);
+	bool found = false;
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
+		if (sm_strcasecmp(w, word) == 0 || (in_goaway && sm_strcasecmp(w, "goaway") == 0))
+			found = true;
+	sm_free(copy);
+	return found;
+}
+
+bool opt_privacy(const char *word)
+{
+	return privacy_has(word, true);
+}
+
+bool opt_privacy_word(const char *word)
+{
+	return privacy_has(word, false);
+}

@@ -72,6 +72,10 @@ void option_line(const char *text, bool fromcf);
 void option_set(const char *name, const char *value, bool fromcf);
 /* The value as given, or NULL when the option was never set. */
 const char *opt_value(enum option_id id);
+/* PrivacyOptions: word is set, or goaway is and stands for word. */
+bool opt_privacy(const char *word);
+/* PrivacyOptions: word itself is set (goaway does not count). */
+bool opt_privacy_word(const char *word);
 /* Every DaemonPortOptions value given, in order (each is one listener);
  * *n is 0 when there was none.  Owned by the options module. */
 const char *const *opt_daemon_ports(size_t *n);

@@ -6,9 +6,14 @@
  */
 #include "queue.h"
 
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "options.h"
+#include "queue_int.h"
 #include "sm.h"
 
 static struct queue_select Sel;
@@ -107,8 +112,39 @@ void queue_set_deliver(queue_deliver_fn deliver, void *arg)
 	DeliverArg = arg;
 }
 
+/*
+ * PrivacyOptions restrictmailq: only root and the members of the queue
+ * directory's group may list the queue; restrictqrun: only root and the
+ * owner of the queue directory may run it.  The directory is the
+ * QueueDirectory (its first match when it has a "*").
+ */
+static bool in_queue_group(const struct stat *st)
+{
+	if (getgid() == st->st_gid || getegid() == st->st_gid)
+		return true;
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == st->st_gid)
+			return true;
+	return false;
+}
+
+static bool queue_dir_stat(struct stat *st)
+{
+	char **dirs = queue_dirs(NULL);
+	const char *d = dirs != NULL && dirs[0] != NULL ? dirs[0] : queue_base_dir();
+	return stat(d, st) == 0;
+}
+
 int queue_cmd_run(void)
 {
+	struct stat qst;
+	if (getuid() != 0 && opt_privacy_word("restrictqrun") &&
+	    (!queue_dir_stat(&qst) || qst.st_uid != getuid())) {
+		printf("You do not have permission to process the queue\n");
+		return EX_NOPERM_;
+	}
 	if (Deliver == NULL) {
 		fprintf(stderr, "sendmail: queue runs need the delivery module (not available yet)\n");
 		return EX_UNAVAILABLE_;
@@ -152,6 +188,12 @@ const struct queue_select *queue_cmdline_select(void)
 
 int queue_cmd_list(char mode)
 {
+	struct stat qst;
+	if (getuid() != 0 && opt_privacy_word("restrictmailq") &&
+	    (!queue_dir_stat(&qst) || !in_queue_group(&qst))) {
+		printf("You are not permitted to see the queue\n\t\tTotal requests: 0\n");
+		return EX_OK_;
+	}
 	struct queue_print_opts o;
 	memset(&o, 0, sizeof o);
 	o.sel = Sel;

@@ -93,43 +93,9 @@ static void error_sink(const char *text, bool is_error)
 	s->errors_told++;
 }
 
-/* The word itself is in PrivacyOptions (goaway does not count). */
-static bool privacy_word(const char *word)
-{
-	const char *p = opt_value(OPT_PrivacyOptions);
-	if (p == NULL)
-		return false;
-	char *copy = sm_strdup(p);
-	bool found = false;
-	char *save = NULL;
-	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
-		if (sm_strcasecmp(w, word) == 0)
-			found = true;
-	sm_free(copy);
-	return found;
-}
-
 bool smtpd_privacy(const char *word)
 {
-	const char *p = opt_value(OPT_PrivacyOptions);
-	if (p == NULL)
-		return false;
-	static const char *const goaway[] = {"needmailhelo", "needexpnhelo", "needvrfyhelo",
-					     "noexpn", "novrfy", "noverb",
-					     "authwarnings", "noreceipts", "nobodyreturn",
-					     "noactualrecipient", NULL};
-	bool in_goaway = false;
-	for (int i = 0; goaway[i] != NULL; i++)
-		if (strcmp(goaway[i], word) == 0)
-			in_goaway = true;
-	char *copy = sm_strdup(p);
-	bool found = false;
-	char *save = NULL;
-	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
-		if (sm_strcasecmp(w, word) == 0 || (in_goaway && sm_strcasecmp(w, "goaway") == 0))
-			found = true;
-	sm_free(copy);
-	return found;
+	return opt_privacy(word);
 }
 
 void smtpd_setmacro(const char *name, const char *value)
@@ -620,7 +586,7 @@ int smtpd_session(const struct smtpd_conn *c)
 		s->hidden = smtpd_srv_features(s);
 	/* PrivacyOptions noreceipts (itself, not through goaway, as 8.17):
 	 * no DSN, as srv_features D */
-	if (privacy_word("noreceipts"))
+	if (opt_privacy_word("noreceipts"))
 		s->hidden |= SRV_NO_DSN;
 	if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
 		char *j = macro_expand_id('j');

@@ -135,21 +135,6 @@ static bool is_trusted(const char *user)
 	return false;
 }
 
-static bool privacy(const char *word)
-{
-	const char *p = opt_value(OPT_PrivacyOptions);
-	if (p == NULL)
-		return false;
-	char *copy = sm_strdup(p);
-	bool found = false;
-	char *save = NULL;
-	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
-		if (sm_strcasecmp(w, word) == 0 || sm_strcasecmp(w, "goaway") == 0)
-			found = true;
-	sm_free(copy);
-	return found;
-}
-
 /* Adds the recipients of one argument (a comma-separated list). */
 static void add_arg_rcpts(struct envelope *e, const char *arg, unsigned flags)
 {
@@ -270,7 +255,7 @@ static char delivery_mode(const struct submit_opts *o)
 
 void submit_cf_warnings(const struct submit_opts *o)
 {
-	if (o->cf_arg == NULL || getuid() == 0 || !privacy("authwarnings"))
+	if (o->cf_arg == NULL || getuid() == 0 || !opt_privacy("authwarnings"))
 		return;
 	struct passwd *pw = getpwuid(getuid());
 	char *j = macro_expand_id('j');
@@ -329,7 +314,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	if (o->hop_count >= 0)
 		e->hop_count = o->hop_count;
 	/* -C from an unprivileged user (logged at start-up): in headers too */
-	bool cf_warned = o->cf_arg != NULL && getuid() != 0 && privacy("authwarnings");
+	bool cf_warned = o->cf_arg != NULL && getuid() != 0 && opt_privacy("authwarnings");
 	int err = queue_new_id(e);
 	if (err != 0) {
 		syserr_errno(err, "cannot assign a queue ID");
@@ -439,7 +424,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	char *warn_log = NULL;
 	char *warnings[4] = {NULL, NULL, NULL, NULL};
 	size_t nwarn = 0;
-	if (privacy("authwarnings")) {
+	if (opt_privacy("authwarnings")) {
 		char *j = macro_expand_id('j');
 		if (o->from != NULL && !is_trusted(invoker)) {
 			warn_log = sm_asprintf("%s: %s set sender to %s using -f", j, invoker, o->from);
