@@ -607,6 +607,9 @@ static size_t smtp_batch(struct envelope *e, struct recipient *first, const stru
 		if (bu[0] == '|' || bu[0] == '/' || bu[0] == '"' ||
 		    (mailer_has_flag(m, 'w') && getpwnam(bu) == NULL))
 			continue;
+		/* the ones check_compat refuses are left to the main loop */
+		if (deliver_compat_refuses(e, q))
+			continue;
 		rs[n] = q;
 		users[n] = b.user != NULL ? b.user : q->address;
 		n++;
@@ -689,6 +692,8 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			log_to(e, r, NULL, mname, start, false, "550 5.1.1 User unknown", "User unknown");
 			continue;
 		}
+		if (deliver_check_compat(e, r, mname) != 0)
+			continue;
 		bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
 		/* an LMTP program (F=z, FEATURE(local_lmtp)) is spoken to as a server */
 		if (!ipc && !prog && !file && mailer_has_flag(m, 'z') && m->path != NULL &&

@@ -26,6 +26,13 @@ void deliver_set_status(struct envelope *e, struct recipient *r, const char *dsn
 void deliver_log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
 		    const char *mailer, time_t start, bool xdelay, const char *relay,
 		    const char *reply, const char *stat);
+/*
+ * check_compat for recipient r of e (through mailer): 0 go on, 1 failed
+ * (r's status set, logged), 2 discarded (r done, logged).
+ */
+int deliver_check_compat(struct envelope *e, struct recipient *r, const char *mailer);
+/* True when check_compat would refuse, defer or discard r (nothing told or set). */
+bool deliver_compat_refuses(struct envelope *e, struct recipient *r);
 /* StatusFile: one message delivered through m. */
 void deliver_count(const struct envelope *e, const struct mailer *m);
 

@@ -184,6 +184,8 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			sm_buf_printf(&b, "%s\n", r->address);
 		else if (r->smtp_reply != NULL)
 			sm_buf_printf(&b, "%s\n    (reason: %s)\n", r->address, r->smtp_reply);
+		else if (r->check_exit != 0)
+			sm_buf_printf(&b, "%s\n    (reason: %s)\n", r->address, r->diag ? r->diag : "");
 		else
 			sm_buf_printf(&b, "%s\n    (reason: %s %s %s)\n", r->address,
 				      reply_code(r->status), r->status ? r->status : "5.0.0",
@@ -202,6 +204,10 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
 		if (!(r->flags & want) || (orig->smtp_transcript != NULL && r->smtp_reply != NULL))
 			continue;
+		if (r->check_transcript != NULL) {
+			sm_buf_puts(&b, r->check_transcript);
+			continue;
+		}
 		/* a broken alias loop was reported without the address */
 		bool noaddr = (r->flags & RCPT_TOLD_BARE) != 0;
 		sm_buf_printf(&b, "%s %s %s%s%s\n", reply_code(r->status),
@@ -246,6 +252,8 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 				ml--;
 			sm_buf_printf(&b, "Remote-MTA: DNS; %.*s\nDiagnostic-Code: SMTP; %s\n", (int)ml,
 				      r->mta, r->smtp_reply);
+		} else if (r->check_exit != 0) {
+			sm_buf_printf(&b, "Diagnostic-Code: X-Unix; %d\n", r->check_exit);
 		} else if (r->diag != NULL && !told_at_expansion(r))
 			sm_buf_printf(&b, "Diagnostic-Code: X-Unix; %s %s %s\n", reply_code(r->status),
 				      r->status ? r->status : "5.0.0", r->diag);

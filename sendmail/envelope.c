@@ -124,5 +124,7 @@ struct recipient *envelope_copy_rcpt(struct envelope *e, const struct recipient 
 	c->qf_flags = adup(e, r->qf_flags);
 	c->owner = adup(e, r->owner);
 	c->smtp_reply = adup(e, r->smtp_reply);
+	c->check_transcript = adup(e, r->check_transcript);
+	c->check_exit = r->check_exit;
 	return c;
 }

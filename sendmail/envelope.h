@@ -46,6 +46,11 @@ struct recipient {
 	char *mta;         /* the host that gave diag, NULL for none */
 	char *smtp_reply;  /* the SMTP reply that failed it ("550 5.1.1 ..."), NULL for none
 	                      (this process only: for its DSN, not saved in the qf) */
+	/* a check's failure as 8.17 reports it in DSNs (check_compat): the
+	 * transcript lines in place of the recipient's own, and the exit
+	 * status given as "X-Unix; N" (only in this process) */
+	char *check_transcript;
+	int check_exit;
 	time_t status_time;
 	unsigned flags;    /* RCPT_* */
 	char *qf_flags;    /* letters of the qf "R" line this version does not know, NULL for none */

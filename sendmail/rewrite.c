@@ -513,3 +513,37 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 		trace("returns", rs, pvp);
 	return status;
 }
+
+/* Appends the tokens of text to v (n tokens so far); the new count or -1. */
+static int add_tokens(char **v, int n, const char *text, struct sm_arena *arena)
+{
+	struct tokens *t = sm_malloc(sizeof *t);
+	/* the caller's own parse reports bad addresses, not this one */
+	bool quiet = ErrQuiet;
+	ErrQuiet = true;
+	int k = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
+	ErrQuiet = quiet;
+	if (k < 0 || n + k >= MAXATOM) {
+		sm_free(t);
+		return -1;
+	}
+	for (int i = 0; i < k; i++)
+		v[n++] = sm_arena_strdup(arena, t->v[i]);
+	v[n] = NULL;
+	sm_free(t);
+	return n;
+}
+
+char **rewrite_check_input(const char *p1, const char *p2, struct sm_arena *arena)
+{
+	char **v = sm_arena_alloc(arena, (MAXATOM + 1) * sizeof *v);
+	v[0] = NULL;
+	int n = add_tokens(v, 0, p1 != NULL ? p1 : "", arena);
+	if (n >= 0 && p2 != NULL) {
+		char sep[2] = {(char)META_CONDELSE, '\0'};
+		v[n++] = sm_arena_strdup(arena, sep);
+		v[n] = NULL;
+		n = add_tokens(v, n, p2, arena);
+	}
+	return n < 0 ? NULL : v;
+}

@@ -60,26 +60,6 @@ static void rs_setstat(const char *dsn)
 		ExitStat = st;
 }
 
-/* Appends the tokens of text to v (n tokens so far); returns the new count or -1. */
-static int add_tokens(char **v, int n, const char *text, struct sm_arena *arena)
-{
-	struct tokens *t = sm_malloc(sizeof *t);
-	/* the command's own parse reports bad addresses, not this one */
-	bool quiet = ErrQuiet;
-	ErrQuiet = true;
-	int k = tok_scan(text, '\0', TOK_PLAIN, t, NULL);
-	ErrQuiet = quiet;
-	if (k < 0 || n + k >= MAXATOM) {
-		sm_free(t);
-		return -1;
-	}
-	for (int i = 0; i < k; i++)
-		v[n++] = sm_arena_strdup(arena, t->v[i]);
-	v[n] = NULL;
-	sm_free(t);
-	return n;
-}
-
 static bool is_meta_tok(const char *t, int code)
 {
 	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
@@ -93,15 +73,8 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 		return RS_OK;
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
-	char **v = sm_arena_alloc(&arena, (MAXATOM + 1) * sizeof *v);
-	v[0] = NULL;
-	int n = add_tokens(v, 0, p1 != NULL ? p1 : "", &arena);
-	if (n >= 0 && p2 != NULL) {
-		char sep[2] = {(char)META_CONDELSE, '\0'};
-		v[n++] = sm_arena_strdup(&arena, sep);
-		v[n] = NULL;
-		n = add_tokens(v, n, p2, &arena);
-	}
+	char **v = rewrite_check_input(p1, p2, &arena);
+	int n = v != NULL ? 0 : -1;
 	enum smtpd_rs_result res = RS_OK;
 	const char *relay = macro_get('_') != NULL ? macro_get('_') : "localhost";
 	char args[MAXLINE];
@@ -189,11 +162,10 @@ unsigned smtpd_srv_features(struct smtpd *s)
 		return 0;
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
-	char **v = sm_arena_alloc(&arena, (MAXATOM + 1) * sizeof *v);
-	v[0] = NULL;
 	const char *name = macro_get(macro_id("client_name", 11, true));
+	char **v = rewrite_check_input(name, NULL, &arena);
 	unsigned hidden = 0;
-	if (add_tokens(v, 0, name != NULL ? name : "", &arena) >= 0 &&
+	if (v != NULL &&
 	    rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
 	    is_meta_tok(v[0], META_CANONNET)) {
 		/* single letters; upper case turns off, lower case turns on again */
@@ -222,19 +194,11 @@ long smtpd_greet_pause(struct smtpd *s)
 		return 0;
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
-	char **v = sm_arena_alloc(&arena, (MAXATOM + 1) * sizeof *v);
-	v[0] = NULL;
 	const char *name = macro_get(macro_id("client_name", 11, true));
 	const char *addr = macro_get(macro_id("client_addr", 11, true));
-	int n = add_tokens(v, 0, name != NULL ? name : "", &arena);
+	char **v = rewrite_check_input(name, addr != NULL ? addr : "", &arena);
 	long ms = 0;
-	if (n >= 0) {
-		char sep[2] = {(char)META_CONDELSE, '\0'};
-		v[n++] = sm_arena_strdup(&arena, sep);
-		v[n] = NULL;
-		n = add_tokens(v, n, addr != NULL ? addr : "", &arena);
-	}
-	if (n >= 0 && rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
+	if (v != NULL && rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
 	    is_meta_tok(v[0], META_CANONNET) && v[1] != NULL) {
 		char *end;
 		ms = strtol(v[1], &end, 10);

@@ -1,0 +1,135 @@
+/*
+ * deliver_compat.c: the check_compat ruleset, which sendmail 8.17 asks
+ * before it hands a recipient to its mailer: "sender $| recipient".  An
+ * $#error result is logged with its reply and fails the recipient as
+ * 8.17 fails it ("Data format error", 5.5.2, even for a 4xx reply);
+ * $#discard drops it with only a log line.  Owns nothing beyond the call.
+ */
+#include "deliver_int.h"
+
+#include <string.h>
+#include <syslog.h>
+
+#include "err.h"
+#include "log.h"
+#include "macro.h"
+#include "mailer.h"
+#include "options.h"
+#include "stats.h"
+#include "meta.h"
+#include "parseaddr.h"
+#include "rewrite.h"
+#include "rule.h"
+
+/* The sender as 8.17 gives it to the ruleset ("<>" for the null sender). */
+static const char *sender_of(const struct envelope *e)
+{
+	return e->sender[0] != '\0' ? e->sender : "<>";
+}
+
+static bool is_meta_tok(const char *t, int code)
+{
+	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
+}
+
+/* the text buildaddr tells for an $#error: captured, not shown */
+static char *Told;
+
+static void capture(const char *text, bool is_error)
+{
+	(void)is_error;
+	sm_free(Told);
+	Told = sm_strdup(text);
+}
+
+/*
+ * Runs check_compat for r: 0 nothing to say, 1 $#error (*told: the reply
+ * it makes, malloc'ed), 2 $#discard.
+ */
+static int verdict_of(struct envelope *e, struct recipient *r, struct sm_arena *arena,
+		      char **told)
+{
+	int rs = ruleset_lookup("check_compat", false);
+	if (rs < 0 || ruleset_get(rs) == NULL)
+		return 0;
+	char **v = rewrite_check_input(sender_of(e), r->address, arena);
+	if (v == NULL || rewrite(v, MAXATOM, rs, 0, arena) != EX_OK_ || v[0] == NULL ||
+	    !is_meta_tok(v[0], META_CANONNET) || v[1] == NULL)
+		return 0;
+	if (sm_strcasecmp(v[1], "discard") == 0)
+		return 2;
+	if (sm_strcasecmp(v[1], "error") != 0)
+		return 0;
+	struct address a;
+	memset(&a, 0, sizeof a);
+	const char *saved = err_set_address(r->address);
+	void (*sink)(const char *, bool) = ErrReplySink;
+	bool quiet = ErrQuiet;
+	int errors = Errors, exitstat = ExitStat;
+	ErrReplySink = capture;
+	ErrQuiet = false;
+	(void)buildaddr(v, &a, 0, arena);
+	ErrReplySink = sink;
+	ErrQuiet = quiet;
+	Errors = errors;
+	ExitStat = exitstat;
+	err_set_address(saved);
+	*told = Told != NULL ? Told : sm_strdup("553 5.3.0 check_compat");
+	Told = NULL;
+	return 1;
+}
+
+bool deliver_compat_refuses(struct envelope *e, struct recipient *r)
+{
+	struct sm_arena arena;
+	sm_arena_init(&arena, 8192);
+	char *told = NULL;
+	int v = verdict_of(e, r, &arena, &told);
+	sm_free(told);
+	sm_arena_free(&arena);
+	return v != 0;
+}
+
+int deliver_check_compat(struct envelope *e, struct recipient *r, const char *mailer)
+{
+	struct sm_arena arena;
+	sm_arena_init(&arena, 8192);
+	char *told = NULL;
+	int verdict = verdict_of(e, r, &arena, &told);
+	const char *relay = macro_get('_') != NULL ? macro_get('_') : "localhost";
+	if (verdict == 2) {
+		/* dropped without a word to anyone: only the ruleset's line */
+		r->flags |= RCPT_DONE;
+		log_line(LOG_INFO, e->id, "ruleset=check_compat, arg1=%s, arg2=%s, relay=%s, discard",
+			 sender_of(e), r->address, relay);
+
+	} else if (verdict == 1) {
+		/*
+		 * 8.17 logs the reply, then fails the recipient with the
+		 * ruleset check's own status, EX_DATAERR, whatever the reply
+		 * said (a 4xx too): "Data format error", 5.5.2.
+		 */
+		log_line(LOG_NOTICE, e->id, "ruleset=check_compat, arg1=%s, arg2=%s, relay=%s, reject=%s",
+			 sender_of(e), r->address, relay, told);
+		const char *dsn;
+		const char *txt = deliver_exit_text(EX_DATAERR_, &dsn);
+		deliver_set_status(e, r, "5.5.2", txt, RCPT_BADADDR | RCPT_DONE);
+		/* the DSN shows the reply, then the check's status (501 5.6.0) */
+		char *tr = sm_asprintf("%s\n501 %s %s\n", told, dsn, txt);
+		r->check_transcript = sm_arena_strdup(e->arena, tr);
+		sm_free(tr);
+		r->check_exit = EX_DATAERR_;
+		/* a 5xx refusal counts as a rejected message in the StatusFile */
+		const struct mailer *m = mailer_find(mailer);
+		const char *sf = opt_value(OPT_StatusFile);
+		if (told[0] == '5' && m != NULL && sf != NULL && *sf != '\0') {
+			(void)stats_record(sf, m->number, false, stats_kbytes(e->body_size),
+					   STATS_REJECT);
+			(void)stats_connection(sf, STATS_CONN_REJ);
+		}
+		deliver_log_to(e, r, NULL, mailer, e->ctime, true, NULL, "65", txt);
+	}
+	sm_free(told);
+	sm_arena_free(&arena);
+	return verdict;
+}
