@@ -97,6 +97,21 @@ double load_average(void)
 }
 
 /* In a new child: closes what belongs to the daemon. */
+void daemon_child_signals(bool default_sigpipe)
+{
+	sigset_t none;
+	(void)sigemptyset(&none);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	(void)sigaction(SIGTERM, &dfl, NULL);
+	(void)sigaction(SIGHUP, &dfl, NULL);
+	(void)sigaction(SIGCHLD, &dfl, NULL);
+	if (default_sigpipe)
+		(void)sigaction(SIGPIPE, &dfl, NULL);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 void daemon_close_fds_in_child(void)
 {
 	if (Current == NULL)

@@ -88,6 +88,9 @@ void daemon_rate_free(void);
 
 /* In a child of the daemon: closes the listeners and the daemon's end of
  * the request socket. */
+/* In a new child: the daemon's signal handlers and mask undone (SIGPIPE
+ * too when default_sigpipe: a session dies on a closed connection). */
+void daemon_child_signals(bool default_sigpipe);
 void daemon_close_fds_in_child(void);
 
 /* The session child: runs one SMTP session on fd and exits. */

@@ -46,20 +46,6 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-/* In a new child: the daemon's signal handling undone. */
-static void child_signals(void)
-{
-	sigset_t none;
-	(void)sigemptyset(&none);
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	(void)sigaction(SIGTERM, &dfl, NULL);
-	(void)sigaction(SIGHUP, &dfl, NULL);
-	(void)sigaction(SIGCHLD, &dfl, NULL);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 /* An ETRN argument the daemon runs the queue for: a host name, a
  * [literal] or a #group, of name characters only. */
 static bool valid_etrn(const char *host)
@@ -81,7 +67,7 @@ static bool valid_etrn(const char *host)
  * MinQueueAge. */
 static void etrn_child(const char *host, queue_deliver_fn deliver, void *arg)
 {
-	child_signals();
+	daemon_child_signals(false);
 	struct queue_run_opts o;
 	memset(&o, 0, sizeof o);
 	o.sort = -1;
@@ -103,7 +89,7 @@ static void etrn_child(const char *host, queue_deliver_fn deliver, void *arg)
 
 static void deliver_child(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
 {
-	child_signals();
+	daemon_child_signals(false);
 	int err = queue_deliver_id(dir, id, deliver, arg);
 	if (err != 0 && err != EWOULDBLOCK && err != ENOENT)
 		log_line(LOG_WARNING, id, "delivery requested by the SMTP server: %s", strerror(err));

@@ -81,16 +81,7 @@ static void refuse(int fd, const char *why)
 
 void daemon_session_child(const struct daemon_session_args *a)
 {
-	sigset_t none;
-	(void)sigemptyset(&none);
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	(void)sigaction(SIGTERM, &dfl, NULL);
-	(void)sigaction(SIGHUP, &dfl, NULL);
-	(void)sigaction(SIGCHLD, &dfl, NULL);
-	(void)sigaction(SIGPIPE, &dfl, NULL);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	daemon_child_signals(true);
 	if (a->user != NULL)
 		open_maps_as_root();
 	int err = daemon_drop_privileges(a->user);
