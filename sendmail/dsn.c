@@ -228,7 +228,12 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			sm_buf_printf(&b, "\nOriginal-Recipient: %s", r->orcpt);
 		sm_buf_printf(&b, "\nFinal-Recipient: %s\n",
 			      r->final_rcpt ? r->final_rcpt : r->address);
-		if (r->smtp_reply != NULL) {
+		/* PrivacyOptions noactualrecipient (not through goaway, as in 8.17): where an
+		 * address ended is not told */
+		bool hide_actual = opt_privacy_word("noactualrecipient");
+		if (hide_actual) {
+			/* nothing */
+		} else if (r->smtp_reply != NULL) {
 			sm_buf_printf(&b, "X-Actual-Recipient: rfc822; %s\n", r->address);
 		} else if (strchr(r->address, '@') == NULL) {
 			/* the local address it ended at: lower case, blanks as dots */
@@ -259,7 +264,9 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 				      r->status ? r->status : "5.0.0", r->diag);
 		sm_buf_printf(&b, "Last-Attempt-Date: %s\n", last);
 	}
-	bool hdrs_only = orig->dsn_ret == 2;
+	/* PrivacyOptions nobodyreturn (not through goaway, as in 8.17): only the
+	 * headers go back, as with RET=HDRS */
+	bool hdrs_only = orig->dsn_ret == 2 || opt_privacy_word("nobodyreturn");
 	sm_buf_printf(&b, "\n--%s\nContent-Type: %s\n\n", boundary,
 		      hdrs_only ? "text/rfc822-headers" : "message/rfc822");
 	append_original(&b, orig, body_fd, hdrs_only);
