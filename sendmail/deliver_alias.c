@@ -112,10 +112,6 @@ int deliver_expand(struct envelope *e)
 	return tempfail;
 }
 
-static bool is_meta_tok(const char *t, int code)
-{
-	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
-}
 
 bool deliver_localaddr(struct address *a, struct sm_arena *arena)
 {
@@ -139,15 +135,15 @@ bool deliver_localaddr(struct address *a, struct sm_arena *arena)
 	(void)rewrite(v, MAXATOM, 5, 0, arena);
 	err_set_address(saved);
 	/* only a new mailer triple readdresses; $#error and the like keep the address */
-	if (!is_meta_tok(v[0], META_CANONNET) || v[1] == NULL || sm_strcasecmp(v[1], "error") == 0)
+	if (!meta_token_is(v[0], META_CANONNET) || v[1] == NULL || sm_strcasecmp(v[1], "error") == 0)
 		return false;
 	struct mailer *m = mailer_find(v[1]);
 	if (m == NULL)
 		return false;
 	int i = 2, hostp = -1;
-	if (is_meta_tok(v[i], META_CANONHOST))
+	if (meta_token_is(v[i], META_CANONHOST))
 		hostp = ++i;
-	while (v[i] != NULL && !is_meta_tok(v[i], META_CANONUSER))
+	while (v[i] != NULL && !meta_token_is(v[i], META_CANONUSER))
 		i++;
 	if (v[i] == NULL)
 		return false;

@@ -19,7 +19,6 @@
 #include "meta.h"
 #include "parseaddr.h"
 #include "rewrite.h"
-#include "rule.h"
 
 /* The sender as 8.17 gives it to the ruleset ("<>" for the null sender). */
 static const char *sender_of(const struct envelope *e)
@@ -27,10 +26,6 @@ static const char *sender_of(const struct envelope *e)
 	return e->sender[0] != '\0' ? e->sender : "<>";
 }
 
-static bool is_meta_tok(const char *t, int code)
-{
-	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
-}
 
 /* the text buildaddr tells for an $#error: captured, not shown */
 static char *Told;
@@ -49,12 +44,9 @@ static void capture(const char *text, bool is_error)
 static int verdict_of(struct envelope *e, struct recipient *r, struct sm_arena *arena,
 		      char **told)
 {
-	int rs = ruleset_lookup("check_compat", false);
-	if (rs < 0 || ruleset_get(rs) == NULL)
-		return 0;
-	char **v = rewrite_check_input(sender_of(e), r->address, arena);
-	if (v == NULL || rewrite(v, MAXATOM, rs, 0, arena) != EX_OK_ || v[0] == NULL ||
-	    !is_meta_tok(v[0], META_CANONNET) || v[1] == NULL)
+	char **v;
+	if (rewrite_check("check_compat", sender_of(e), r->address, arena, &v) != EX_OK_ ||
+	    !meta_token_is(v[0], META_CANONNET) || v[1] == NULL)
 		return 0;
 	if (sm_strcasecmp(v[1], "discard") == 0)
 		return 2;

@@ -10,6 +10,9 @@
 #ifndef META_H
 #define META_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #define META_MACRO 0x81       /* $x: expand macro now */
 #define META_DMACRO 0x82      /* $&x: expand macro when the rule runs */
 #define META_QUOTE 0x83       /* quotes the next byte */
@@ -39,6 +42,12 @@ int meta_from_letter(int letter);
 static inline int meta_reserved(int c)
 {
 	return (c & 0xe0) == 0x80;
+}
+
+/* True when the token tok is the operator byte code alone. */
+static inline bool meta_token_is(const char *tok, int code)
+{
+	return tok != NULL && (unsigned char)tok[0] == code && tok[1] == '\0';
 }
 
 #endif

@@ -105,10 +105,6 @@ static bool has_ctrl_char(char *addr, bool isrcpt)
 	return why != NULL;
 }
 
-static bool is_meta(const char *t, int code)
-{
-	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
-}
 
 static int count_tokens(char **v)
 {
@@ -239,16 +235,16 @@ struct address *buildaddr(char **tv, struct address *a, unsigned flags, struct s
 {
 	char hbuf[MAXNAME + 1], ubuf[MAXNAME + MAXATOM + 1];
 	a->state = QS_OK;
-	if (tv[0] == NULL || !is_meta(tv[0], META_CANONNET)) {
+	if (tv[0] == NULL || !meta_token_is(tv[0], META_CANONNET)) {
 		syserr("554 5.3.5 buildaddr: no mailer in parsed address");
 		goto badaddr;
 	}
 	const char *mname = tv[1] ? tv[1] : "";
 	int i = 2;
 	int hostp = -1;
-	if (tv[1] != NULL && tv[i] != NULL && is_meta(tv[i], META_CANONHOST))
+	if (tv[1] != NULL && tv[i] != NULL && meta_token_is(tv[i], META_CANONHOST))
 		hostp = ++i;
-	while (tv[i] != NULL && !is_meta(tv[i], META_CANONUSER))
+	while (tv[i] != NULL && !meta_token_is(tv[i], META_CANONUSER))
 		i++;
 	if (tv[i] == NULL) {
 		syserr("554 5.3.5 buildaddr: no user");

@@ -193,10 +193,6 @@ static int count(char **v)
 	return n;
 }
 
-static bool is_meta_token(const char *t, int code)
-{
-	return (unsigned char)t[0] == code && t[1] == '\0';
-}
 
 /* Tokenizes text into the arena and appends the tokens at out[*np]. */
 static bool push_scanned(const char *text, char **out, int *np, int maxatom,
@@ -246,18 +242,18 @@ static int do_lookups(char **pv, int maxatom, int level, struct sm_arena *arena)
 		 * part ends at the next $@, $: or the closing token.
 		 */
 		int k = j;
-		while (k < n && !is_meta_token(pv[k], endtok) &&
-		       !is_meta_token(pv[k], META_CANONHOST) && !is_meta_token(pv[k], META_CANONUSER))
+		while (k < n && !meta_token_is(pv[k], endtok) &&
+		       !meta_token_is(pv[k], META_CANONHOST) && !meta_token_is(pv[k], META_CANONUSER))
 			k++;
 		int key_to = k;
 		int arg_from[MAX_MAP_ARGS], arg_to[MAX_MAP_ARGS];
 		int nseg = 0, def_from = -1, def_to = -1;
-		while (k < n && !is_meta_token(pv[k], endtok)) {
-			bool host = is_meta_token(pv[k], META_CANONHOST);
+		while (k < n && !meta_token_is(pv[k], endtok)) {
+			bool host = meta_token_is(pv[k], META_CANONHOST);
 			int from = ++k;
-			while (k < n && !is_meta_token(pv[k], endtok) &&
-			       !is_meta_token(pv[k], META_CANONHOST) &&
-			       !is_meta_token(pv[k], META_CANONUSER))
+			while (k < n && !meta_token_is(pv[k], endtok) &&
+			       !meta_token_is(pv[k], META_CANONHOST) &&
+			       !meta_token_is(pv[k], META_CANONUSER))
 				k++;
 			if (!host) {
 				def_from = from;
@@ -338,7 +334,7 @@ static int call_subroutines(char **pv, int maxatom, int reclevel, struct sm_aren
 	int status = EX_OK_;
 
 	for (int j = 0; pv[j] != NULL; j++) {
-		if (!is_meta_token(pv[j], META_CALLSUBR) || pv[j + 1] == NULL)
+		if (!meta_token_is(pv[j], META_CALLSUBR) || pv[j + 1] == NULL)
 			continue;
 		char name[MAXNAME + 1];
 		const char *src = pv[j + 1];
@@ -412,7 +408,7 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 
 	for (struct rule *r = set ? set->first : NULL; r != NULL;) {
 		/* a workspace that names a mailer is final */
-		if (pvp[0] != NULL && is_meta_token(pvp[0], META_CANONNET))
+		if (pvp[0] != NULL && meta_token_is(pvp[0], META_CANONNET))
 			break;
 		int n = count(pvp);
 		if (!match(r, pvp, n, start, len)) {
@@ -435,12 +431,12 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 		int first = 0;
 		bool stop = false;
 		struct rule *next = r;
-		if (r->nrhs > 0 && is_meta_token(r->rhs[0].word, META_CANONUSER)) {
+		if (r->nrhs > 0 && meta_token_is(r->rhs[0].word, META_CANONUSER)) {
 			first = 1;
 			next = r->next;
 			ruleno++;
 			loopcount = 0;
-		} else if (r->nrhs > 0 && is_meta_token(r->rhs[0].word, META_CANONHOST)) {
+		} else if (r->nrhs > 0 && meta_token_is(r->rhs[0].word, META_CANONHOST)) {
 			first = 1;
 			stop = true;
 		}
@@ -534,7 +530,8 @@ static int add_tokens(char **v, int n, const char *text, struct sm_arena *arena)
 	return n;
 }
 
-char **rewrite_check_input(const char *p1, const char *p2, struct sm_arena *arena)
+/* The input of a check ruleset in arena (MAXATOM + 1 slots); NULL when it does not scan. */
+static char **check_input(const char *p1, const char *p2, struct sm_arena *arena)
 {
 	char **v = sm_arena_alloc(arena, (MAXATOM + 1) * sizeof *v);
 	v[0] = NULL;
@@ -546,4 +543,18 @@ char **rewrite_check_input(const char *p1, const char *p2, struct sm_arena *aren
 		n = add_tokens(v, n, p2, arena);
 	}
 	return n < 0 ? NULL : v;
+}
+
+int rewrite_check(const char *name, const char *p1, const char *p2, struct sm_arena *arena,
+		  char ***out)
+{
+	*out = NULL;
+	int rs = ruleset_lookup(name, false);
+	if (rs < 0 || ruleset_get(rs) == NULL)
+		return -1;
+	char **v = check_input(p1, p2, arena);
+	if (v == NULL)
+		return -1;
+	*out = v;
+	return rewrite(v, MAXATOM, rs, 0, arena);
 }

@@ -25,10 +25,13 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 /* Joins tokens [from, to) like sendmail's cataddr: sep between atoms. */
 size_t tok_cat(char *const *v, int from, int to, char *dst, size_t size, int sep);
 /*
- * The input of a check ruleset: the tokens of p1, and with p2 a "$|" and
- * the tokens of p2, in arena (MAXATOM + 1 slots, so the ruleset may grow
- * it).  NULL when the text does not scan or is too long.
+ * Runs the check ruleset called name (check_mail, check_compat,
+ * greet_pause ...) on the tokens of p1, or with p2 on "p1 $| p2", as the
+ * server and delivery ask them.  Returns -1 when the configuration has no
+ * such ruleset or the input does not scan or is too long, else rewrite()'s
+ * status; *out gets the result vector (in arena), or NULL.
  */
-char **rewrite_check_input(const char *p1, const char *p2, struct sm_arena *arena);
+int rewrite_check(const char *name, const char *p1, const char *p2, struct sm_arena *arena,
+		  char ***out);
 
 #endif

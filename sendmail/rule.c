@@ -195,10 +195,6 @@ static char **copy_tokens(const struct tokens *t)
 	return v;
 }
 
-static bool is_meta_alone(const char *tok, int code)
-{
-	return (unsigned char)tok[0] == code && tok[1] == '\0';
-}
 
 void rule_add(int number, const char *lhs, const char *rhs)
 {
@@ -244,13 +240,13 @@ void rule_add(int number, const char *lhs, const char *rhs)
 		const char *endp;
 		it->word = w;
 		it->kind = LHS_WORD;
-		if (is_meta_alone(w, META_MATCHZANY))
+		if (meta_token_is(w, META_MATCHZANY))
 			it->kind = LHS_ZANY;
-		else if (is_meta_alone(w, META_MATCHANY))
+		else if (meta_token_is(w, META_MATCHANY))
 			it->kind = LHS_ANY;
-		else if (is_meta_alone(w, META_MATCHONE))
+		else if (meta_token_is(w, META_MATCHONE))
 			it->kind = LHS_ONE;
-		else if (is_meta_alone(w, META_CANONHOST))
+		else if (meta_token_is(w, META_CANONHOST))
 			it->kind = LHS_ZERO;
 		else if ((c == META_MATCHCLASS || c == META_MATCHNCLASS) && w[1] != '\0') {
 			it->kind = c == META_MATCHCLASS ? LHS_CLASS : LHS_NCLASS;

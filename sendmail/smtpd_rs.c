@@ -22,7 +22,6 @@
 #include "meta.h"
 #include "parseaddr.h"
 #include "rewrite.h"
-#include "rule.h"
 #include "smtpd_int.h"
 #include "token.h"
 
@@ -60,21 +59,18 @@ static void rs_setstat(const char *dsn)
 		ExitStat = st;
 }
 
-static bool is_meta_tok(const char *t, int code)
-{
-	return t != NULL && (unsigned char)t[0] == code && t[1] == '\0';
-}
 
 enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const char *p1,
 				   const char *p2, const char *errarg)
 {
-	int rs = ruleset_lookup(ruleset, false);
-	if (rs < 0 || ruleset_get(rs) == NULL)
-		return RS_OK;
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
-	char **v = rewrite_check_input(p1, p2, &arena);
-	int n = v != NULL ? 0 : -1;
+	char **v;
+	int st = rewrite_check(ruleset, p1, p2, &arena, &v);
+	if (st < 0) {
+		sm_arena_free(&arena);
+		return RS_OK;
+	}
 	enum smtpd_rs_result res = RS_OK;
 	const char *relay = macro_get('_') != NULL ? macro_get('_') : "localhost";
 	char args[MAXLINE];
@@ -82,12 +78,7 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 		snprintf(args, sizeof args, "arg1=%s, arg2=%s", p1 != NULL ? p1 : "", p2);
 	else
 		snprintf(args, sizeof args, "arg1=%s", p1 != NULL ? p1 : "");
-	if (n < 0) {
-		sm_arena_free(&arena);
-		return RS_OK;
-	}
-	int st = rewrite(v, MAXATOM, rs, 0, &arena);
-	if (v[0] != NULL && is_meta_tok(v[0], META_CANONNET) && v[1] != NULL) {
+	if (v[0] != NULL && meta_token_is(v[0], META_CANONNET) && v[1] != NULL) {
 		if (sm_strcasecmp(v[1], "discard") == 0) {
 			res = RS_DISCARD;
 			log_line(LOG_INFO, smtpd_log_id(s), "ruleset=%s, %s, relay=%s, discard", ruleset,
@@ -95,7 +86,7 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 		} else if (sm_strcasecmp(v[1], "quarantine") == 0) {
 			/* the reason is the $: part */
 			int i = 2;
-			while (v[i] != NULL && !is_meta_tok(v[i], META_CANONUSER))
+			while (v[i] != NULL && !meta_token_is(v[i], META_CANONUSER))
 				i++;
 			char buf[MAXLINE];
 			buf[0] = '\0';
@@ -116,7 +107,7 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 			/* a temporary refusal (a 4xx text) names no address and is
 			 * not kept as the message's status, as in 8.17 */
 			int i = 2;
-			while (v[i] != NULL && !is_meta_tok(v[i], META_CANONUSER))
+			while (v[i] != NULL && !meta_token_is(v[i], META_CANONUSER))
 				i++;
 			const char *txt = v[i] != NULL && v[i + 1] != NULL ? v[i + 1] : "";
 			if (*txt == '"')
@@ -157,17 +148,13 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 unsigned smtpd_srv_features(struct smtpd *s)
 {
 	(void)s;
-	int rs = ruleset_lookup("srv_features", false);
-	if (rs < 0 || ruleset_get(rs) == NULL)
-		return 0;
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
 	const char *name = macro_get(macro_id("client_name", 11, true));
-	char **v = rewrite_check_input(name, NULL, &arena);
+	char **v;
 	unsigned hidden = 0;
-	if (v != NULL &&
-	    rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
-	    is_meta_tok(v[0], META_CANONNET)) {
+	if (rewrite_check("srv_features", name, NULL, &arena, &v) == EX_OK_ &&
+	    meta_token_is(v[0], META_CANONNET)) {
 		/* single letters; upper case turns off, lower case turns on again */
 		static const char letters[] = "BDEXP";
 		for (int i = 1; v[i] != NULL; i++)
@@ -189,17 +176,14 @@ unsigned smtpd_srv_features(struct smtpd *s)
 long smtpd_greet_pause(struct smtpd *s)
 {
 	(void)s;
-	int rs = ruleset_lookup("greet_pause", false);
-	if (rs < 0 || ruleset_get(rs) == NULL)
-		return 0;
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
 	const char *name = macro_get(macro_id("client_name", 11, true));
 	const char *addr = macro_get(macro_id("client_addr", 11, true));
-	char **v = rewrite_check_input(name, addr != NULL ? addr : "", &arena);
+	char **v;
 	long ms = 0;
-	if (v != NULL && rewrite(v, MAXATOM, rs, 0, &arena) == EX_OK_ && v[0] != NULL &&
-	    is_meta_tok(v[0], META_CANONNET) && v[1] != NULL) {
+	if (rewrite_check("greet_pause", name, addr != NULL ? addr : "", &arena, &v) == EX_OK_ &&
+	    meta_token_is(v[0], META_CANONNET) && v[1] != NULL) {
 		char *end;
 		ms = strtol(v[1], &end, 10);
 		/* not a number, or one past a day: no pause */
