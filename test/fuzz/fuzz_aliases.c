@@ -24,17 +24,19 @@
 #include "map.h"
 #include "sm.h"
 
-#define MAX_INPUT 8192
+#include "fuzz_dir.h"
 
-static char Dir[256];
-static char AliasPath[300];
+#define MAX_FUZZ_INPUT 8192
+
+static const char *Dir;
+static char AliasPath[sizeof FuzzDir + 16];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void read_config(void)
 {
-	char cfpath[sizeof Dir + 16];
+	char cfpath[sizeof FuzzDir + 16];
 	snprintf(cfpath, sizeof cfpath, "%s/t.cf", Dir);
 	FILE *f = fopen(cfpath, "w");
 	if (f == NULL)
@@ -62,30 +64,13 @@ static void read_config(void)
 		abort();
 }
 
-/* At exit: the private directory goes (the source, its database, the cf). */
-static void remove_dir(void)
-{
-	static const char *const files[] = {"aliases", "aliases.db", "t.cf"};
-	for (unsigned i = 0; i < sizeof files / sizeof files[0]; i++) {
-		char p[sizeof Dir + 16];
-		snprintf(p, sizeof p, "%s/%s", Dir, files[i]);
-		(void)unlink(p);
-	}
-	(void)rmdir(Dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		abort();
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-	snprintf(Dir, sizeof Dir, "%s/fuzzal.XXXXXX", base != NULL ? base : "/tmp");
-	if (mkdtemp(Dir) == NULL)
-		abort();
+	Dir = fuzz_dir_make("fuzzal");
 	snprintf(AliasPath, sizeof AliasPath, "%s/aliases", Dir);
-	if (atexit(remove_dir) != 0)
-		abort();
 	map_classes_init();
 	macro_define_operators();
 	mailers_init_builtin();
@@ -118,7 +103,7 @@ static size_t first_names(const uint8_t *data, size_t size, char names[][64], si
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > MAX_INPUT)
+	if (size > MAX_FUZZ_INPUT)
 		return 0;
 	FILE *f = fopen(AliasPath, "w");
 	if (f == NULL)

@@ -25,7 +25,9 @@
 #include "map.h"
 #include "sm.h"
 
-#define MAX_INPUT 16384
+#include "fuzz_dir.h"
+
+#define MAX_FUZZ_INPUT 16384
 
 static const char CfText[] =
 	"V10\n"
@@ -76,26 +78,17 @@ static const char CfText[] =
 	"H?M?Resent-Message-Id: <$t.$i@$j>\n"
 	"H?M?Message-Id: <$t.$i@$j>\n";
 
-static char TmpDir[256];
+static const char *TmpDir;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* At exit: the directory of the body files goes (they are unlinked at once). */
-static void remove_dir(void)
-{
-	(void)rmdir(TmpDir);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
 	if (freopen("/dev/null", "w", stdout) == NULL)
 		abort();
-	const char *base = getenv("TMPDIR");
-	snprintf(TmpDir, sizeof TmpDir, "%s/fuzzmsg.XXXXXX", base != NULL ? base : "/tmp");
-	if (mkdtemp(TmpDir) == NULL || atexit(remove_dir) != 0)
-		abort();
+	TmpDir = fuzz_dir_make("fuzzmsg");
 	map_classes_init();
 	macro_define_operators();
 	mailers_init_builtin();
@@ -111,7 +104,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > MAX_INPUT)
+	if (size < 1 || size > MAX_FUZZ_INPUT)
 		return 0;
 	unsigned mode = data[0];
 	FILE *in = fmemopen((void *)(data + 1), size - 1, "r");

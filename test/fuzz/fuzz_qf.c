@@ -26,11 +26,13 @@
 #include "queue.h"
 #include "sm.h"
 
-#define MAX_INPUT 16384
+#include "fuzz_dir.h"
+
+#define MAX_FUZZ_INPUT 16384
 #define QUEUE_ID "0B1JXYZ0000123"
 
-static char QueueDir[256];
-static char QfPath[300];
+static const char *QueueDir;
+static char QfPath[sizeof FuzzDir + 32];
 static FILE *DevNull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -39,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* A configuration with nothing but the queue directory. */
 static void read_config(void)
 {
-	char cfpath[sizeof QueueDir + 16];
+	char cfpath[sizeof FuzzDir + 16];
 	snprintf(cfpath, sizeof cfpath, "%s.cf", QueueDir);
 	FILE *f = fopen(cfpath, "w");
 	if (f == NULL)
@@ -52,15 +54,6 @@ static void read_config(void)
 	(void)unlink(cfpath);
 }
 
-static void clean_queue(void);
-
-/* At exit: the private queue directory goes. */
-static void remove_queue_dir(void)
-{
-	clean_queue();
-	(void)rmdir(QueueDir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
@@ -69,13 +62,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	DevNull = fopen("/dev/null", "w");
 	if (DevNull == NULL)
 		abort();
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-	snprintf(QueueDir, sizeof QueueDir, "%s/fuzzqf.XXXXXX", base != NULL ? base : "/tmp");
-	if (mkdtemp(QueueDir) == NULL)
-		abort();
+	QueueDir = fuzz_dir_make("fuzzqf");
 	snprintf(QfPath, sizeof QfPath, "%s/qf" QUEUE_ID, QueueDir);
-	if (atexit(remove_queue_dir) != 0)
-		abort();
 	map_classes_init();
 	macro_define_operators();
 	mailers_init_builtin();
@@ -83,22 +71,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Removes whatever the writer left (qf, hf, tf, df, xf, Qf of the message). */
-static void clean_queue(void)
-{
-	static const char kinds[] = "qhtdxQ";
-	for (const char *k = kinds; *k; k++) {
-		char p[sizeof QfPath];
-		snprintf(p, sizeof p, "%s/%cf" QUEUE_ID, QueueDir, *k);
-		(void)unlink(p);
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > MAX_INPUT)
+	if (size > MAX_FUZZ_INPUT)
 		return 0;
-	clean_queue();
+	fuzz_dir_empty(QueueDir);
 	FILE *f = fopen(QfPath, "w");
 	if (f == NULL)
 		abort();
@@ -139,6 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			envelope_free(e2);
 		}
 	}
-	clean_queue();
+	fuzz_dir_empty(QueueDir);
 	return 0;
 }

@@ -16,7 +16,6 @@
  * Run from the top of the source tree (t_fuzz_smoke does): the
  * configuration is made with m4 from cf/ at start-up.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -39,60 +38,30 @@
 #include "sm.h"
 #include "smtpd.h"
 
+#include "fuzz_dir.h"
+
 #define MAX_SESSION 8192
 #define REPLY_WAIT_MS 30
 
-static char Dir[256];
-static char QueueDir[300];
+static const char *Dir;
+static char QueueDir[sizeof FuzzDir + 16];
 /* FUZZ_SMTP_TRACE set: the server's replies go to standard error */
 static bool Trace;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
-		abort();
-}
-
-/* Removes the files of a directory (not recursive). */
-static void empty_dir(const char *path)
-{
-	DIR *d = opendir(path);
-	if (d == NULL)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		char p[600];
-		snprintf(p, sizeof p, "%s/%s", path, de->d_name);
-		(void)unlink(p);
-	}
-	(void)closedir(d);
-}
-
-static void remove_dir(void)
-{
-	empty_dir(QueueDir);
-	(void)rmdir(QueueDir);
-	empty_dir(Dir);
-	(void)rmdir(Dir);
-}
-
 /* Makes the configuration with m4 from our cf tree and reads it. */
 static void make_config(void)
 {
 	char path[600], cmd[1400];
 	snprintf(path, sizeof path, "%s/switch", Dir);
-	write_file(path, "hosts files\naliases files\n");
+	fuzz_write_file(path, "hosts files\naliases files\n");
 	snprintf(path, sizeof path, "%s/hosts", Dir);
-	write_file(path, "127.0.0.1 localhost\n127.0.0.2 client.example.org\n"
+	fuzz_write_file(path, "127.0.0.1 localhost\n127.0.0.2 client.example.org\n"
 			 "192.0.2.1 mx.example.net\n");
 	snprintf(path, sizeof path, "%s/aliases", Dir);
-	write_file(path, "postmaster: root\nlist: a, b@example.net\n");
+	fuzz_write_file(path, "postmaster: root\nlist: a, b@example.net\n");
 	snprintf(path, sizeof path, "%s/fuzz.mc", Dir);
 	FILE *f = fopen(path, "w");
 	if (f == NULL)
@@ -141,12 +110,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* a session the client leaves early writes into a closed socket */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		abort();
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-	snprintf(Dir, sizeof Dir, "%s/fuzzsmtp.XXXXXX", base != NULL ? base : "/tmp");
-	if (mkdtemp(Dir) == NULL)
-		abort();
+	Dir = fuzz_dir_make("fuzzsmtp");
 	snprintf(QueueDir, sizeof QueueDir, "%s/queue", Dir);
-	if (mkdir(QueueDir, 0700) != 0 || atexit(remove_dir) != 0)
+	if (mkdir(QueueDir, 0700) != 0)
 		abort();
 	char logpath[600];
 	snprintf(logpath, sizeof logpath, "%s/log", Dir);
@@ -268,6 +234,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)pthread_join(th, NULL);
 	(void)close(sv[0]);
 	(void)close(sv[1]);
-	empty_dir(QueueDir);
+	fuzz_dir_empty(QueueDir);
 	return 0;
 }
