@@ -143,10 +143,12 @@ int smtpc_reply(struct smtpc_conn *c, int timeout_s)
 			printf("%s\n", l.data);
 			fflush(stdout);
 		}
-		if (ok && text->len + l.len < MAX_REPLY) {
+		/* what does not fit in MAX_REPLY is cut (a line too, not dropped whole) */
+		if (ok && text->len + 1 < MAX_REPLY) {
 			if (text->len > 0)
 				sm_buf_putc(text, '\n');
-			sm_buf_put(text, l.data, l.len);
+			size_t room = MAX_REPLY - 1 - text->len;
+			sm_buf_put(text, l.data, l.len < room ? l.len : room);
 		}
 		int code = ok ? atoi(l.data) : -1;
 		sm_buf_free(&l);

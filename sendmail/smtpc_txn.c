@@ -104,7 +104,7 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 		return false;
 	}
 	/* the server calls itself by our name: the MX points back to us */
-	const char *first = c->lastreply.data != NULL ? c->lastreply.data + 4 : "";
+	const char *first = c->lastreply.len > 4 ? c->lastreply.data + 4 : "";
 	size_t fl = strcspn(first, " \n");
 	if (fl == strlen(name) && sm_strncasecmp(first, name, fl) == 0) {
 		/* 8.17 reports it as a system error and says goodbye at once */
@@ -127,10 +127,12 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 	sm_free(name);
 	if (c->ext & SMTPC_EHLO) {
 		/* the keywords of the lines after the first */
-		const char *p = strchr(c->lastreply.data, '\n');
+		const char *p = c->lastreply.data != NULL ? strchr(c->lastreply.data, '\n') : NULL;
 		while (p != NULL) {
+			/* "250-KEYWORD ...": lines too short to hold one are skipped */
+			size_t ll = strcspn(p + 1, "\n");
 			const char *kw = p + 5;
-			size_t kl = strcspn(kw, " \n");
+			size_t kl = ll > 4 ? strcspn(kw, " \n") : 0;
 			if (kl == 10 && sm_strncasecmp(kw, "PIPELINING", kl) == 0)
 				c->ext |= SMTPC_PIPELINING;
 			else if (kl == 8 && sm_strncasecmp(kw, "8BITMIME", kl) == 0)
@@ -338,11 +340,8 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 				 * reply code alone (554 5.6.0 gives 5.0.0) and shows the
 				 * reply once in the transcript, not per recipient
 				 */
-				char dsn[16];
-				char bare[4];
-				snprintf(bare, sizeof bare, "%03d", code);
-				smtpc_reply_dsn(bare, code == 552 ? "5.2.2" : "5.0.0", dsn, sizeof dsn);
-				sm_strlcpy(r[i].dsn, dsn, sizeof r[i].dsn);
+				/* the code alone gives the status (a bare code has no x.y.z) */
+				sm_strlcpy(r[i].dsn, code == 552 ? "5.2.2" : "5.0.0", sizeof r[i].dsn);
 				r[i].shared = true;
 			}
 		}
