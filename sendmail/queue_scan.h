@@ -66,4 +66,26 @@ void queue_scan_free(struct queue_list *l);
 /* QueueSortOrder as configured (priority by default). */
 int queue_sort_option(void);
 
+/*
+ * The exclusive flock()s held on the system, from /proc/locks read once
+ * per scan instead of a lock test per file: the inode numbers, sorted.  A
+ * file whose inode is listed still gets its own lock test (the number may
+ * belong to a file of another file system); one that is not listed is not
+ * locked.  Only trusted where /proc/locks sees every lock: in the initial
+ * PID namespace (it hides locks of processes it cannot see), with a /proc
+ * of that namespace, and for local file systems whose directory entries
+ * carry the inode number of the file (NFS locks of other machines are not
+ * listed).  Otherwise, or when /proc/locks cannot be read or has an
+ * unexpected form, every file is tested.
+ */
+struct lock_table {
+	bool usable;
+	unsigned long long *ino;
+	size_t n;
+};
+/* Fills t from /proc/locks for the directory dfd (t->usable when it can be trusted). */
+void lock_table_load(struct lock_table *t, int dfd);
+/* True when the file with inode ino may be locked and needs its own test. */
+bool lock_table_maybe(const struct lock_table *t, unsigned long long ino);
+
 #endif
