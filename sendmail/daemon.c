@@ -35,6 +35,13 @@
 #define DAEMON_DRAIN_SECS 10
 /* How long a listener stays closed after a load-average refusal. */
 #define REFUSE_SECS 5
+/* Delivery processes at once for the sessions' requests when
+ * MaxQueueChildren does not say: enough for a busy site, far from the
+ * thousands a pipelining client could otherwise ask for. */
+#define DELIVERY_KIDS_DEFAULT 10
+/* The listener index of a child that is not a session. */
+#define KID_DELIVERY (-1)
+#define KID_ETRN (-2)
 
 static volatile sig_atomic_t GotTerm, GotHup, GotChild;
 
@@ -44,7 +51,7 @@ static void on_child(int sig) { (void)sig; GotChild = 1; }
 
 struct child {
 	pid_t pid;
-	int listener; /* index, -1 for a delivery process */
+	int listener; /* index, KID_DELIVERY or KID_ETRN for a requested process */
 	char addr[64]; /* the client's address, for ${client_connections} */
 };
 
@@ -61,6 +68,7 @@ struct dstate {
 	long throttle;         /* ConnectionRateThrottle, 0: none */
 	double refuse_la;      /* RefuseLA */
 	bool refusing_logged;
+	struct daemon_req_limits lim; /* the processes delivery requests started */
 };
 
 static struct dstate *Current; /* for the children: what to close */
@@ -146,6 +154,12 @@ static void add_kid(struct dstate *d, pid_t pid, int listener, const char *addr)
 		d->l[listener].nchildren++;
 }
 
+/* daemon_deliver_pending started a process: into the child table. */
+static void request_started(pid_t pid, bool etrn, void *ctx)
+{
+	add_kid(ctx, pid, etrn ? KID_ETRN : KID_DELIVERY, "");
+}
+
 static void reap(struct dstate *d)
 {
 	int st;
@@ -160,6 +174,10 @@ static void reap(struct dstate *d)
 				continue;
 			if (d->kids[i].listener >= 0)
 				d->l[d->kids[i].listener].nchildren--;
+			else if (d->kids[i].listener == KID_ETRN)
+				d->lim.etrn_running = false;
+			else if (d->lim.deliveries > 0)
+				d->lim.deliveries--;
 			d->kids[i] = d->kids[--d->nkids];
 			break;
 		}
@@ -364,10 +382,8 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 		}
 		if (n <= 0)
 			continue;
-		/* delivery processes are not counted: reap() collects them as
-		 * unknown children */
 		if (p[np].revents & POLLIN)
-			(void)daemon_deliver_pending(d->req[0], deliver, arg);
+			(void)daemon_deliver_pending(d->req[0], deliver, arg, &d->lim);
 		for (size_t k = 0; k < np; k++)
 			if (p[k].revents & POLLIN)
 				accept_one(d, which[k]);
@@ -446,6 +462,10 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 		(void)fcntl(d.req[0], F_SETFL, O_NONBLOCK);
 	}
 	d.max_children = long_option(OPT_MaxDaemonChildren, 0);
+	long mq = long_option(OPT_MaxQueueChildren, 0);
+	d.lim.max_deliveries = mq > 0 ? (size_t)mq : DELIVERY_KIDS_DEFAULT;
+	d.lim.started = request_started;
+	d.lim.ctx = &d;
 	d.throttle = long_option(OPT_ConnectionRateThrottle, 0);
 	const char *rla = opt_value(OPT_RefuseLA);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);

@@ -117,9 +117,21 @@ int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *a
 int daemon_request_queue_run(const char *host, void *arg);
 /* What a queue-run request carries instead of a queue directory. */
 #define DAEMON_ETRN_MARK "\001ETRN"
-/* Reads every pending request on fd and starts its delivery process;
- * returns the number of processes started. */
-int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg);
+/* What the daemon lets daemon_deliver_pending start: requests come from
+ * untrusted sessions and each one would be a root process. */
+struct daemon_req_limits {
+	bool etrn_running;     /* an ETRN queue run is going on: more are dropped */
+	size_t deliveries;     /* delivery processes running ... */
+	size_t max_deliveries; /* ... and their cap (MaxQueueChildren or a default) */
+	bool drop_logged;      /* the drop of requests over the cap was logged */
+	/* called in the daemon for each process started (to count it) */
+	void (*started)(pid_t pid, bool etrn, void *ctx);
+	void *ctx;
+};
+/* Reads every pending request on fd and starts its delivery process
+ * within lim (updated); returns the number of processes started. */
+int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
+			   struct daemon_req_limits *lim);
 
 /*
  * Runs the daemon (never returns for -bd in the caller: the caller's

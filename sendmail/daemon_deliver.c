@@ -97,9 +97,11 @@ static void deliver_child(const char *dir, const char *id, queue_deliver_fn deli
 	_exit(EX_OK_);
 }
 
-int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg)
+int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
+			   struct daemon_req_limits *lim)
 {
 	int started = 0;
+	size_t dropped = 0;
 	/* bounded: at most this many requests per call, the rest next time */
 	for (int n = 0; n < 256; n++) {
 		char buf[REQUEST_MAX + 1];
@@ -119,6 +121,16 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg)
 			log_line(LOG_WARNING, NULL, "daemon: bad delivery request ignored");
 			continue;
 		}
+		/* The sessions are not trusted: each request would otherwise be
+		 * a root process.  One ETRN run at a time (a run going on covers
+		 * the requests that come meanwhile), deliveries up to the cap;
+		 * what is dropped stays queued for the next queue run. */
+		if (etrn && lim->etrn_running)
+			continue;
+		if (!etrn && lim->deliveries >= lim->max_deliveries) {
+			dropped++;
+			continue;
+		}
 		(void)fflush(NULL);
 		pid_t pid = fork();
 		if (pid < 0) {
@@ -131,7 +143,22 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg)
 				etrn_child(id, deliver, arg);
 			deliver_child(dir, id, deliver, arg);
 		}
+		if (etrn)
+			lim->etrn_running = true;
+		else
+			lim->deliveries++;
+		if (lim->started != NULL)
+			lim->started(pid, etrn, lim->ctx);
 		started++;
+	}
+	/* once per episode of saturation, not once per dropped request */
+	if (dropped > 0 && !lim->drop_logged) {
+		log_line(LOG_NOTICE, NULL,
+			 "daemon: %zu delivery processes running (max %zu): further messages stay queued for the next queue run",
+			 lim->deliveries, lim->max_deliveries);
+		lim->drop_logged = true;
+	} else if (dropped == 0 && lim->deliveries < lim->max_deliveries) {
+		lim->drop_logged = false;
 	}
 	return started;
 }
