@@ -118,16 +118,23 @@ void queue_set_deliver(queue_deliver_fn deliver, void *arg)
  * owner of the queue directory may run it.  The directory is the
  * QueueDirectory (its first match when it has a "*").
  */
+/* The caller's own groups only (real gid, supplementary groups), as 8.17
+ * checks: with the set-group-id install the effective gid is the queue's
+ * group for every user, so counting it would let everyone list the queue. */
 static bool in_queue_group(const struct stat *st)
 {
-	if (getgid() == st->st_gid || getegid() == st->st_gid)
+	if (getgid() == st->st_gid)
 		return true;
-	gid_t groups[256];
-	int n = getgroups(256, groups);
-	for (int i = 0; i < n; i++)
-		if (groups[i] == st->st_gid)
-			return true;
-	return false;
+	int n = getgroups(0, NULL);
+	if (n <= 0)
+		return false;
+	gid_t *groups = sm_calloc((size_t)n, sizeof *groups);
+	n = getgroups(n, groups); /* -1 if they changed meanwhile: refused */
+	bool in = false;
+	for (int i = 0; i < n && !in; i++)
+		in = groups[i] == st->st_gid;
+	sm_free(groups);
+	return in;
 }
 
 static bool queue_dir_stat(struct stat *st)
