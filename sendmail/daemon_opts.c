@@ -139,6 +139,12 @@ static bool set_key(struct daemon_listener *l, const char *key, const char *v)
 		return true;
 	}
 	if (sm_strcasecmp(key, "DeliveryMode") == 0) {
+		/* checked here: in the session it would end every connection
+		 * before the greeting; 8.17 refuses it at start too */
+		if (!opt_delivery_mode_valid(v)) {
+			syserr("Unknown delivery mode %c", *v);
+			return false;
+		}
 		replace(&l->delivery_mode, v);
 		return true;
 	}

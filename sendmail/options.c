@@ -150,11 +150,16 @@ static void set_timeouts(const char *value)
 	sm_free(copy);
 }
 
+bool opt_delivery_mode_valid(const char *v)
+{
+	return *v == '\0' || strchr("ibqds", *v) != NULL;
+}
+
 static void check_value(int id, const char *v)
 {
 	switch (id) {
 	case OPT_DeliveryMode:
-		if (*v != '\0' && strchr("ibqdsi", *v) == NULL) {
+		if (!opt_delivery_mode_valid(v)) {
 			syserr("Unknown delivery mode %c", *v);
 			exit(EX_USAGE_);
 		}

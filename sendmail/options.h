@@ -79,6 +79,8 @@ bool opt_privacy_word(const char *word);
 /* Every DaemonPortOptions value given, in order (each is one listener);
  * *n is 0 when there was none.  Owned by the options module. */
 const char *const *opt_daemon_ports(size_t *n);
+/* Is v a DeliveryMode value sendmail knows (its first letter; "" too)? */
+bool opt_delivery_mode_valid(const char *v);
 /* The value of Timeout.<name>, or NULL. */
 const char *opt_timeout(const char *name);
 void options_free(void);
