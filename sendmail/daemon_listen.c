@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -74,8 +75,17 @@ int daemon_listen(struct daemon_listener *l)
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &l->rcvbuf, sizeof l->rcvbuf) != 0)
 		log_line(LOG_WARNING, NULL, "daemon %s: setsockopt(SO_RCVBUF): %s", l->name,
 			 strerror(errno));
-	if (l->family == AF_UNIX)
-		(void)unlink(((struct sockaddr_un *)&l->sa)->sun_path); /* a stale socket */
+	if (l->family == AF_UNIX) {
+		/* A stale socket of an earlier run is removed; anything else
+		 * Addr= names (a file, a link) is left alone: we are root and
+		 * the name comes from the configuration.  bind() then fails. */
+		const char *path = ((struct sockaddr_un *)&l->sa)->sun_path;
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && unlink(path) != 0 &&
+		    errno != ENOENT)
+			log_line(LOG_WARNING, NULL, "daemon %s: cannot remove the old socket %s: %s",
+				 l->name, path, strerror(errno));
+	}
 	if (bind(fd, (struct sockaddr *)&l->sa, l->sa_len) != 0) {
 		err = errno;
 		what = "cannot bind";
