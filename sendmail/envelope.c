@@ -101,6 +101,18 @@ struct envelope *envelope_copy_message(const struct envelope *e)
 	c->qf_hdr_size = e->qf_hdr_size;
 	c->hop_count = e->hop_count;
 	c->flags = e->flags;
+	/* a quarantined message stays quarantined in each of its copies
+	 * (an owner split must not release it), and what this version does
+	 * not know of the qf goes on as read */
+	c->quarantine = adup(c, e->quarantine);
+	c->status_msg = adup(c, e->status_msg);
+	c->qf_flags = adup(c, e->qf_flags);
+	if (e->nqf_other > 0) {
+		c->qf_other = sm_arena_alloc(c->arena, e->nqf_other * sizeof *c->qf_other);
+		for (size_t i = 0; i < e->nqf_other; i++)
+			c->qf_other[i] = adup(c, e->qf_other[i]);
+		c->nqf_other = e->nqf_other;
+	}
 	for (const struct header *h = e->headers; h != NULL; h = h->next) {
 		struct header *ch = envelope_add_header(c, h->name, h->value);
 		ch->cond = adup(c, h->cond);

@@ -130,8 +130,9 @@ struct header *envelope_find_header(const struct envelope *e, const char *name);
 void envelope_set_macro(struct envelope *e, const char *name, const char *value);
 /*
  * A new envelope holding e's message: its envelope fields (sender, DSN
- * parameters, priority, flags ...), headers and saved macros, copied into
- * the new arena; no queue ID, queue state or recipients.
+ * parameters, priority, flags, quarantine reason, status text ...), headers,
+ * saved macros and the qf lines kept verbatim, copied into the new arena;
+ * no queue ID, lock, queue directory or recipients.
  */
 struct envelope *envelope_copy_message(const struct envelope *e);
 /* Appends to e a copy of r with all its fields. */
