@@ -241,8 +241,12 @@ static bool may_accept(struct dstate *d, size_t i, time_t now, double la)
 			l->rate_count = 0;
 		}
 		if (l->rate_count >= d->throttle) {
-			log_line(LOG_INFO, NULL, "deferring connections on daemon %s: %ld per second",
-				 l->name, d->throttle);
+			/* the loop looks again every 200 ms: one line per second */
+			if (l->rate_logged != now)
+				log_line(LOG_INFO, NULL,
+					 "deferring connections on daemon %s: %ld per second", l->name,
+					 d->throttle);
+			l->rate_logged = now;
 			return false;
 		}
 	}

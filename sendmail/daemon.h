@@ -46,6 +46,7 @@ struct daemon_listener {
 	int nchildren;
 	time_t rate_sec;     /* ConnectionRateThrottle: the current second ... */
 	int rate_count;      /* ... and the connections accepted in it */
+	time_t rate_logged;  /* the second the deferral was last logged (once each) */
 	time_t refuse_until; /* RefuseLA: closed until then */
 };
 
