@@ -496,7 +496,7 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	if (d.req[1] >= 0)
 		(void)close(d.req[1]);
 	if (hup)
-		queue_restart_self(); /* returns only when that failed */
+		queue_restart_self(); /* returns only when that failed or on SIGTERM */
 	if (unlink(queue_pid_path()) != 0 && errno != ENOENT)
 		log_line(LOG_ERR, NULL, "unable to remove %s: %s", queue_pid_path(), strerror(errno));
 	Current = NULL;

@@ -187,7 +187,8 @@ pid_t queue_runner_child(const struct queue_runner_opts *o, queue_deliver_fn del
 int queue_deliver_id(const char *dir, const char *id, queue_deliver_fn deliver, void *arg);
 /* The PidFile (default /var/run/sendmail.pid); writing it ("pid\ncommand
  * line\n", 0 or an errno, logged), and the SIGHUP restart (executes this
- * program again with its arguments; returns only when that failed). */
+ * program again with its arguments; returns only when that failed or a
+ * SIGTERM is pending: the caller then stops). */
 const char *queue_pid_path(void);
 int queue_write_pidfile(void);
 void queue_restart_self(void);

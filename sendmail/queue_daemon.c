@@ -112,7 +112,8 @@ static size_t read_cmdline(char *buf, size_t size)
 }
 
 /* SIGHUP: runs this program again with the arguments it was started with
- * (it reads its cf again); returns only when that fails (logged). */
+ * (it reads its cf again); returns only when that fails (logged) or when
+ * a SIGTERM came meanwhile (the caller then stops; it stays pending). */
 void queue_restart_self(void)
 {
 	static char cmd[65536];
@@ -132,14 +133,31 @@ void queue_restart_self(void)
 	argv[k] = NULL;
 	/* the program as it was started, else the one running now */
 	const char *prog = argv[0][0] == '/' ? argv[0] : "/proc/self/exe";
-	queue_log(LOG_INFO, "restarting %s on signal", argv[0]);
-	(void)fflush(NULL);
-	sigset_t none;
-	(void)sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	(void)set_signal(SIGHUP, SIG_DFL);
+	/*
+	 * A SIGTERM that came while we were stopping must not be lost by
+	 * the restart: the handlers go back to the defaults while the
+	 * signals are blocked, and a SIGTERM pending then (or seen by the
+	 * handler) stops the program instead.  SIGHUP is ignored until the
+	 * new program sets its handler: a second one would kill us here.
+	 */
+	sigset_t block, pending, none;
+	(void)sigemptyset(&block);
+	(void)sigaddset(&block, SIGTERM);
+	(void)sigaddset(&block, SIGHUP);
+	(void)sigaddset(&block, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &block, NULL);
+	(void)set_signal(SIGHUP, SIG_IGN);
 	(void)set_signal(SIGTERM, SIG_DFL);
 	(void)set_signal(SIGCHLD, SIG_DFL);
+	if (QueueStop || (sigpending(&pending) == 0 && sigismember(&pending, SIGTERM) == 1)) {
+		queue_log(LOG_INFO, "SIGTERM during the restart: stopping instead");
+		sm_free(argv);
+		return;
+	}
+	queue_log(LOG_INFO, "restarting %s on signal", argv[0]);
+	(void)fflush(NULL);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)execv(prog, argv);
 	queue_log(LOG_ERR, "could not exec %s: %s", prog, strerror(errno));
 	sm_free(argv);
