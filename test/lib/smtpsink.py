@@ -9,7 +9,15 @@
 # reply NNN (421 closes the connection); the data ends with 250 2.0.0 Ok: queued as ABC
 # (MODE "dataerr": 554 5.6.0 Message content rejected).  Runs until
 # killed; one connection at a time.  PORT "-": one session on standard input
-# and output (an LMTP mailer program: MODE lmtp).
+# and output (an LMTP mailer program: MODE lmtp).  Hostile servers: MODE
+# "longlines" greets with one line of 5000 bytes and answers EHLO with a
+# line of 5000 bytes and a last line "250" alone; MODE "long421" greets with
+# a 421 line of 3000 bytes holding "E111" and "U9999999999" where a reader
+# of 1023-byte chunks of the host status file's R line would start a new
+# line; MODE "slowdata" offers SIZE without a limit and reads the data
+# 64 KB at a time, 20 ms apart.  SINK_ADDR in the environment: the address to listen on (default
+# 127.0.0.1; "::1" for IPv6).
+import os
 import socket
 import sys
 
@@ -22,9 +30,37 @@ def local_part(line):
     return a.split(b"@", 1)[0].lower()
 
 
+def slow_data(c, log):
+    # the data read slowly from the socket itself, up to the line "."
+    import time
+    tail = b""
+    total = 0
+    while not (tail.endswith(b"\r\n.\r\n")):
+        b = c.recv(65536)
+        if not b:
+            raise OSError("connection lost in the data")
+        total += len(b)
+        tail = (tail + b)[-5:]
+        time.sleep(0.02)
+    log.write("DATA %d bytes read slowly\n" % total)
+    log.flush()
+
+
 def session(c, log):
     f = c.makefile("rb")
-    c.sendall(b"220 sink.example.net " + (b"LMTP" if mode == "lmtp" else b"ESMTP") + b" test\r\n")
+    if mode == "longlines":
+        c.sendall(b"220 sink.example.net ESMTP " + b"g" * 5000 + b"\r\n")
+    elif mode == "long421":
+        # the status file's line is "R" + reply: chunks start at reply offsets 1022 and 2045
+        r = bytearray(b"421 4.3.2 " + b"z" * 2990)
+        r[1022:1026] = b"E111"
+        r[2045:2056] = b"U9999999999"
+        c.sendall(bytes(r) + b"\r\n")
+        for _ in f:
+            pass
+        return
+    else:
+        c.sendall(b"220 sink.example.net " + (b"LMTP" if mode == "lmtp" else b"ESMTP") + b" test\r\n")
     data = False
     taken = 0
     for line in f:
@@ -45,11 +81,14 @@ def session(c, log):
             if mode == "helo":
                 c.sendall(b"500 5.5.1 Command unrecognized\r\n")
                 continue
-            ext = [b"PIPELINING", b"SIZE 1000000"]
+            ext = [b"PIPELINING", b"SIZE" if mode == "slowdata" else b"SIZE 1000000"]
             if mode != "7bit":
                 ext.append(b"8BITMIME")
             ext.append(b"DSN")
             me = b"mail.example.com" if mode == "self" else b"sink.example.net"
+            if mode == "longlines":
+                c.sendall(b"250-" + me + b" " + b"x" * 5000 + b"\r\n250-PIPELINING\r\n250\r\n")
+                continue
             c.sendall(b"250-" + me + b"\r\n" + b"".join(b"250-" + e + b"\r\n" for e in ext[:-1]) +
                       b"250 " + ext[-1] + b"\r\n")
         elif u.startswith(b"MAIL"):
@@ -74,7 +113,11 @@ def session(c, log):
                 taken += 1
                 c.sendall(b"250 2.1.5 Ok\r\n")
         elif u.startswith(b"DATA"):
-            if taken:
+            if taken and mode == "slowdata":
+                c.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                slow_data(c, log)
+                c.sendall(b"250 2.0.0 Ok: queued as ABC\r\n")
+            elif taken:
                 data = True
                 c.sendall(b"354 End data with <CR><LF>.<CR><LF>\r\n")
             else:
@@ -105,9 +148,10 @@ if port_arg == "-":
         except OSError:
             pass
     sys.exit(0)
-ls = socket.socket()
+addr = os.environ.get("SINK_ADDR", "127.0.0.1")
+ls = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
 ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", int(port_arg)))
+ls.bind((addr, int(port_arg)))
 ls.listen(5)
 while True:
     conn, _ = ls.accept()
