@@ -61,8 +61,11 @@ static void unstuff(const char *body, size_t len, struct sm_buf *out)
 {
 	bool bol = true;
 	for (size_t i = 0; i < len; i++) {
-		if (bol && body[i] == '.' && i + 1 < len && body[i + 1] == '.')
+		if (bol && body[i] == '.' && i + 1 < len && body[i + 1] == '.') {
+			/* only the first dot of a line was doubled: "..." was sent as "...." */
+			bol = false;
 			continue;
+		}
 		bol = false;
 		if (body[i] == '\r' && i + 1 < len && body[i + 1] == '\n')
 			continue;
@@ -121,8 +124,10 @@ static void qp_body(const struct sm_buf *b, struct sm_buf *out)
 			sm_buf_puts(out, "=\r\n");
 			col = 0;
 		}
-		/* a line may not start with a dot alone (SMTP) */
-		if (col == 0 && ch == '.')
+		/* a line of one dot is encoded (as 8.17 does); another leading dot doubled (SMTP) */
+		if (col == 0 && ch == '.' && last)
+			enc = true;
+		else if (col == 0 && ch == '.')
 			sm_buf_putc(out, '.');
 		if (enc) {
 			sm_buf_printf(out, "=%02X", ch);
