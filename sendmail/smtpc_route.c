@@ -241,7 +241,12 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 		(void)inet_ntop(a->ai_family, ap, abuf, sizeof abuf);
 		sm_free(*relay);
 		*relay = sm_asprintf("%s [%s%s]", mx, a->ai_family == AF_INET6 ? "IPv6:" : "", abuf);
-		if (hoststat_down(mx, r))
+		/*
+		 * The recorded status is of the host, looked at once before its first
+		 * address (as 8.17 does): an address that fails just now records it
+		 * but does not keep the host's other addresses from being tried.
+		 */
+		if (a == res && hoststat_down(mx, r))
 			break;
 		int fd = smtpc_connect_addr(a->ai_addr, (unsigned)a->ai_addrlen, t);
 		if (fd < 0) {
