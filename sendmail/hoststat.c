@@ -103,6 +103,12 @@ static bool read_status(const char *path, struct hstat *h)
 	char line[1024];
 	bool ok = false;
 	for (int n = 0; n < 32 && fgets(line, sizeof line, f) != NULL; n++) {
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			/* an over-long line (another writer's): its rest is not a record of its own */
+			int ch;
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;
+		}
 		line[strcspn(line, "\n")] = '\0';
 		switch (line[0]) {
 		case 'E': h->err = atoi(line + 1); break;
@@ -197,7 +203,8 @@ void hoststat_record(const char *host, int err, int status, const char *dsn, con
 		/* 8.17 writes H1 beside a connection's errno */
 		fprintf(f, "V0\nE%d\nH%d\nS%d\nD%s\n", err, err != 0, status, dsn != NULL ? dsn : "");
 		if (reply != NULL)
-			fprintf(f, "R%s\n", reply);
+			/* no more than read_status keeps (a server's reply is up to 4096 bytes) */
+			fprintf(f, "R%.511s\n", reply);
 		fprintf(f, "U%ld\n.\n", (long)time(NULL));
 		if (fclose(f) != 0 || rename(tmp, path) != 0)
 			(void)unlink(tmp);
