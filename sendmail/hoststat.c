@@ -250,7 +250,9 @@ static void walk(const char *dir, const char *suffix, int depth, bool purge, boo
 		char *host = *suffix ? sm_asprintf("%s%s%s", names[i], l > 0 && names[i][l - 1] == '.' ? "" : ".", suffix)
 				     : sm_strdup(names[i]);
 		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (lstat(path, &st) != 0) {
+			/* gone since readdir (a purge, a rename): nothing to list */
+		} else if (S_ISDIR(st.st_mode)) {
 			/* "net." holds the hosts under "net" */
 			char *sub = sm_strndup(names[i], l > 0 && names[i][l - 1] == '.' ? l - 1 : l);
 			char *suf = *suffix ? sm_asprintf("%s.%s", sub, suffix) : sm_strdup(sub);
