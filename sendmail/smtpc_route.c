@@ -184,6 +184,25 @@ static void lookup_name(const char *mx, char *out, size_t outsize, bool *literal
 }
 
 /*
+ * The relay= text of a connection to host at addr (inet_ntop's form), new
+ * or cached alike.  An IPv6 address is written as 8.17 writes it: all
+ * eight groups, none left out ("IPv6:0:0:0:0:0:0:0:1" for ::1).
+ */
+static char *relay_text(const char *host, const char *addr)
+{
+	struct in6_addr a6;
+	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, &a6) != 1)
+		return sm_asprintf("%s [%s]", host, addr);
+	const unsigned char *b = a6.s6_addr;
+	char full[8 * 5];
+	size_t k = 0;
+	for (int i = 0; i < 16; i += 2)
+		k += (size_t)snprintf(full + k, sizeof full - k, "%s%x", i > 0 ? ":" : "",
+				      (unsigned)(b[i] << 8 | b[i + 1]));
+	return sm_asprintf("%s [IPv6:%s]", host, full);
+}
+
+/*
  * Tries every address of one host; the greeted connection, or NULL with
  * *r set and *relay naming the last address tried.
  */
@@ -240,7 +259,7 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 					 : (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr;
 		(void)inet_ntop(a->ai_family, ap, abuf, sizeof abuf);
 		sm_free(*relay);
-		*relay = sm_asprintf("%s [%s%s]", mx, a->ai_family == AF_INET6 ? "IPv6:" : "", abuf);
+		*relay = relay_text(mx, abuf);
 		/*
 		 * The recorded status is of the host, looked at once before its first
 		 * address (as 8.17 does): an address that fails just now records it
@@ -316,7 +335,7 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 			if (verbose)
 				message("%s... Using cached %sSMTP connection to %s via %s...", who,
 					(c->ext & SMTPC_EHLO) ? "E" : "", c->host, m->name);
-			*relay = sm_asprintf("%s [%s]", c->host, c->addr);
+			*relay = relay_text(c->host, c->addr);
 			return c;
 		}
 		smtpc_close(c);
