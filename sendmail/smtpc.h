@@ -54,6 +54,7 @@ struct smtpc_conn {
 	bool broken;    /* a reply was lost: only closing is left */
 	bool quiet_close; /* QUIT was sent already: "Closing connection" is told at exit */
 	long when_used; /* time of the last transaction (ConnectionCacheTimeout) */
+	int write_timeout;  /* Timeout.datablock in seconds, read at the first write (0: not yet) */
 	char lastcmd[512];  /* the last command sent (for a DSN's transcript) */
 	bool cmd_told;      /* lastcmd is in the transcript already */
 	char buf[1024];

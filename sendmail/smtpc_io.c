@@ -167,7 +167,13 @@ bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
 {
 	if (c->broken)
 		return false;
-	long long deadline = sm_now_ms() + 1000LL * smtpc_timeout("datablock", WRITE_TIMEOUT_S);
+	/*
+	 * Timeout.datablock bounds each write that makes no progress: a server
+	 * that takes a large message slowly but steadily is not cut off.
+	 */
+	if (c->write_timeout <= 0)
+		c->write_timeout = smtpc_timeout("datablock", WRITE_TIMEOUT_S);
+	long long deadline = sm_now_ms() + 1000LL * c->write_timeout;
 	while (len > 0) {
 		if (sm_wait_fd(c->fd, POLLOUT, deadline) != 1) {
 			c->broken = true;
@@ -182,6 +188,8 @@ bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
 		}
 		data += w;
 		len -= (size_t)w;
+		if (w > 0)
+			deadline = sm_now_ms() + 1000LL * c->write_timeout;
 	}
 	return true;
 }
