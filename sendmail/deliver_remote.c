@@ -37,6 +37,7 @@ struct remote_ctx {
 	time_t start;
 	struct smtpc_conn *c;
 	const char *talked_to; /* the host the transcript names last */
+	struct sm_buf transcript; /* this delivery's part, into the envelope once at the end */
 };
 
 /*
@@ -49,34 +50,29 @@ static void transcript_add(struct remote_ctx *x, struct recipient *r,
 	struct smtpc_conn *c = x->c;
 	if (c == NULL || res->reply == NULL || res->status == EX_OK_)
 		return;
-	struct sm_buf b;
-	sm_buf_init(&b);
-	if (x->e->smtp_transcript != NULL)
-		sm_buf_puts(&b, x->e->smtp_transcript);
+	struct sm_buf *b = &x->transcript;
 	if (x->talked_to != c->host) {
-		sm_buf_printf(&b, "... while talking to %s:\n", c->host);
+		sm_buf_printf(b, "... while talking to %s:\n", c->host);
 		x->talked_to = c->host;
 	}
 	bool first_told = c->cmd_told;
 	if (!c->cmd_told) {
-		sm_buf_printf(&b, ">>> %s\n", c->lastcmd);
+		sm_buf_printf(b, ">>> %s\n", c->lastcmd);
 		c->cmd_told = true;
 	}
 	if (res->shared) {
 		/* the one reply to the data: once, with no address (as 8.17) */
 		if (!first_told)
-			sm_buf_printf(&b, "<<< %s\n%.3s %s %s\n", res->reply, res->reply, res->dsn,
+			sm_buf_printf(b, "<<< %s\n%.3s %s %s\n", res->reply, res->reply, res->dsn,
 				      res->text);
 	} else {
-		sm_buf_printf(&b, "<<< %s\n", res->reply);
+		sm_buf_printf(b, "<<< %s\n", res->reply);
 		if (res->status == EX_TEMPFAIL_)
-			sm_buf_printf(&b, "%s... %s\n", r->address, res->text);
+			sm_buf_printf(b, "%s... %s\n", r->address, res->text);
 		else
-			sm_buf_printf(&b, "%.3s %s %s... %s\n", res->reply, res->dsn, r->address,
+			sm_buf_printf(b, "%.3s %s %s... %s\n", res->reply, res->dsn, r->address,
 				      res->text);
 	}
-	x->e->smtp_transcript = sm_arena_strdup(x->e->arena, b.data);
-	sm_buf_free(&b);
 }
 
 /* The recipient's state from its result. */
@@ -197,6 +193,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 	struct remote_ctx x = {.e = e, .rs = rs, .m = m, .o = o, .ctl = ctl, .relay = relay,
 			       .start = start};
 	x.c = c;
+	sm_buf_init(&x.transcript);
 	bool reusable = false;
 	if (c != NULL) {
 		struct sm_buf text;
@@ -265,6 +262,17 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 			(void)apply_result(e, rs[i], &res[i], m, relay);
 			transcript_add(&x, rs[i], &res[i]);
 		}
+	if (x.transcript.len > 0) {
+		/* after what earlier deliveries of the envelope put there */
+		struct sm_buf all_t;
+		sm_buf_init(&all_t);
+		if (e->smtp_transcript != NULL)
+			sm_buf_puts(&all_t, e->smtp_transcript);
+		sm_buf_put(&all_t, x.transcript.data, x.transcript.len);
+		e->smtp_transcript = sm_arena_strdup(e->arena, all_t.data);
+		sm_buf_free(&all_t);
+	}
+	sm_buf_free(&x.transcript);
 	for (size_t i = 0; i < n; i++)
 		queued += (rs[i]->flags & RCPT_QUEUED) != 0;
 	/* the recipients not told yet with the same outcome share one line */
