@@ -141,9 +141,15 @@ static void qp_body(const struct sm_buf *b, struct sm_buf *out)
 		sm_buf_puts(out, "=\r\n");
 }
 
+/* The empty line ending the headers; memmem, as the text may hold NUL bytes. */
+static const char *header_end(const char *text, size_t len)
+{
+	return memmem(text, len, "\r\n\r\n", 4);
+}
+
 bool mime8to7_needed(const char *text, size_t len)
 {
-	const char *sep = strstr(text, "\r\n\r\n");
+	const char *sep = header_end(text, len);
 	size_t body = sep != NULL ? (size_t)(sep - text) + 4 : len;
 	for (size_t i = body; i < len; i++)
 		if ((unsigned char)text[i] & 0x80)
@@ -154,8 +160,9 @@ bool mime8to7_needed(const char *text, size_t len)
 bool mime8to7_convert(const char *text, size_t len, char mode, const char *j, const char *qid,
 		      const char *charset, struct sm_buf *out)
 {
-	const char *sep = strstr(text, "\r\n\r\n");
-	if (sep == NULL || !mime8to7_needed(text, len))
+	/* the caller has seen 8-bit bytes (mime8to7_needed) */
+	const char *sep = header_end(text, len);
+	if (sep == NULL)
 		return false;
 	size_t hlen = (size_t)(sep - text) + 2;
 	size_t ml, ctl, ctel;

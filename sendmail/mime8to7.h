@@ -13,8 +13,8 @@
 /* True when the body of text (CRLF headers, empty line, body) has 8-bit bytes. */
 bool mime8to7_needed(const char *text, size_t len);
 /*
- * Converts text (as sent over SMTP: CRLF, dots doubled) into out when it
- * should be: with mode 'm' (EightBitMode=mime) any 8-bit single-part
+ * Converts text (as sent over SMTP: CRLF, dots doubled) for which
+ * mime8to7_needed is true (not checked again) into out when it should be: with mode 'm' (EightBitMode=mime) any 8-bit single-part
  * message, with 'p' (pass8) only one with MIME-Version and
  * Content-Transfer-Encoding headers.  j and qid name this host and the
  * message in X-MIME-Autoconverted; charset goes into a Content-Type that
