@@ -3,6 +3,11 @@
  *
  * Owns: the -Ac flag.  Its messages go out through the SMTP client of the
  * [IPC] mailers (smtpc_*.c, deliver_remote.c) like any remote delivery.
+ *
+ * Nothing calls msp_active() at present: the handover of [IPC] recipients
+ * does not depend on it (every [IPC] recipient goes out over SMTP).  main.c
+ * still records -Ac here, so that the one answer to "are we the MSP" (-Ac
+ * or UseMSP) stays in one place for code that needs it.
  */
 #include "msp.h"
 
