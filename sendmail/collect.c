@@ -96,13 +96,19 @@ static void add_header_line(struct envelope *e, const char *text, size_t len)
 	sm_free(value);
 }
 
-/* A line source for the reader: the next line without its end into b; false at the end. */
+/*
+ * A line source for the reader: the next line without its end into b, or
+ * a piece of a long line (partial: more of the same line follows); false
+ * at the end.
+ */
 struct line_source {
-	bool (*next)(void *arg, struct sm_buf *b);
+	bool (*next)(void *arg, struct sm_buf *b, bool *partial);
 	void *arg;
+	bool partial; /* the line src_next() returned last goes on */
 	/* one line read ahead (continuation lines are known by the next line) */
 	bool have_ahead;
 	bool ahead_ok;
+	bool ahead_partial;
 	struct sm_buf ahead;
 };
 
@@ -113,25 +119,50 @@ static bool src_next(struct line_source *src, struct sm_buf *b)
 		sm_buf_reset(b);
 		if (src->ahead_ok)
 			sm_buf_put(b, src->ahead.data != NULL ? src->ahead.data : "", src->ahead.len);
+		src->partial = src->ahead_ok && src->ahead_partial;
 		return src->ahead_ok;
 	}
-	return src->next(src->arg, b);
+	bool partial = false;
+	bool ok = src->next(src->arg, b, &partial);
+	src->partial = ok && partial;
+	return ok;
+}
+
+/*
+ * Reads the rest of a long line whose first piece was just read: up to
+ * room more bytes are appended to keep (NULL: none); returns the bytes.
+ */
+static long src_rest(struct line_source *src, struct sm_buf *keep, size_t room,
+		     struct sm_buf *scratch)
+{
+	long n = 0;
+	while (src->partial && src_next(src, scratch)) {
+		n += (long)scratch->len;
+		size_t take = keep == NULL ? 0 : scratch->len < room ? scratch->len : room;
+		if (take > 0) {
+			sm_buf_put(keep, scratch->data, take);
+			room -= take;
+		}
+	}
+	return n;
 }
 
 /* True when the next line continues a header (starts with a blank); it stays unread. */
 static bool src_continues(struct line_source *src)
 {
 	if (!src->have_ahead) {
-		src->ahead_ok = src->next(src->arg, &src->ahead);
+		src->ahead_partial = false;
+		src->ahead_ok = src->next(src->arg, &src->ahead, &src->ahead_partial);
 		src->have_ahead = true;
 	}
 	return src->ahead_ok && src->ahead.len > 0 &&
 	       (src->ahead.data[0] == ' ' || src->ahead.data[0] == '\t');
 }
 
-static bool file_next(void *arg, struct sm_buf *b)
+static bool file_next(void *arg, struct sm_buf *b, bool *partial)
 {
 	bool had_nl;
+	*partial = false;
 	return read_line(arg, b, &had_nl);
 }
 
@@ -148,8 +179,8 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 	return rc;
 }
 
-int collect_from(bool (*next)(void *arg, struct sm_buf *line), void *arg, struct envelope *e,
-		 const char *tmpdir, struct collect_result *res)
+int collect_from(bool (*next)(void *arg, struct sm_buf *line, bool *partial), void *arg,
+		 struct envelope *e, const char *tmpdir, struct collect_result *res)
 {
 	struct line_source src = {.next = next, .arg = arg};
 	sm_buf_init(&src.ahead);
@@ -184,17 +215,19 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 
 	struct body_out *out = sm_calloc(1, sizeof *out);
 	out->fd = fd;
-	struct sm_buf line, hdr;
+	struct sm_buf line, hdr, scratch;
 	sm_buf_init(&line);
 	sm_buf_init(&hdr);
+	sm_buf_init(&scratch);
 	bool in_headers = true, first = true;
+	bool cont = false; /* line is the rest of a long body line */
 	long hdrtotal = 0;
 	bool have_line = src_next(src, &line);
 	while (have_line) {
-		if (!ignore_dots && line.len >= 1 && line.data[0] == '.') {
-			if (line.len == 1)
+		if (!ignore_dots && !cont && line.len >= 1 && line.data[0] == '.') {
+			if (line.len == 1 && !src->partial)
 				break;
-			if (line.data[1] == '.') {
+			if (line.len >= 2 && line.data[1] == '.') {
 				memmove(line.data, line.data + 1, line.len);
 				line.len--;
 			}
@@ -202,6 +235,7 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 		if (in_headers) {
 			if (first && line.len >= 5 && memcmp(line.data, "From ", 5) == 0) {
 				first = false;
+				(void)src_rest(src, NULL, 0, &scratch);
 				have_line = src_next(src, &line);
 				continue;
 			}
@@ -218,24 +252,32 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 				in_headers = false;
 				continue;
 			}
+			/* every byte of the header counts, COLLECT_MAX_HEADER_LINE are kept */
 			sm_buf_reset(&hdr);
-			sm_buf_put(&hdr, line.data, line.len);
+			size_t keep = line.len < COLLECT_MAX_HEADER_LINE ? line.len : COLLECT_MAX_HEADER_LINE;
+			sm_buf_put(&hdr, line.data, keep);
+			long hbytes = (long)line.len +
+				      src_rest(src, &hdr, COLLECT_MAX_HEADER_LINE - hdr.len, &scratch);
 			/* continuation lines */
 			while (src_continues(src)) {
 				if (!src_next(src, &line))
 					break;
+				hbytes += (long)line.len + 1;
 				if (hdr.len + line.len + 1 <= COLLECT_MAX_HEADER_LINE) {
 					sm_buf_putc(&hdr, '\n');
 					sm_buf_put(&hdr, line.data, line.len);
+					hbytes += src_rest(src, &hdr, COLLECT_MAX_HEADER_LINE - hdr.len,
+							   &scratch);
+				} else {
+					hbytes += src_rest(src, NULL, 0, &scratch);
 				}
 			}
-			res->size += (long)hdr.len + 1;
-			hdrtotal += (long)hdr.len + 1;
+			res->size += hbytes + 1;
+			hdrtotal += hbytes + 1;
 			if (hdrtotal > maxhdr)
 				res->headers_too_large = true;
 			else
-				add_header_line(e, hdr.data, hdr.len > COLLECT_MAX_HEADER_LINE
-							     ? COLLECT_MAX_HEADER_LINE : hdr.len);
+				add_header_line(e, hdr.data, hdr.len);
 			have_line = src_next(src, &line);
 			continue;
 		}
@@ -244,9 +286,13 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 				res->eightbit = true;
 				break;
 			}
+		/* a piece of a long line goes on in the next one: no newline yet */
+		bool ends = !src->partial;
 		body_put(out, line.data, line.len);
-		body_put(out, "\n", 1);
-		res->size += (long)line.len + 1;
+		if (ends)
+			body_put(out, "\n", 1);
+		res->size += (long)line.len + (ends ? 1 : 0);
+		cont = !ends;
 		have_line = src_next(src, &line);
 	}
 	if (out->err == 0 && out->n > 0)
@@ -255,6 +301,7 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 	sm_free(out);
 	sm_buf_free(&line);
 	sm_buf_free(&hdr);
+	sm_buf_free(&scratch);
 	if (err == 0 && lseek(fd, 0, SEEK_SET) < 0)
 		err = errno;
 	if (err != 0) {

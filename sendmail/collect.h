@@ -36,11 +36,13 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 /*
  * The same reader on lines from next() (without their ends; false at the
  * end of the message): the SMTP server's DATA, which has removed the dot
- * rules and the final "." itself.
+ * rules and the final "." itself.  next() sets *partial when it hands out
+ * a piece of a longer line whose rest comes next: body lines are joined
+ * whole, a header keeps COLLECT_MAX_HEADER_LINE bytes (all are counted).
  */
 struct sm_buf;
-int collect_from(bool (*next)(void *arg, struct sm_buf *line), void *arg, struct envelope *e,
-		 const char *tmpdir, struct collect_result *res);
+int collect_from(bool (*next)(void *arg, struct sm_buf *line, bool *partial), void *arg,
+		 struct envelope *e, const char *tmpdir, struct collect_result *res);
 
 /* True when line (len bytes, no newline) starts a header: "name:". */
 bool collect_is_header(const char *line, size_t len);

@@ -35,6 +35,7 @@ struct data_reader {
 	bool done;
 	bool seven_bit;
 	bool in_body;   /* the empty line after the headers was read */
+	bool mid_line;  /* the last piece handed out was not a whole line's end */
 	long fail_len;  /* bytes of the line that ended the data badly, -1 for none */
 	/* check_eoh's size of the headers as 8.17 counts it: the header
 	 * lines with their newlines and the line that ends them (the empty
@@ -43,16 +44,22 @@ struct data_reader {
 	bool eoh_done;
 };
 
-/* collect_from()'s line source: one data line, dots undone; false at the end. */
-static bool data_line(void *arg, struct sm_buf *b)
+/*
+ * collect_from()'s line source: one data line, dots undone, or a piece of
+ * a line longer than SMTPD_MAX_DATALINE (*partial: the line goes on; 8.17
+ * keeps such lines whole); false at the end.
+ */
+static bool data_line(void *arg, struct sm_buf *b, bool *partial)
 {
 	struct data_reader *dr = arg;
+	*partial = false;
 	if (dr->done)
 		return false;
-	bool too_long, bare_cr;
+	bool bare_cr;
 	int ending;
-	int r = smtpd_io_getline(&dr->s->io, b, SMTPD_MAX_DATALINE, dr->s->timeout_data, &too_long,
-				 &ending, &bare_cr);
+	bool first = !dr->mid_line;
+	int r = smtpd_io_getdata(&dr->s->io, b, SMTPD_MAX_DATALINE, dr->s->timeout_data, &ending,
+				 &bare_cr);
 	if (r < 0 || r == 0 || ending == SMTPD_LINE_NONE || bare_cr || ending == SMTPD_LINE_LF) {
 		dr->done = true;
 		/* what 8.17 counts of the bad line: the bytes before the bad one, a leading dot not */
@@ -62,7 +69,7 @@ static bool data_line(void *arg, struct sm_buf *b)
 				const char *cr = memchr(b->data, '\r', b->len);
 				upto = cr != NULL ? (size_t)(cr - b->data) : b->len;
 			}
-			if (upto > 0 && b->data[0] == '.')
+			if (first && upto > 0 && b->data[0] == '.')
 				upto--;
 			dr->fail_len = (long)upto;
 		} else {
@@ -74,24 +81,32 @@ static bool data_line(void *arg, struct sm_buf *b)
 							     : DATA_LOST;
 		return false;
 	}
-	if (b->len == 0)
-		dr->in_body = true;
-	if (!dr->eoh_done && !(b->len == 1 && b->data[0] == '.')) {
-		dr->eoh_bytes += (long)b->len + 1;
-		bool more = b->len > 0 && ((dr->eoh_bytes > (long)b->len + 1 &&
-					    (b->data[0] == ' ' || b->data[0] == '\t')) ||
-					   collect_is_header(b->data, b->len));
-		if (!more)
-			dr->eoh_done = true;
-	}
-	if (b->len == 1 && b->data[0] == '.') {
-		dr->done = true;
-		dr->end = DATA_DOT;
-		return false;
-	}
-	if (b->len >= 1 && b->data[0] == '.') {
-		memmove(b->data, b->data + 1, b->len);
-		b->len--;
+	*partial = ending == SMTPD_LINE_PART;
+	dr->mid_line = *partial;
+	if (!first) {
+		/* the rest of a long line: no dot rules, no header start */
+		if (!dr->eoh_done)
+			dr->eoh_bytes += (long)b->len + (*partial ? 0 : 1);
+	} else {
+		if (b->len == 0)
+			dr->in_body = true;
+		if (!dr->eoh_done && !(b->len == 1 && b->data[0] == '.' && !*partial)) {
+			dr->eoh_bytes += (long)b->len + (*partial ? 0 : 1);
+			bool more = b->len > 0 && ((dr->eoh_bytes > (long)b->len + 1 &&
+						    (b->data[0] == ' ' || b->data[0] == '\t')) ||
+						   collect_is_header(b->data, b->len));
+			if (!more)
+				dr->eoh_done = true;
+		}
+		if (b->len == 1 && b->data[0] == '.' && !*partial) {
+			dr->done = true;
+			dr->end = DATA_DOT;
+			return false;
+		}
+		if (b->len >= 1 && b->data[0] == '.') {
+			memmove(b->data, b->data + 1, b->len);
+			b->len--;
+		}
 	}
 	/* BODY=7BIT: 8.17 keeps seven bits of each byte */
 	if (dr->seven_bit)
@@ -122,7 +137,8 @@ static void drain(struct data_reader *dr)
 	struct sm_buf b;
 	sm_buf_init(&b);
 	int n = 0;
-	while (data_line(dr, &b) && n < 10000000)
+	bool partial;
+	while (data_line(dr, &b, &partial) && n < 10000000)
 		n++;
 	sm_buf_free(&b);
 }

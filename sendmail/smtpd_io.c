@@ -98,8 +98,13 @@ bool smtpd_io_pending(struct smtpd_io *io)
 	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
-int smtpd_io_getline(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, int timeout_s,
-		     bool *too_long, int *ending, bool *bare_cr)
+/*
+ * The reader of smtpd_io_getline and smtpd_io_getdata: with split, a line
+ * longer than maxlen is handed out in pieces of maxlen bytes (ending
+ * SMTPD_LINE_PART) instead of being cut.
+ */
+static int read_line(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, int timeout_s,
+		     bool split, bool *too_long, int *ending, bool *bare_cr)
 {
 	sm_buf_reset(line);
 	*too_long = false;
@@ -131,10 +136,17 @@ int smtpd_io_getline(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, in
 				pending_cr = true;
 				continue;
 			}
-			if (line->len < maxlen)
+			if (line->len < maxlen) {
 				sm_buf_putc(line, c);
-			else
+			} else if (split) {
+				/* the piece is full: this byte starts the next one */
+				io->in_start--;
+				io->line_bytes--;
+				*ending = SMTPD_LINE_PART;
+				return 1;
+			} else {
 				*too_long = true;
+			}
 		}
 		if (!fill(io, deadline)) {
 			if (io->timed_out || io->failed)
@@ -147,4 +159,17 @@ int smtpd_io_getline(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, in
 			return got ? 1 : 0;
 		}
 	}
+}
+
+int smtpd_io_getline(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, int timeout_s,
+		     bool *too_long, int *ending, bool *bare_cr)
+{
+	return read_line(io, line, maxlen, timeout_s, false, too_long, ending, bare_cr);
+}
+
+int smtpd_io_getdata(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, int timeout_s,
+		     int *ending, bool *bare_cr)
+{
+	bool too_long;
+	return read_line(io, line, maxlen, timeout_s, true, &too_long, ending, bare_cr);
 }

@@ -37,6 +37,7 @@ struct smtpd_io {
 #define SMTPD_LINE_CRLF 0   /* "\r\n" */
 #define SMTPD_LINE_LF 1     /* a bare "\n" */
 #define SMTPD_LINE_NONE 2   /* end of input before any line end */
+#define SMTPD_LINE_PART 3   /* no end yet: a piece of a longer line (smtpd_io_getdata) */
 
 void smtpd_io_init(struct smtpd_io *io, int in_fd, int out_fd);
 void smtpd_io_free(struct smtpd_io *io);
@@ -51,6 +52,15 @@ void smtpd_io_free(struct smtpd_io *io);
  */
 int smtpd_io_getline(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, int timeout_s,
 		     bool *too_long, int *ending, bool *bare_cr);
+
+/*
+ * The same for message data, which is never cut: a line longer than
+ * maxlen comes in pieces of maxlen bytes, each but the last with *ending
+ * SMTPD_LINE_PART (the next call returns the rest), so that no line needs
+ * more memory than maxlen.
+ */
+int smtpd_io_getdata(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, int timeout_s,
+		     int *ending, bool *bare_cr);
 
 /* True when input is waiting: buffered, or readable now. */
 bool smtpd_io_pending(struct smtpd_io *io);

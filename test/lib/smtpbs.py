@@ -10,6 +10,8 @@ SCRIPT is a file of steps, one per line:
     LINE          sends LINE followed by CRLF and waits for one reply
     =N TEXT       sends TEXT (with \\r \\n \\t \\xHH escapes, no CRLF added)
                   and waits for N replies
+    *N TEXT       sends TEXT repeated N times followed by CRLF, as a plain
+                  line (for lines too long to write out in a script)
     #...          a comment
 While a DATA command is open (after a 354 reply), plain lines wait for no
 reply, and the line "." waits for one.  The greeting is read before the
@@ -114,8 +116,14 @@ def main():
                 if r and r[-1][:3] == b"354":
                     indata = True
             continue
-        out(">>> " + step)
-        s.send(step.encode("latin-1") + b"\r\n")
+        if step.startswith("*"):
+            n, _, text = step[1:].partition(" ")
+            out(">>> %s (x%s)" % (text, n))
+            s.send(text.encode("latin-1") * int(n) + b"\r\n")
+            step = text
+        else:
+            out(">>> " + step)
+            s.send(step.encode("latin-1") + b"\r\n")
         if indata and step != ".":
             continue
         r = s.reply()
