@@ -588,10 +588,18 @@ void smtpd_cmd_vrfy(struct smtpd *s, char *arg, bool expn)
 		return;
 	}
 	if (members == NULL) {
-		if (unknown_local(&a))
+		enum local_user lu = unknown_local(&a);
+		if (lu == LOCAL_UNKNOWN) {
 			smtpd_reply(s, "550 5.1.1 %s... User unknown", arg);
-		else
+		} else if (lu == LOCAL_NO_ALIASES) {
+			/* no alias map to ask: 8.17 vouches for any local
+			 * name, without the password entry's full name */
+			char *j = macro_expand_id('j');
+			smtpd_reply(s, "250 2.1.5 <%s@%s>", a.user, j);
+			sm_free(j);
+		} else {
 			vrfy_line(s, arg, &a, true);
+		}
 		sm_arena_free(&arena);
 		return;
 	}
