@@ -4,7 +4,8 @@
  * Owns the reading rules of a message given on the command line: the
  * "From " line, header lines and their continuations, the end of the
  * headers, the "." rules without -i, CRLF to LF, 8-bit detection and the
- * size limits (MaxHeadersLength, MaxMessageSize).  Headers go into the
+ * size limits (MaxHeadersLength, MaxMessageSize: a body over it is counted
+ * but no longer stored).  Headers go into the
  * envelope with the raw text after the colon (leading blanks kept, as
  * sendmail 8.17 keeps them); the body goes to an unlinked temporary file.
  */
@@ -288,10 +289,17 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 			}
 		/* a piece of a long line goes on in the next one: no newline yet */
 		bool ends = !src->partial;
-		body_put(out, line.data, line.len);
-		if (ends)
-			body_put(out, "\n", 1);
 		res->size += (long)line.len + (ends ? 1 : 0);
+		/* past MaxMessageSize the message is refused: the rest is only
+		 * counted (for the replies and logs), never stored, so that a
+		 * client cannot fill the disk */
+		if (maxsize > 0 && res->size > maxsize)
+			res->too_large = true;
+		if (!res->too_large) {
+			body_put(out, line.data, line.len);
+			if (ends)
+				body_put(out, "\n", 1);
+		}
 		cont = !ends;
 		have_line = src_next(src, &line);
 	}

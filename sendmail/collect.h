@@ -17,7 +17,7 @@ struct collect_result {
 	int body_fd;      /* an unlinked temporary file holding the body, at offset 0 */
 	long size;        /* bytes of headers and body as sendmail counts them */
 	bool eightbit;    /* the body has bytes >= 0x80 */
-	bool too_large;   /* more than MaxMessageSize */
+	bool too_large;   /* more than MaxMessageSize (the body file then holds only its start) */
 	bool headers_too_large;
 };
 
