@@ -152,13 +152,11 @@ void smtpd_reset_transaction(struct smtpd *s)
 	sm_free(s->quarantine);
 	s->quarantine = NULL;
 	s->single_rcpt = NULL;
-	sm_free(s->rcpt_keys);
-	sm_free(s->rcpt_addrs);
-	sm_free(s->rcpt_hosts);
-	s->rcpt_keys = NULL;
-	s->rcpt_addrs = NULL;
-	s->rcpt_hosts = NULL;
-	s->nkeys = 0;
+	sm_free(s->rkeys);
+	s->rkeys = NULL;
+	s->nkeys = s->keycap = 0;
+	sm_hash_free(&s->rkey_index, NULL);
+	sm_hash_init(&s->rkey_index, false);
 	smtpd_setmacro("mail_addr", NULL);
 	smtpd_setmacro("mail_host", NULL);
 	smtpd_setmacro("mail_mailer", NULL);

@@ -229,14 +229,17 @@ static void log_queued(struct smtpd *s, long size)
 {
 	struct envelope *e = s->e;
 	long pri = queue_priority(size, s->nrcpts, queue_precedence_class(e));
+	/* each address's mailer (the last recipient of an address wins), indexed */
+	struct sm_hash mailers;
+	sm_hash_init(&mailers, false);
+	for (size_t i = 0; i < s->nkeys; i++)
+		(void)sm_hash_put(&mailers, s->rkeys[i].addr, (void *)s->rkeys[i].mailer);
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
-		const char *key = "";
-		for (size_t i = 0; i < s->nkeys; i++)
-			if (strcmp(s->rcpt_addrs[i], r->address) == 0)
-				key = s->rcpt_keys[i];
-		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, mailer=%.*s, pri=%ld, stat=queued",
-			 r->address, (int)strcspn(key, " "), key, pri);
+		const char *mailer = sm_hash_get(&mailers, r->address);
+		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, mailer=%s, pri=%ld, stat=queued",
+			 r->address, mailer != NULL ? mailer : "", pri);
 	}
+	sm_hash_free(&mailers, NULL);
 }
 
 void smtpd_cmd_data(struct smtpd *s)

@@ -28,6 +28,14 @@
 /* bad commands before the session is closed */
 #define SMTPD_MAX_BADCMDS 25
 
+/* An accepted recipient: its key, its address and where it goes (in e's arena). */
+struct smtpd_rkey {
+	const char *key;      /* "mailer host user" */
+	const char *addr;     /* as given in RCPT */
+	const char *host;     /* the host it went to ("" for none) */
+	const char *mailer;   /* the mailer's name ("" for none) */
+};
+
 struct smtpd {
 	const struct smtpd_conn *conn;
 	struct smtpd_io io;
@@ -53,12 +61,12 @@ struct smtpd {
 	bool discard;             /* a check ruleset said $#discard */
 	char *quarantine;         /* a check ruleset said $#quarantine, malloc'ed */
 	const char *single_rcpt;  /* the first recipient ($u with one), in e's arena */
-	/* the accepted recipients' "mailer host user" keys and addresses
-	 * (in e's arena): a recipient given twice is accepted once */
-	char **rcpt_keys;
-	const char **rcpt_addrs;
-	const char **rcpt_hosts;  /* the host each went to ("" for none) */
-	size_t nkeys;
+	/* the accepted recipients in order of acceptance, and their
+	 * "mailer host user" keys indexed (value: position + 1): a
+	 * recipient given twice is accepted once */
+	struct smtpd_rkey *rkeys;
+	size_t nkeys, keycap;
+	struct sm_hash rkey_index;
 	bool accepted;            /* the transaction reached DATA (no abandon line) */
 	bool did_something;       /* MAIL, EXPN, VRFY or ETRN was given (else logged at the end) */
 	char sid[32];             /* a queue ID for log lines outside a transaction */

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,20 +460,24 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	if (a.host != NULL)
 		for (char *p = key + strlen(a.mailer != NULL ? a.mailer->name : "") + 1; *p != ' '; p++)
 			*p = (char)sm_lower((unsigned char)*p);
-	for (size_t i = 0; i < s->nkeys; i++)
-		if (strcmp(s->rcpt_keys[i], key) == 0) {
-			smtpd_reply(s, "250 2.1.5 %s... Recipient ok", s->rcpt_addrs[i]);
-			s->nrcpt_cmds++;
-			sm_free(key);
-			return;
-		}
-	s->rcpt_keys = sm_realloc(s->rcpt_keys, (s->nkeys + 1) * sizeof *s->rcpt_keys);
-	s->rcpt_addrs = sm_realloc(s->rcpt_addrs, (s->nkeys + 1) * sizeof *s->rcpt_addrs);
-	s->rcpt_hosts = sm_realloc(s->rcpt_hosts, (s->nkeys + 1) * sizeof *s->rcpt_hosts);
-	s->rcpt_keys[s->nkeys] = sm_arena_strdup(s->e->arena, key);
-	s->rcpt_addrs[s->nkeys] = addr;
-	s->rcpt_hosts[s->nkeys] = a.host != NULL ? sm_arena_strdup(s->e->arena, a.host) : "";
-	s->nkeys++;
+	/* indexed: a session of many recipients must not cost their square */
+	uintptr_t seen = (uintptr_t)sm_hash_get(&s->rkey_index, key);
+	if (seen != 0) {
+		smtpd_reply(s, "250 2.1.5 %s... Recipient ok", s->rkeys[seen - 1].addr);
+		s->nrcpt_cmds++;
+		sm_free(key);
+		return;
+	}
+	if (s->nkeys == s->keycap) {
+		s->keycap = s->keycap != 0 ? s->keycap * 2 : 16;
+		s->rkeys = sm_realloc(s->rkeys, s->keycap * sizeof *s->rkeys);
+	}
+	struct smtpd_rkey *rk = &s->rkeys[s->nkeys++];
+	rk->key = sm_arena_strdup(s->e->arena, key);
+	rk->addr = addr;
+	rk->host = a.host != NULL ? sm_arena_strdup(s->e->arena, a.host) : "";
+	rk->mailer = a.mailer != NULL ? sm_arena_strdup(s->e->arena, a.mailer->name) : "";
+	(void)sm_hash_put(&s->rkey_index, key, (void *)(uintptr_t)s->nkeys);
 	sm_free(key);
 	struct recipient *r = envelope_add_rcpt(s->e, addr, flags);
 	if (orcpt != NULL)
@@ -655,7 +660,7 @@ void smtpd_sort_rcpts(struct smtpd *s)
 	size_t i = 0;
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next, i++) {
 		v[i].r = r;
-		v[i].host = s->rcpt_hosts[i];
+		v[i].host = s->rkeys[i].host;
 		v[i].index = i;
 	}
 	qsort(v, n, sizeof *v, by_host);
