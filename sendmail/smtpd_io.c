@@ -118,6 +118,36 @@ static int read_line(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, in
 	io->line_bytes = 0;
 	for (;;) {
 		while (io->in_start < io->in_end) {
+			if (!pending_cr) {
+				/* the bytes up to the next CR or LF in one copy (a
+				 * message is mostly such runs); the CR or LF after
+				 * them goes through the byte rules below */
+				unsigned char *p = io->in + io->in_start;
+				size_t avail = io->in_end - io->in_start;
+				unsigned char *nl = memchr(p, '\n', avail);
+				size_t span = nl != NULL ? (size_t)(nl - p) : avail;
+				unsigned char *cr = memchr(p, '\r', span);
+				size_t n = cr != NULL ? (size_t)(cr - p) : span;
+				size_t room = line->len < maxlen ? maxlen - line->len : 0;
+				size_t take = n < room ? n : room;
+				if (take > 0)
+					sm_buf_put(line, (const char *)p, take);
+				if (n > 0)
+					got = true;
+				if (take < n && split) {
+					/* the piece is full: the rest starts the next one */
+					io->in_start += take;
+					io->line_bytes += take;
+					*ending = SMTPD_LINE_PART;
+					return 1;
+				}
+				if (take < n)
+					*too_long = true;
+				io->in_start += n;
+				io->line_bytes += n;
+				if (io->in_start == io->in_end)
+					break;
+			}
 			unsigned char c = io->in[io->in_start++];
 			got = true;
 			io->line_bytes++;
