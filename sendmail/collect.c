@@ -1,7 +1,8 @@
 /*
- * collect.c: reads a submitted message from standard input (see collect.h).
+ * collect.c: reads a submitted message (see collect.h): from standard
+ * input (collect), or from the SMTP server's DATA lines (collect_from).
  *
- * Owns the reading rules of a message given on the command line: the
+ * Owns the reading rules of a message: the
  * "From " line, header lines and their continuations, the end of the
  * headers, the "." rules without -i, CRLF to LF, 8-bit detection and the
  * size limits (MaxHeadersLength, MaxMessageSize: a body over it is counted

@@ -3,7 +3,8 @@
  *
  * Messages go to standard output, interleaved with the output of the mode
  * that caused them, which is where sendmail writes them in test mode and
- * while reading its configuration.
+ * while reading its configuration; while ErrReplySink is set (an SMTP
+ * session, check_compat's capture) they go to it instead, as replies.
  */
 #include "err.h"
 

@@ -1,6 +1,8 @@
 /*
- * submit.h: submitting a message from the command line, and delivering
- * queued ones for the queue runner.
+ * submit.h: submitting a message from the command line, accepting a
+ * message read by the command line or the SMTP server (submit_accept:
+ * queueing, logging, delivering), and delivering queued ones for the
+ * queue runner.
  */
 #ifndef SUBMIT_H
 #define SUBMIT_H
