@@ -36,14 +36,11 @@
 /* the session the error sink writes to (one session per process) */
 static struct smtpd *Current;
 
-void smtpd_reply(struct smtpd *s, const char *fmt, ...)
+static void vreply(struct smtpd *s, bool record, const char *fmt, va_list ap)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
-	va_list ap;
-	va_start(ap, fmt);
 	sm_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	/* no LF inside a reply line (a CR a client sent is echoed as 8.17
 	 * does); replies are 7-bit: 8.17 clears the eighth bit */
 	for (size_t i = 0; i < b.len; i++) {
@@ -52,8 +49,8 @@ void smtpd_reply(struct smtpd *s, const char *fmt, ...)
 		b.data[i] = (char)((unsigned char)b.data[i] & 0x7f);
 	}
 	/* the last error's text (no codes) becomes the queued message's status, as in 8.17 */
-	if (b.len > 4 && (b.data[0] == '4' || b.data[0] == '5') && b.data[3] == ' ' &&
-	    strncmp(b.data, "421", 3) != 0) {
+	if (record && !s->status_off && b.len > 4 && (b.data[0] == '4' || b.data[0] == '5') &&
+	    b.data[3] == ' ' && strncmp(b.data, "421", 3) != 0) {
 		const char *t = b.data + 4;
 		if (t[0] >= '2' && t[0] <= '5' && t[1] == '.') {
 			const char *sp = strchr(t, ' ');
@@ -65,6 +62,22 @@ void smtpd_reply(struct smtpd *s, const char *fmt, ...)
 	sm_buf_puts(&b, "\r\n");
 	smtpd_io_put(&s->io, b.data, b.len);
 	sm_buf_free(&b);
+}
+
+void smtpd_reply(struct smtpd *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreply(s, true, fmt, ap);
+	va_end(ap);
+}
+
+void smtpd_reply_nostatus(struct smtpd *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreply(s, false, fmt, ap);
+	va_end(ap);
 }
 
 /* usrerr()/syserr() text during the session: replies (a default code when it has none) */

@@ -74,6 +74,9 @@ struct smtpd {
 	char *last_told;          /* the last reply the error sink wrote (malloc'ed) */
 	int errors_told;          /* replies the error sink wrote for this command */
 	char *last_error;         /* the last 4xx/5xx reply's text since a message was accepted */
+	/* while set, replies (the error sink's too) do not become last_error:
+	 * refusals 8.17 does not keep as the message's status */
+	bool status_off;
 	/* the client talked before the greeting (greet_pause): every command
 	 * but HELO/EHLO/NOOP/RSET/QUIT gets this refusal */
 	const char *nullserver;
@@ -93,8 +96,13 @@ enum {
 	SRV_NO_PIPELINING = 16, /* P */
 };
 
-/* Queues one reply line (CRLF added); printf-style. */
+/*
+ * Queues one reply line (CRLF added); printf-style.  A 4xx/5xx reply
+ * (but 421) is kept as last_error: the queued message's status.
+ */
 void smtpd_reply(struct smtpd *s, const char *fmt, ...) SM_PRINTF(2, 3);
+/* The same for a refusal that is not the message's status. */
+void smtpd_reply_nostatus(struct smtpd *s, const char *fmt, ...) SM_PRINTF(2, 3);
 
 /* A PrivacyOptions word is set (goaway counts for the ones it stands for). */
 bool smtpd_privacy(const char *word);

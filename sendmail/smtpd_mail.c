@@ -387,10 +387,8 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	const char *mr = opt_value(OPT_MaxRecipientsPerMessage);
 	if (mr != NULL && atol(mr) > 0 && s->nrcpt_cmds >= atol(mr)) {
 		/* not kept as the message's status (8.17) */
-		char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
-		rcpt_refuse(s, "452 4.5.3", "Too many recipients");
-		sm_free(s->last_error);
-		s->last_error = keep;
+		smtpd_reply_nostatus(s, "452 4.5.3 Too many recipients");
+		log_line(LOG_INFO, s->e->id, "Too many recipients");
 		return;
 	}
 	throttle(s);
@@ -432,15 +430,14 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	}
 	set_triple_macros("rcpt", &a);
 	/* a refusal of check_rcpt is not kept as the message's status (8.17) */
-	char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
+	bool was_off = s->status_off;
+	s->status_off = true;
 	enum smtpd_rs_result rr = smtpd_rscheck(s, "check_rcpt", addr, NULL, addr);
+	s->status_off = was_off;
 	if (rr == RS_REJECT) {
-		sm_free(s->last_error);
-		s->last_error = keep;
 		s->nbadrcpts++;
 		return;
 	}
-	sm_free(keep);
 	if (rr == RS_DISCARD)
 		s->discard = true;
 	enum local_user lu = unknown_local(&a);

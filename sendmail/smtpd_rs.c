@@ -113,7 +113,8 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 			if (*txt == '"')
 				txt++;
 			bool temp = txt[0] == '4';
-			char *keep = s->last_error != NULL ? sm_strdup(s->last_error) : NULL;
+			bool was_off = s->status_off;
+			s->status_off = was_off || temp;
 			const char *saved = err_set_address(temp ? NULL : errarg);
 			int before = s->errors_told;
 			int exitstat = ExitStat;
@@ -124,12 +125,7 @@ enum smtpd_rs_result smtpd_rscheck(struct smtpd *s, const char *ruleset, const c
 				rs_setstat(a.status);
 			}
 			err_set_address(saved);
-			if (temp) {
-				sm_free(s->last_error);
-				s->last_error = keep;
-			} else {
-				sm_free(keep);
-			}
+			s->status_off = was_off;
 			if (s->errors_told == before)
 				smtpd_reply(s, "553 5.3.0 %s", errarg != NULL ? errarg : "rejected");
 			else if (s->last_told != NULL)
