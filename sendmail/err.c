@@ -39,8 +39,7 @@ const char *err_set_address(const char *addr)
 	return old;
 }
 
-/* Skips "NNN " and "N.N.N " prefixes. */
-static const char *skip_codes(const char *m)
+const char *err_skip_codes(const char *m)
 {
 	if (isdigit((unsigned char)m[0]) && isdigit((unsigned char)m[1]) &&
 	    isdigit((unsigned char)m[2]) && (m[3] == ' ' || m[3] == '-')) {
@@ -73,7 +72,7 @@ static void emit(const char *prefix_addr, bool seven_bit, bool is_error, const c
 	sm_buf_init(&b);
 	sm_buf_init(&line);
 	sm_buf_vprintf(&b, fmt, ap);
-	const char *m = skip_codes(b.data ? b.data : "");
+	const char *m = err_skip_codes(b.data ? b.data : "");
 	/* an SMTP session: the codes stay, in front of the address */
 	if (ErrReplySink != NULL && b.data != NULL)
 		sm_buf_put(&line, b.data, (size_t)(m - b.data));
@@ -134,14 +133,14 @@ static void vsyserr(int err, const char *fmt, va_list ap)
 		sm_buf_printf(&m, ": %s", sm_errstring(err));
 	if (CfFile != NULL)
 		sm_buf_printf(&b, "%s: line %d: ", CfFile, CfLine);
-	sm_buf_puts(&b, skip_codes(m.data ? m.data : ""));
+	sm_buf_puts(&b, err_skip_codes(m.data ? m.data : ""));
 	/* Operator bytes are shown 7-bit, as sendmail's messages show them. */
 	for (size_t i = 0; i < b.len; i++)
 		if ((unsigned char)b.data[i] >= 0x80)
 			b.data[i] = (char)((unsigned char)b.data[i] & 0x7f);
 	if (ErrReplySink != NULL) {
 		const char *t = m.data ? m.data : "";
-		char *r = t != skip_codes(t) ? sm_asprintf("%s", t) : sm_asprintf("451 4.0.0 %s", t);
+		char *r = t != err_skip_codes(t) ? sm_asprintf("%s", t) : sm_asprintf("451 4.0.0 %s", t);
 		ErrReplySink(r, true);
 		sm_free(r);
 	} else {

@@ -27,6 +27,8 @@ void message(const char *fmt, ...) SM_PRINTF(1, 2);
 void err_set_cf_position(const char *file, int line);
 /* The address named in user errors ("addr... "); NULL for none. */
 const char *err_set_address(const char *addr);
+/* m past its reply code ("NNN " or "NNN-") and enhanced code ("N.N.N "), if any. */
+const char *err_skip_codes(const char *m);
 
 /*
  * Set by the SMTP server for the length of a session: usrerr() and

@@ -51,13 +51,8 @@ static void vreply(struct smtpd *s, bool record, const char *fmt, va_list ap)
 	/* the last error's text (no codes) becomes the queued message's status, as in 8.17 */
 	if (record && !s->status_off && b.len > 4 && (b.data[0] == '4' || b.data[0] == '5') &&
 	    b.data[3] == ' ' && strncmp(b.data, "421", 3) != 0) {
-		const char *t = b.data + 4;
-		if (t[0] >= '2' && t[0] <= '5' && t[1] == '.') {
-			const char *sp = strchr(t, ' ');
-			t = sp != NULL ? sp + 1 : t + strlen(t);
-		}
 		sm_free(s->last_error);
-		s->last_error = sm_strdup(t);
+		s->last_error = sm_strdup(err_skip_codes(b.data));
 	}
 	sm_buf_puts(&b, "\r\n");
 	smtpd_io_put(&s->io, b.data, b.len);

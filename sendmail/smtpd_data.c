@@ -208,12 +208,8 @@ static bool eoh_refused(struct smtpd *s, const struct data_reader *dr, int nhead
 	headers_add_defaults(e);
 	log_from(s, size);
 	/* the status is the reply's text without its codes */
-	const char *stat = s->last_told != NULL && s->last_told != before ? s->last_told : "";
-	if (strlen(stat) > 4 && stat[3] == ' ' ) {
-		stat += 4;
-		if (stat[0] >= '2' && stat[0] <= '5' && stat[1] == '.')
-			stat += strcspn(stat, " ") + (stat[strcspn(stat, " ")] == ' ');
-	}
+	const char *stat = s->last_told != NULL && s->last_told != before
+				   ? err_skip_codes(s->last_told) : "";
 	long pri = queue_priority(size, s->nrcpts, queue_precedence_class(e));
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
 		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, pri=%ld, stat=%s", r->address, pri,

@@ -107,10 +107,7 @@ static struct address *parse_arg(struct smtpd *s, char *arg, bool rcpt, char **a
 		smtpd_reply(s, "553 5.1.3 %s... Bad address", *addr_out);
 	/* a recipient the scanner refused is logged with the complaint (8.17) */
 	if (rcpt && s->errors_told != before && s->last_told != NULL) {
-		const char *t = s->last_told + 4;
-		if (t[0] >= '2' && t[0] <= '5' && t[1] == '.')
-			t = strchr(t, ' ') != NULL ? strchr(t, ' ') + 1 : t;
-		log_line(LOG_INFO, s->e->id, "%s", t);
+		log_line(LOG_INFO, s->e->id, "%s", err_skip_codes(s->last_told));
 	}
 	/* a complaint of the scanner (unbalanced brackets) refuses the address */
 	return s->errors_told == before ? r : NULL;
