@@ -96,6 +96,16 @@ enum {
 	SRV_NO_PIPELINING = 16, /* P */
 };
 
+/* What smtpd_unknown_local() found out about a recipient. */
+enum local_user { LOCAL_KNOWN, LOCAL_UNKNOWN, LOCAL_NO_ALIASES };
+/*
+ * A local user the local mailer would not find (no alias, no password
+ * entry): LOCAL_UNKNOWN; LOCAL_NO_ALIASES when the alias map cannot be
+ * read; LOCAL_KNOWN otherwise (and for other mailers).
+ */
+struct address;
+enum local_user smtpd_unknown_local(const struct address *a);
+
 /*
  * Queues one reply line (CRLF added); printf-style.  A 4xx/5xx reply
  * (but 421) is kept as last_error: the queued message's status.
