@@ -1,7 +1,8 @@
 /*
  * smtpd.c: one ESMTP session (see smtpd.h, smtpd_int.h): the greeting,
  * the command loop and its limits, HELO/EHLO and the EHLO keyword list,
- * NOOP, RSET, QUIT, VERB, ETRN, HELP, and the replies.
+ * NOOP, RSET, QUIT, VERB, and the replies (HELP, ETRN and the log
+ * helpers: smtpd_cmds.c).
  *
  * Owns the session state (struct smtpd) and the error sink through which
  * usrerr()/syserr() text becomes replies while the session runs.  MAIL,
@@ -114,28 +115,6 @@ void smtpd_setmacro(const char *name, const char *value)
 	macro_set_value(&GlobalMacros, id, value);
 }
 
-const char *smtpd_log_id(struct smtpd *s)
-{
-	if (s->e != NULL && s->e->id[0] != '\0')
-		return s->e->id;
-	if (s->sid[0] == '\0') {
-		struct envelope *t = envelope_new();
-		if (queue_new_id(t) == 0)
-			snprintf(s->sid, sizeof s->sid, "%s", t->id);
-		envelope_free(t);
-	}
-	return s->sid[0] != '\0' ? s->sid : NULL;
-}
-
-void smtpd_log_proto(struct smtpd *s, char *buf, size_t size)
-{
-	if (s->conn->daemon_name != NULL)
-		snprintf(buf, size, ", proto=%s, daemon=%s", s->esmtp ? "ESMTP" : "SMTP",
-			 s->conn->daemon_name);
-	else
-		snprintf(buf, size, ", proto=%s", s->esmtp ? "ESMTP" : "SMTP");
-}
-
 void smtpd_reset_transaction(struct smtpd *s)
 {
 	if (s->e != NULL && s->e->sender != NULL && s->e->sender[0] != '\0' && !s->accepted) {
@@ -243,15 +222,6 @@ static bool early_talker(struct smtpd *s)
 	return true;
 }
 
-void smtpd_log_traffic(struct smtpd *s, const char *cmd)
-{
-	const char *addr = macro_get(macro_id("client_addr", 11, true));
-	const char *name = macro_get(macro_id("client_name", 11, true));
-	log_line(LOG_INFO, smtpd_log_id(s),
-		 "rejecting server %s from %s [%s] due to traffic before response", cmd,
-		 name != NULL ? name : "localhost", addr != NULL && *addr != '\0' ? addr : "0");
-}
-
 /* A HELO/EHLO argument sendmail accepts: letters, digits, "-._", or a [literal]. */
 static bool valid_helo(const char *h)
 {
@@ -326,105 +296,6 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 	}
 	for (int i = 0; i < n; i++)
 		smtpd_reply(s, "250%c%s", i + 1 < n ? '-' : ' ', kw[i]);
-}
-
-/* HELP: the HelpFile's lines for the topic ("topic<TAB>text"), as 214 replies. */
-static void cmd_help(struct smtpd *s, const char *arg)
-{
-	const char *hf = opt_value(OPT_HelpFile);
-	FILE *f = hf != NULL && *hf != '\0' ? fopen(hf, "r") : NULL;
-	if (f == NULL) {
-		smtpd_reply(s, "502 5.3.0 Sendmail %s -- HELP not implemented", SENDMAIL_VERSION);
-		return;
-	}
-	char topic[64];
-	size_t n = 0;
-	for (const char *p = *arg ? arg : "smtp"; *p && n < sizeof topic - 1; p++)
-		topic[n++] = (char)sm_lower((unsigned char)*p);
-	topic[n] = '\0';
-	char line[1024];
-	bool found = false;
-	int lines = 0;
-	while (fgets(line, sizeof line, f) != NULL && lines < 1000) {
-		lines++;
-		if (line[0] == '#')
-			continue;
-		char *tab = strchr(line, '\t');
-		if (tab == NULL)
-			continue;
-		*tab = '\0';
-		if (sm_strcasecmp(line, topic) != 0)
-			continue;
-		char *text = tab + 1;
-		text[strcspn(text, "\r\n")] = '\0';
-		struct sm_buf tr, ex;
-		sm_buf_init(&tr);
-		sm_buf_init(&ex);
-		macro_translate(text, &tr);
-		macro_expand(tr.data != NULL ? tr.data : "", &ex);
-		smtpd_reply(s, "214-2.0.0 %s", ex.data != NULL ? ex.data : "");
-		sm_buf_free(&tr);
-		sm_buf_free(&ex);
-		found = true;
-	}
-	fclose(f);
-	if (!found)
-		smtpd_reply(s, "504 5.3.0 HELP topic \"%.10s\" unknown", topic);
-	else
-		smtpd_reply(s, "214 2.0.0 End of HELP info");
-}
-
-/* "who: CMD arg [rejected]" as 8.17 logs VRFY, EXPN and ETRN */
-void smtpd_log_cmd(struct smtpd *s, const char *cmd, const char *arg, bool rejected)
-{
-	char *who = macro_expand_id('_');
-	size_t l = strlen(arg);
-	const char *sp = l > 0 ? " " : "";
-	if (l + strlen(cmd) + 1 > 203) {
-		/* the command line shortened as 8.17 does: its first and last 100 bytes */
-		char *all = sm_asprintf("%s%s%s", cmd, sp, arg);
-		size_t al = strlen(all);
-		log_line(LOG_INFO, smtpd_log_id(s), "%s: %.100s...%s%s", who, all, all + al - 100,
-			 rejected ? " [rejected]" : "");
-		sm_free(all);
-	} else
-		log_line(LOG_INFO, smtpd_log_id(s), "%s: %s%s%s%s", who, cmd, sp, arg,
-			 rejected ? " [rejected]" : "");
-	sm_free(who);
-}
-
-static void cmd_etrn(struct smtpd *s, char *arg)
-{
-	s->did_something = true;
-	bool refused = smtpd_privacy("noetrn") || (s->hidden & SRV_NO_ETRN);
-	if (*arg != '\0' || refused)
-		smtpd_log_cmd(s, "ETRN", arg, refused);
-	if (refused) {
-		smtpd_reply(s, "502 5.7.0 Sorry, we do not allow this operation");
-		return;
-	}
-	if (*arg == '\0') {
-		smtpd_reply(s, "500 5.5.2 Parameter required");
-		return;
-	}
-	if (smtpd_rscheck(s, "check_etrn", arg, NULL, NULL) == RS_REJECT)
-		return;
-	if (arg[0] == '#') {
-		/* a queue group: only the default one, mqueue, exists here */
-		if (strcmp(arg + 1, "mqueue") != 0) {
-			smtpd_reply(s, "459 4.5.4 Queue %s unknown", arg + 1);
-			return;
-		}
-		if (s->conn->request_queue_run != NULL)
-			(void)s->conn->request_queue_run(arg, s->conn->request_arg);
-		smtpd_reply(s, "250 2.0.0 Queuing for queue group %s started", arg + 1);
-		return;
-	}
-	/* the queue run itself is the daemon's (a lost request waits for the
-	 * next run); the reply is 8.17's */
-	if (s->conn->request_queue_run != NULL)
-		(void)s->conn->request_queue_run(arg, s->conn->request_arg);
-	smtpd_reply(s, "250 2.0.0 Queuing for node %s started", arg);
 }
 
 /* Splits the command word off line: returns it upper-cased in cmd, the arguments after. */
@@ -526,7 +397,7 @@ static void command(struct smtpd *s, char *line)
 		sm_free(j);
 		s->quit = true;
 	} else if (strcmp(cmd, "HELP") == 0) {
-		cmd_help(s, arg);
+		smtpd_cmd_help(s, arg);
 	} else if (strcmp(cmd, "VERB") == 0) {
 		if (smtpd_privacy("noverb") || (s->hidden & SRV_NO_VERB)) {
 			smtpd_reply(s, "502 5.7.0 Verbose unavailable");
@@ -535,7 +406,7 @@ static void command(struct smtpd *s, char *line)
 			smtpd_reply(s, "250 2.0.0 Verbose mode");
 		}
 	} else if (strcmp(cmd, "ETRN") == 0) {
-		cmd_etrn(s, arg);
+		smtpd_cmd_etrn(s, arg);
 	} else if (strcmp(cmd, "VRFY") == 0 || strcmp(cmd, "EXPN") == 0) {
 		smtpd_cmd_vrfy(s, arg, cmd[0] == 'E');
 	} else if (strcmp(cmd, "STARTTLS") == 0) {

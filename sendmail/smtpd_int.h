@@ -137,6 +137,10 @@ void smtpd_setmacro(const char *name, const char *value);
 void smtpd_cmd_mail(struct smtpd *s, char *args);
 void smtpd_cmd_rcpt(struct smtpd *s, char *args);
 void smtpd_cmd_vrfy(struct smtpd *s, char *args, bool expn);
+/* HELP: the HelpFile's lines for the topic, as 214 replies. */
+void smtpd_cmd_help(struct smtpd *s, const char *arg);
+/* ETRN: a queue run of the daemon for a host or "#group". */
+void smtpd_cmd_etrn(struct smtpd *s, char *arg);
 void smtpd_cmd_data(struct smtpd *s);
 /* Puts e's recipients in 8.17's queue order: by host, as given within a host. */
 void smtpd_sort_rcpts(struct smtpd *s);
