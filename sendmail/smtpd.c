@@ -12,7 +12,6 @@
 #include "smtpd.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -109,10 +108,7 @@ bool smtpd_privacy(const char *word)
 
 void smtpd_setmacro(const char *name, const char *value)
 {
-	int id = strlen(name) == 1 ? (unsigned char)name[0] : macro_id(name, strlen(name), true);
-	if (strlen(name) == 1)
-		id = macro_id(name, 1, true);
-	macro_set_value(&GlobalMacros, id, value);
+	macro_set_value(&GlobalMacros, macro_id(name, strlen(name), true), value);
 }
 
 void smtpd_reset_transaction(struct smtpd *s)
@@ -195,29 +191,16 @@ static bool early_talker(struct smtpd *s)
 	long ms = smtpd_greet_pause(s);
 	if (ms <= 0)
 		return false;
-	struct pollfd p = {.fd = s->conn->in_fd, .events = POLLIN};
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long spent = (now.tv_sec - start.tv_sec) * 1000L +
-			     (now.tv_nsec - start.tv_nsec) / 1000000L;
-		if (spent >= ms)
-			return false;
-		int r = poll(&p, 1, (int)(ms - spent));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		break;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* the seconds of the log line: whole clock seconds passed, as before */
+	time_t start = time(NULL);
+	if (sm_wait_fd(s->conn->in_fd, POLLIN, sm_now_ms() + ms) != 1)
+		return false;
 	const char *addr = macro_get(macro_id("client_addr", 11, true));
 	const char *name = macro_get(macro_id("client_name", 11, true));
 	log_line(LOG_INFO, smtpd_log_id(s),
 		 "rejecting commands from %s [%s] due to pre-greeting traffic after %ld seconds",
 		 name != NULL ? name : "localhost", addr != NULL ? addr : "0",
-		 (long)(now.tv_sec - start.tv_sec));
+		 (long)(time(NULL) - start));
 	s->nullserver = "Command rejected";
 	return true;
 }
