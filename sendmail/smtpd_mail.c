@@ -29,6 +29,7 @@
 #include "parseaddr.h"
 #include "queue.h"
 #include "smtpd_int.h"
+#include "submit.h"
 
 /*
  * Checks "KEYWORD:" at the start of args; returns the text after the
@@ -249,22 +250,10 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 	/* a local sender's full name from the password file ($x: From: and Full-Name:) */
 	if (a.mailer != NULL && mailer_has_flag(a.mailer, 'w') && a.user != NULL) {
 		struct passwd *pw = getpwnam(a.user);
-		if (pw != NULL && pw->pw_gecos != NULL) {
-			struct sm_buf fb;
-			sm_buf_init(&fb);
-			for (const char *p = pw->pw_gecos; *p && *p != ',' && fb.len < 256; p++) {
-				if (*p == '&') {
-					sm_buf_putc(&fb, sm_upper((unsigned char)pw->pw_name[0]));
-					if (pw->pw_name[0] != '\0')
-						sm_buf_puts(&fb, pw->pw_name + 1);
-				} else {
-					sm_buf_putc(&fb, *p);
-				}
-			}
-			if (fb.len > 0)
-				s->e->sender_full = headers_quote_fullname(fb.data, s->e->arena);
-			sm_buf_free(&fb);
-		}
+		char *full = pw != NULL ? submit_gecos_name(pw) : NULL;
+		if (full != NULL)
+			s->e->sender_full = headers_quote_fullname(full, s->e->arena);
+		sm_free(full);
 	}
 	if (queue_new_id(s->e) != 0) {
 		smtpd_reply(s, "451 4.3.0 Temporary system failure. Please try again later.");

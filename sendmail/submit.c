@@ -103,8 +103,7 @@ static unsigned notify_flags(const char *notify)
 	return f;
 }
 
-/* The full name from a password entry's GECOS field ("&" is the login, capitalized). */
-static char *gecos_name(const struct passwd *pw)
+char *submit_gecos_name(const struct passwd *pw)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
@@ -295,7 +294,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		e->sender_full = headers_quote_fullname(fn, e->arena);
 	} else if (strchr(e->sender, '@') == NULL) {
 		struct passwd *spw = getpwnam(e->sender);
-		char *g = spw != NULL ? gecos_name(spw) : NULL;
+		char *g = spw != NULL ? submit_gecos_name(spw) : NULL;
 		if (g != NULL)
 			e->sender_full = headers_quote_fullname(g, e->arena);
 		sm_free(g);

@@ -39,6 +39,13 @@ int submit_check_opts(const struct submit_opts *o);
  */
 void submit_cf_warnings(const struct submit_opts *o);
 
+/*
+ * The full name from a password entry's GECOS field (up to its first
+ * comma; "&" is the login, capitalized), malloc'ed; NULL when empty.
+ */
+struct passwd;
+char *submit_gecos_name(const struct passwd *pw);
+
 /* The whole submission: returns the exit status of sendmail. */
 int submit_run(const struct submit_opts *o, char **rcpts);
 
