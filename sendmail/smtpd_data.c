@@ -131,6 +131,24 @@ static void log_from(struct smtpd *s, long size)
 		 proto, macro_get('_') != NULL ? macro_get('_') : "localhost");
 }
 
+/* The from= line of a message not accepted, with the H lines' headers (its Message-Id:). */
+static void log_refused_from(struct smtpd *s, long size)
+{
+	deliver_set_macros(s->e);
+	headers_add_defaults(s->e);
+	log_from(s, size);
+}
+
+/* The to= line of each recipient of a message not accepted. */
+static void log_refused_to(struct smtpd *s, long size, const char *stat)
+{
+	struct envelope *e = s->e;
+	long pri = queue_priority(size, s->nrcpts, queue_precedence_class(e));
+	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, pri=%ld, stat=%s", r->address, pri,
+			 stat);
+}
+
 /* Reads and drops the rest of the data after a failure to store it. */
 static void drain(struct data_reader *dr)
 {
@@ -203,17 +221,10 @@ static bool eoh_refused(struct smtpd *s, const struct data_reader *dr, int nhead
 	/* the refusal is not the status of the next message */
 	sm_free(s->last_error);
 	s->last_error = NULL;
-	struct envelope *e = s->e;
-	deliver_set_macros(e);
-	headers_add_defaults(e);
-	log_from(s, size);
+	log_refused_from(s, size);
 	/* the status is the reply's text without its codes */
-	const char *stat = s->last_told != NULL && s->last_told != before
-				   ? err_skip_codes(s->last_told) : "";
-	long pri = queue_priority(size, s->nrcpts, queue_precedence_class(e));
-	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-		log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, pri=%ld, stat=%s", r->address, pri,
-			 stat);
+	log_refused_to(s, size, s->last_told != NULL && s->last_told != before
+					? err_skip_codes(s->last_told) : "");
 	return true;
 }
 
@@ -319,28 +330,16 @@ void smtpd_cmd_data(struct smtpd *s)
 	if (cr.too_large) {
 		rbuf = sm_asprintf("552 5.2.3 Message exceeds maximum fixed size (%s)", ms);
 		reject = rbuf;
-		/* the H lines' headers (a Message-Id: for the log) as for an accepted one */
-		deliver_set_macros(e);
-		headers_add_defaults(e);
-		log_from(s, cr.size);
+		log_refused_from(s, cr.size);
 		log_line(LOG_NOTICE, e->id, "message size (%ld) exceeds maximum (%s)", cr.size, ms);
-		long pri = queue_priority(cr.size, s->nrcpts, queue_precedence_class(e));
-		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-			log_line(LOG_INFO, e->id,
-				 "to=%s, delay=00:00:00, pri=%ld, stat=Message exceeds maximum fixed size (%s)",
-				 r->address, pri, ms);
+		log_refused_to(s, cr.size, rbuf + 10);
 	} else if (cr.headers_too_large) {
 		const char *mh = opt_value(OPT_MaxHeadersLength);
 		rbuf = sm_asprintf("552 5.6.0 Headers too large (%ld max)",
 				   mh != NULL && atol(mh) > 0 ? atol(mh) : (long)COLLECT_DEFAULT_MAX_HEADERS);
 		reject = rbuf;
-		deliver_set_macros(e);
-		headers_add_defaults(e);
-		log_from(s, cr.size);
-		long pri = queue_priority(cr.size, s->nrcpts, queue_precedence_class(e));
-		for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-			log_line(LOG_INFO, e->id, "to=%s, delay=00:00:00, pri=%ld, stat=%s", r->address,
-				 pri, rbuf + 10);
+		log_refused_from(s, cr.size);
+		log_refused_to(s, cr.size, rbuf + 10);
 	}
 	/* too many hops (MaxHopCount): 8.17 accepts the message, delivery fails it */
 	if (reject == NULL) {
@@ -386,9 +385,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	    envelope_find_header(e, "Bcc") != NULL)
 		e->flags |= ENV_DELETE_BCC;
 	if (s->discard) {
-		deliver_set_macros(e);
-		headers_add_defaults(e);
-		log_from(s, cr.size);
+		log_refused_from(s, cr.size);
 		log_line(LOG_INFO, e->id, "discarded");
 		s->accepted = true;
 		smtpd_reply(s, "250 2.0.0 %s Message accepted for delivery", e->id);
