@@ -562,3 +562,14 @@ void testmode_parse(char *args, struct sm_arena *arena)
 	else
 		printf("mailer %s, user %s\n", a.mailer->name, a.user ? a.user : "");
 }
+
+const char *addr_unbracket(const char *addr, size_t *len)
+{
+	size_t l = strlen(addr);
+	if (l >= 2 && addr[0] == '<' && addr[l - 1] == '>') {
+		*len = l - 2;
+		return addr + 1;
+	}
+	*len = l;
+	return addr;
+}

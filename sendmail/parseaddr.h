@@ -56,6 +56,9 @@ struct address *parseaddr(const char *addr, struct address *a, unsigned flags, i
  * range (replacing those with '?' in place); reports and returns true.
  */
 bool invalid_address(char *addr, bool isrcpt);
+
+/* addr without one pair of enclosing angle brackets: its start, *len bytes. */
+const char *addr_unbracket(const char *addr, size_t *len);
 /* The address as the mailer wants it; *rstat EX_TEMPFAIL on map trouble. */
 const char *remotename(const char *name, const struct mailer *m, unsigned flags, int *rstat,
 		       struct sm_arena *arena);

@@ -171,9 +171,9 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 	set_triple_macros("mail", &a);
 	{
 		/* $f: the sender without its brackets (the cf's messages use $&f) */
-		size_t l = strlen(addr);
-		char *f = l >= 2 && addr[0] == '<' && addr[l - 1] == '>' ? sm_strndup(addr + 1, l - 2)
-								       : sm_strdup(addr);
+		size_t l;
+		const char *b = addr_unbracket(addr, &l);
+		char *f = sm_strndup(b, l);
 		smtpd_setmacro("f", f);
 		sm_free(f);
 	}
@@ -466,12 +466,8 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 		s->no_aliases = true;
 	}
 	/* the final recipient of DSNs: the address without its brackets */
-	const char *bare = addr;
-	size_t bl = strlen(addr);
-	if (bl >= 2 && addr[0] == '<' && addr[bl - 1] == '>') {
-		bare = addr + 1;
-		bl -= 2;
-	}
+	size_t bl;
+	const char *bare = addr_unbracket(addr, &bl);
 	char *j = macro_expand_id('j');
 	char *fr = memchr(bare, '@', bl) != NULL ? sm_asprintf("RFC822; %.*s", (int)bl, bare)
 						 : sm_asprintf("RFC822; %.*s@%s", (int)bl, bare, j);

@@ -275,12 +275,9 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 
 	/* the envelope sender */
 	const char *from = o->from != NULL ? o->from : invoker;
-	char *fcopy = sm_strdup(from);
-	size_t fl = strlen(fcopy);
-	if (fl >= 2 && fcopy[0] == '<' && fcopy[fl - 1] == '>') {
-		memmove(fcopy, fcopy + 1, fl - 2);
-		fcopy[fl - 2] = '\0';
-	}
+	size_t fl;
+	const char *fb = addr_unbracket(from, &fl);
+	char *fcopy = sm_strndup(fb, fl);
 	if (strlen(fcopy) > 255)
 		fcopy[255] = '\0';
 	e->sender = sm_arena_strdup(e->arena, fcopy);

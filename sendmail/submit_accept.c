@@ -32,6 +32,7 @@
 #include "log.h"
 #include "macro.h"
 #include "options.h"
+#include "parseaddr.h"
 #include "queue.h"
 
 char submit_error_mode(void)
@@ -172,10 +173,9 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 	deliver_set_macros(e);
 	if (a->smtp) {
 		/* $f and $g: the sender without the brackets MAIL FROM gave it */
-		size_t sl = strlen(e->sender);
-		char *bare = sl >= 2 && e->sender[0] == '<' && e->sender[sl - 1] == '>'
-				     ? sm_arena_strndup(e->arena, e->sender + 1, sl - 2)
-				     : e->sender;
+		size_t sl;
+		const char *b = addr_unbracket(e->sender, &sl);
+		char *bare = sm_arena_strndup(e->arena, b, sl);
 		macro_set_value(&GlobalMacros, 'f', bare);
 		macro_set_value(&GlobalMacros, 'g', bare);
 	}
