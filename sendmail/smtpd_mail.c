@@ -468,12 +468,9 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	/* the final recipient of DSNs: the address without its brackets */
 	size_t bl;
 	const char *bare = addr_unbracket(addr, &bl);
-	char *j = macro_expand_id('j');
-	char *fr = memchr(bare, '@', bl) != NULL ? sm_asprintf("RFC822; %.*s", (int)bl, bare)
-						 : sm_asprintf("RFC822; %.*s@%s", (int)bl, bare, j);
+	char *fr = submit_final_rcpt(bare, bl, NULL);
 	r->final_rcpt = sm_arena_strdup(s->e->arena, fr);
 	sm_free(fr);
-	sm_free(j);
 	if (s->nrcpts == 0)
 		s->single_rcpt = r->address;
 	s->nrcpts++;

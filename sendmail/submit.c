@@ -103,6 +103,17 @@ static unsigned notify_flags(const char *notify)
 	return f;
 }
 
+char *submit_final_rcpt(const char *addr, size_t len, const char *local)
+{
+	if (memchr(addr, '@', len) != NULL)
+		return sm_asprintf("RFC822; %.*s", (int)len, addr);
+	char *j = macro_expand_id('j');
+	char *fr = local != NULL ? sm_asprintf("RFC822; %s@%s", local, j)
+				 : sm_asprintf("RFC822; %.*s@%s", (int)len, addr, j);
+	sm_free(j);
+	return fr;
+}
+
 char *submit_gecos_name(const struct passwd *pw)
 {
 	struct sm_buf b;
@@ -160,13 +171,9 @@ static bool check_rcpt(struct envelope *e, struct recipient *r, int *exitstat)
 		return false;
 	}
 	if (r->final_rcpt == NULL) {
-		char *j = macro_expand_id('j');
-		const char *u = a.user != NULL ? a.user : r->address;
-		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
-							   : sm_asprintf("RFC822; %s@%s", u, j);
+		char *fr = submit_final_rcpt(r->address, strlen(r->address), a.user);
 		r->final_rcpt = sm_arena_strdup(e->arena, fr);
 		sm_free(fr);
-		sm_free(j);
 	}
 	return true;
 }
@@ -231,12 +238,9 @@ static void report_failed(struct envelope *e, struct recipient *r, int *exitstat
 		 r->status ? r->status : "5.0.0", d, d);
 	r->flags |= RCPT_REPORTED | RCPT_LOGGED;
 	if (r->final_rcpt == NULL) {
-		char *j = macro_expand_id('j');
-		char *fr = strchr(r->address, '@') != NULL ? sm_asprintf("RFC822; %s", r->address)
-							   : sm_asprintf("RFC822; %s@%s", r->address, j);
+		char *fr = submit_final_rcpt(r->address, strlen(r->address), NULL);
 		r->final_rcpt = sm_arena_strdup(e->arena, fr);
 		sm_free(fr);
-		sm_free(j);
 	}
 }
 

@@ -8,6 +8,7 @@
 #define SUBMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "envelope.h"
 
@@ -38,6 +39,12 @@ int submit_check_opts(const struct submit_opts *o);
  * (PrivacyOptions authwarnings); submit_run() adds them as headers.
  */
 void submit_cf_warnings(const struct submit_opts *o);
+
+/*
+ * A recipient's final recipient for DSNs: "RFC822; addr" (len bytes) when
+ * it has a domain, else "RFC822; local@$j" (local NULL: addr), malloc'ed.
+ */
+char *submit_final_rcpt(const char *addr, size_t len, const char *local);
 
 /*
  * The full name from a password entry's GECOS field (up to its first
