@@ -56,6 +56,9 @@ int alias_lookup(const char *name, char **value);
 /* The same; with missing_db_fails a hash/btree map whose .db file does
  * not exist counts as unreadable (-1), as 8.17's server takes it. */
 int alias_lookup_as(const char *name, char **value, bool missing_db_fails);
+/* Opens every alias database of AliasFile (not the text ones) for later
+ * lookups: the SMTP session does it before giving up root. */
+void alias_open_dbs(void);
 /* Closes the databases alias_lookup() opened. */
 void alias_close_all(void);
 

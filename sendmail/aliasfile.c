@@ -172,7 +172,10 @@ static int text_lookup(const char *file, const char *name, char **value)
 	return found;
 }
 
-static int db_lookup(size_t i, const char *name, char **value)
+/* Opens alias database i once; 0 when open, -2 when its .db file does
+ * not exist, -1 when it cannot be read (logged), 0 on a later call
+ * after a failure that was not a missing file. */
+static int db_open(size_t i)
 {
 	if (Dbs[i] == NULL) {
 		if (DbTried[i])
@@ -196,6 +199,14 @@ static int db_lookup(size_t i, const char *name, char **value)
 		}
 		sm_free(path);
 	}
+	return 0;
+}
+
+static int db_lookup(size_t i, const char *name, char **value)
+{
+	int o = db_open(i);
+	if (Dbs[i] == NULL)
+		return o;
 	bool withnul = strstr(Srcs[i].args, "-O") == NULL;
 	bool without = strstr(Srcs[i].args, "-N") == NULL;
 	size_t len = strlen(name);
@@ -211,6 +222,14 @@ static int db_lookup(size_t i, const char *name, char **value)
 	*value = sm_strndup(val, strnlen(val, vlen));
 	sm_free(val);
 	return 1;
+}
+
+void alias_open_dbs(void)
+{
+	load();
+	for (size_t i = 0; i < NSrcs; i++)
+		if (alias_class_rebuildable(Srcs[i].cls))
+			(void)db_open(i); /* failures are logged; lookups say them again */
 }
 
 int alias_lookup(const char *name, char **value)

@@ -65,9 +65,7 @@ static void open_db_map(struct map *m, void *arg)
  */
 static void open_maps_as_root(void)
 {
-	char *v = NULL;
-	(void)alias_lookup("postmaster", &v);
-	sm_free(v);
+	alias_open_dbs();
 	map_foreach(open_db_map, NULL);
 }
 

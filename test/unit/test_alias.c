@@ -235,6 +235,19 @@ static void test_expand(void)
 	sm_free(want);
 	expand("primary include", ":include:/etc/passwd", ":include:/etc/passwd[5.7.1]", NULL);
 	alias_close_all();
+	/* alias_open_dbs opens the database (the SMTP session does so as
+	 * root) without a lookup: the handle serves later lookups even once
+	 * the file is out of reach (renamed away here) */
+	alias_open_dbs();
+	char *db = sm_asprintf("%s/aliases.db", dir);
+	char *away = sm_asprintf("%s/aliases.db.away", dir);
+	CHECK("rename the database away", rename(db, away) == 0);
+	CHECK_INT("lookup through the opened database", alias_lookup("list", &v), 1);
+	sm_free(v);
+	(void)rename(away, db);
+	sm_free(db);
+	sm_free(away);
+	alias_close_all();
 	sm_free(fwdpath);
 	sm_free(user);
 }
