@@ -29,6 +29,7 @@
 #include "hostenv.h"
 #include "log.h"
 #include "options.h"
+#include "proc.h"
 #include "sm.h"
 
 /* How long sessions may go on after SIGTERM before they are told to stop. */
@@ -81,45 +82,7 @@ static long long_option(enum option_id id, long dflt)
 	return strtol(v, NULL, 10);
 }
 
-/* The one-minute load average as sendmail 8.17 reads it on Linux: the
- * first number of /proc/loadavg (getloadavg when that is unreadable). */
-double load_average(void)
-{
-	char buf[128];
-	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, buf, sizeof buf - 1);
-		(void)close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			char *end;
-			double la = strtod(buf, &end);
-			if (end != buf)
-				return la;
-		}
-	}
-	double avg[1];
-	if (getloadavg(avg, 1) != 1)
-		return 0;
-	return avg[0];
-}
-
-/* In a new child: closes what belongs to the daemon. */
-void daemon_child_signals(bool default_sigpipe)
-{
-	sigset_t none;
-	(void)sigemptyset(&none);
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	(void)sigaction(SIGTERM, &dfl, NULL);
-	(void)sigaction(SIGHUP, &dfl, NULL);
-	(void)sigaction(SIGCHLD, &dfl, NULL);
-	if (default_sigpipe)
-		(void)sigaction(SIGPIPE, &dfl, NULL);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
+/* In a child of the daemon: closes what belongs to the daemon. */
 void daemon_close_fds_in_child(void)
 {
 	if (Current == NULL)
@@ -129,15 +92,6 @@ void daemon_close_fds_in_child(void)
 			(void)close(Current->l[i].fd);
 	if (Current->req[0] >= 0)
 		(void)close(Current->req[0]);
-}
-
-static int set_signal(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = fn;
-	(void)sigemptyset(&sa.sa_mask);
-	return sigaction(sig, &sa, NULL) == 0 ? 0 : errno;
 }
 
 static void add_kid(struct dstate *d, pid_t pid, int listener, const char *addr)
@@ -299,24 +253,6 @@ static void accept_one(struct dstate *d, size_t i)
 	add_kid(d, pid, (int)i, l->family == AF_UNIX ? "" : addr);
 }
 
-/* Detaches from the terminal (-bd); 0 in the daemon, the child's pid in the caller. */
-static pid_t detach(void)
-{
-	(void)fflush(NULL);
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	(void)setsid();
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		for (int k = 0; k < 3; k++)
-			(void)dup2(fd, k);
-		if (fd > 2)
-			(void)close(fd);
-	}
-	return 0;
-}
-
 /* Waits (at most secs) for the queue runner and, with sessions, the sessions to end. */
 static void wait_kids(struct dstate *d, int secs, bool sessions_too)
 {
@@ -449,7 +385,7 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 		return EX_OSERR_;
 	}
 	if (!foreground) {
-		pid_t pid = detach();
+		pid_t pid = proc_detach();
 		if (pid != 0) {
 			for (size_t k = 0; k < d.nl; k++)
 				close_listener(&d.l[k]);
@@ -484,10 +420,10 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	(void)sigaddset(&block, SIGHUP);
 	(void)sigaddset(&block, SIGCHLD);
 	(void)sigprocmask(SIG_BLOCK, &block, &orig);
-	(void)set_signal(SIGTERM, on_term);
-	(void)set_signal(SIGHUP, on_hup);
-	(void)set_signal(SIGCHLD, on_child);
-	(void)set_signal(SIGPIPE, SIG_IGN);
+	(void)proc_set_signal(SIGTERM, on_term);
+	(void)proc_set_signal(SIGHUP, on_hup);
+	(void)proc_set_signal(SIGCHLD, on_child);
+	(void)proc_set_signal(SIGPIPE, SIG_IGN);
 	(void)loop(&d, queue, deliver, arg, &orig);
 	bool hup = GotHup && !GotTerm;
 	shut_down(&d, !hup);

@@ -9,7 +9,8 @@
  * daemon.c is the accepting process, daemon_rate.c counts connections
  * per client, daemon_priv.c the privilege change
  * of sessions, daemon_session.c the session child, daemon_deliver.c the
- * privileged delivery requests.  See doc/daemon.md.
+ * privileged delivery requests; proc.c the signal and detach helpers
+ * shared with the queue runner daemon.  See doc/daemon.md.
  */
 #ifndef DAEMON_H
 #define DAEMON_H
@@ -88,10 +89,7 @@ int daemon_rate_count(const char *addr, time_t now);
 void daemon_rate_free(void);
 
 /* In a child of the daemon: closes the listeners and the daemon's end of
- * the request socket. */
-/* In a new child: the daemon's signal handlers and mask undone (SIGPIPE
- * too when default_sigpipe: a session dies on a closed connection). */
-void daemon_child_signals(bool default_sigpipe);
+ * the request socket.  (Its signals: proc_child_signals, proc.h.) */
 void daemon_close_fds_in_child(void);
 
 /* The session child: runs one SMTP session on fd and exits. */
@@ -116,6 +114,8 @@ void daemon_session_child(const struct daemon_session_args *a) __attribute__((no
 int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg);
 /* The same channel for ETRN: a queue run for host ("#group": a group). */
 int daemon_request_queue_run(const char *host, void *arg);
+/* The largest request datagram: a queue directory path and an ID. */
+#define DAEMON_REQUEST_MAX 4200
 /* What a queue-run request carries instead of a queue directory. */
 #define DAEMON_ETRN_MARK "\001ETRN"
 /* What the daemon lets daemon_deliver_pending start: requests come from
@@ -141,8 +141,5 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
  */
 int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_deliver_fn deliver,
 	       void *arg);
-
-/* The one-minute load average (/proc/loadavg, else getloadavg; 0 when unknown). */
-double load_average(void);
 
 #endif

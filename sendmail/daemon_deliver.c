@@ -20,9 +20,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "proc.h"
 #include "sm.h"
-
-#define REQUEST_MAX 4200
 
 static bool known_queue_dir(const char *dir)
 {
@@ -31,19 +30,6 @@ static bool known_queue_dir(const char *dir)
 		if (strcmp(dirs[i], dir) == 0)
 			return true;
 	return false;
-}
-
-static bool valid_id(const char *id)
-{
-	size_t n = strlen(id);
-	if (n == 0 || n > 20)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = id[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-			return false;
-	}
-	return true;
 }
 
 /* An ETRN argument the daemon runs the queue for: a host name, a
@@ -67,7 +53,7 @@ static bool valid_etrn(const char *host)
  * MinQueueAge. */
 static void etrn_child(const char *host, queue_deliver_fn deliver, void *arg)
 {
-	daemon_child_signals(false);
+	proc_child_signals(false);
 	struct queue_run_opts o;
 	memset(&o, 0, sizeof o);
 	o.sort = -1;
@@ -89,7 +75,7 @@ static void etrn_child(const char *host, queue_deliver_fn deliver, void *arg)
 
 static void deliver_child(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
 {
-	daemon_child_signals(false);
+	proc_child_signals(false);
 	int err = queue_deliver_id(dir, id, deliver, arg);
 	if (err != 0 && err != EWOULDBLOCK && err != ENOENT)
 		log_line(LOG_WARNING, id, "delivery requested by the SMTP server: %s", strerror(err));
@@ -104,8 +90,8 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
 	size_t dropped = 0;
 	/* bounded: at most this many requests per call, the rest next time */
 	for (int n = 0; n < 256; n++) {
-		char buf[REQUEST_MAX + 1];
-		ssize_t r = recv(fd, buf, REQUEST_MAX, MSG_DONTWAIT);
+		char buf[DAEMON_REQUEST_MAX + 1];
+		ssize_t r = recv(fd, buf, DAEMON_REQUEST_MAX, MSG_DONTWAIT);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -117,7 +103,7 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
 			continue; /* not two strings */
 		const char *id = buf + dl + 1;
 		bool etrn = strcmp(dir, DAEMON_ETRN_MARK) == 0;
-		if (etrn ? !valid_etrn(id) : !known_queue_dir(dir) || !valid_id(id)) {
+		if (etrn ? !valid_etrn(id) : !known_queue_dir(dir) || !queue_id_valid(id)) {
 			log_line(LOG_WARNING, NULL, "daemon: bad delivery request ignored");
 			continue;
 		}

@@ -20,21 +20,20 @@
 #include "macro.h"
 #include "map.h"
 #include "options.h"
+#include "proc.h"
 #include "sm.h"
 #include "smtpd.h"
 
 /* Longest request: a queue directory path and an ID. */
-#define REQUEST_MAX 4200
-
 int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg)
 {
 	const int *fd = arg;
 	if (fd == NULL || *fd < 0)
 		return EBADF;
 	size_t dl = strlen(queue_dir), il = strlen(queue_id);
-	if (dl + il + 2 > REQUEST_MAX)
+	if (dl + il + 2 > DAEMON_REQUEST_MAX)
 		return ENAMETOOLONG;
-	char buf[REQUEST_MAX];
+	char buf[DAEMON_REQUEST_MAX];
 	memcpy(buf, queue_dir, dl + 1);
 	memcpy(buf + dl + 1, queue_id, il + 1);
 	/* never blocks the session: a lost request waits for the next queue run */
@@ -79,7 +78,7 @@ static void refuse(int fd, const char *why)
 
 void daemon_session_child(const struct daemon_session_args *a)
 {
-	daemon_child_signals(true);
+	proc_child_signals(true);
 	if (a->user != NULL)
 		open_maps_as_root();
 	int err = daemon_drop_privileges(a->user);

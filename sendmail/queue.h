@@ -185,6 +185,14 @@ pid_t queue_runner_child(const struct queue_runner_opts *o, queue_deliver_fn del
  * dir (a delivery right after the SMTP server queued it); 0 or an errno
  * (EWOULDBLOCK: someone else works on it). */
 int queue_deliver_id(const char *dir, const char *id, queue_deliver_fn deliver, void *arg);
+/* True if id is usable as a queue ID (printable, no '/', not too long):
+ * what the SMTP daemon accepts in a delivery request, too. */
+bool queue_id_valid(const char *id);
+/* The one-minute load average as sendmail 8.17 reads it on Linux (the
+ * first number of /proc/loadavg, else getloadavg; 0 when unknown); the
+ * SMTP server and the daemon's RefuseLA use it as it is, the queue
+ * (queue_load_average) rounded. */
+double load_average(void);
 /* The PidFile (default /var/run/sendmail.pid); writing it ("pid\ncommand
  * line\n", 0 or an errno, logged), and the SIGHUP restart (executes this
  * program again with its arguments; returns only when that failed or a

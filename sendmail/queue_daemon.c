@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "proc.h"
 
 volatile sig_atomic_t QueueStop;
 static volatile sig_atomic_t GotChild, GotHup;
@@ -52,36 +53,6 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	GotHup = 1;
-}
-
-static int set_signal(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = fn;
-	if (sigemptyset(&sa.sa_mask) != 0)
-		return errno;
-	return sigaction(sig, &sa, NULL) == 0 ? 0 : errno;
-}
-
-/* Detaches from the terminal and the caller's session (in a new child). */
-static pid_t detach(void)
-{
-	(void)fflush(NULL);
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	if (setsid() < 0)
-		queue_log(LOG_WARNING, "queue runner: setsid: %s", strerror(errno));
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		for (int i = 0; i < 3; i++)
-			if (dup2(fd, i) < 0)
-				queue_log(LOG_WARNING, "queue runner: dup2: %s", strerror(errno));
-		if (fd > 2)
-			(void)close(fd);
-	}
-	return 0;
 }
 
 const char *queue_pid_path(void)
@@ -146,9 +117,9 @@ void queue_restart_self(void)
 	(void)sigaddset(&block, SIGHUP);
 	(void)sigaddset(&block, SIGCHLD);
 	(void)sigprocmask(SIG_BLOCK, &block, NULL);
-	(void)set_signal(SIGHUP, SIG_IGN);
-	(void)set_signal(SIGTERM, SIG_DFL);
-	(void)set_signal(SIGCHLD, SIG_DFL);
+	(void)proc_set_signal(SIGHUP, SIG_IGN);
+	(void)proc_set_signal(SIGTERM, SIG_DFL);
+	(void)proc_set_signal(SIGCHLD, SIG_DFL);
 	if (QueueStop || (sigpending(&pending) == 0 && sigismember(&pending, SIGTERM) == 1)) {
 		queue_log(LOG_INFO, "SIGTERM during the restart: stopping instead");
 		sm_free(argv);
@@ -199,8 +170,8 @@ int queue_write_pidfile(void)
 static void runner_child(const struct queue_group_info *g, const struct queue_runner_opts *o,
 			 queue_deliver_fn deliver, void *arg)
 {
-	if (set_signal(SIGTERM, on_term) != 0 || set_signal(SIGCHLD, SIG_DFL) != 0 ||
-	    set_signal(SIGHUP, SIG_DFL) != 0)
+	if (proc_set_signal(SIGTERM, on_term) != 0 || proc_set_signal(SIGCHLD, SIG_DFL) != 0 ||
+	    proc_set_signal(SIGHUP, SIG_DFL) != 0)
 		_exit(EX_OSERR_);
 	sigset_t none;
 	(void)sigemptyset(&none);
@@ -421,12 +392,12 @@ static int supervise(const struct queue_runner_opts *o, queue_deliver_fn deliver
 			sigaction(SIGHUP, NULL, &old_hup) != 0))
 		rc = errno;
 	if (rc == 0)
-		rc = set_signal(SIGTERM, on_term);
+		rc = proc_set_signal(SIGTERM, on_term);
 	if (rc == 0)
-		rc = set_signal(SIGCHLD, on_child);
+		rc = proc_set_signal(SIGCHLD, on_child);
 	/* the daemon restarts on SIGHUP; a single run ignores it */
 	if (rc == 0)
-		rc = set_signal(SIGHUP, once ? SIG_IGN : on_hup);
+		rc = proc_set_signal(SIGHUP, once ? SIG_IGN : on_hup);
 	while (rc == 0 && !QueueStop && !GotHup) {
 		reap(&d);
 		long wait = schedule(&d);
@@ -475,12 +446,7 @@ pid_t queue_runner_child(const struct queue_runner_opts *o, queue_deliver_fn del
 	if (in_child != NULL)
 		in_child();
 	/* the daemon's signal mask and handlers are not this process's */
-	sigset_t none;
-	(void)sigemptyset(&none);
-	(void)set_signal(SIGTERM, SIG_DFL);
-	(void)set_signal(SIGHUP, SIG_DFL);
-	(void)set_signal(SIGCHLD, SIG_DFL);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	proc_child_signals(false);
 	/* the SMTP daemon restarts on SIGHUP: it stops this process first */
 	int rc = supervise(o, deliver, arg, false);
 	queue_free_all();
@@ -534,7 +500,7 @@ int queue_runner(const struct queue_runner_opts *o, queue_deliver_fn deliver, vo
 		sm_free(gs);
 		return rc == 0 ? EX_OK_ : EX_OSFILE_;
 	}
-	pid_t pid = detach();
+	pid_t pid = proc_detach();
 	if (pid < 0) {
 		queue_log(LOG_ERR, "queue runner: fork: %s", strerror(errno));
 		return EX_OSERR_;

@@ -26,8 +26,6 @@
 /* Longest logical qf line (with its continuation lines). */
 #define QF_MAX_LINE (1024 * 1024)
 
-/* True if id is usable as a queue ID (printable, no '/', not too long). */
-bool queue_id_valid(const char *id);
 
 /* The QueueDirectory (default /var/spool/mqueue) as configured. */
 const char *queue_base_dir(void);

@@ -6,11 +6,13 @@
  * RetryFactor added each time a queue run processes it, and when a
  * delay warning (Timeout.queuewarn) and a bounce (Timeout.queuereturn)
  * are due for its precedence (urgent, normal, non-urgent, dsn), and
- * whether the load average (QueueLA, QueueFactor) keeps a message waiting.
- * Owns nothing; reads the options and the P lines of the configuration.
+ * whether the load average (QueueLA, QueueFactor) keeps a message waiting;
+ * the load average itself (the one reader, for the SMTP daemon and server
+ * too).  Owns nothing; reads the options and the P lines of the configuration.
  */
 #include "queue_int.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,12 +149,30 @@ void queue_timeouts(const struct envelope *e, time_t *warn_at, time_t *return_at
 		*warn_at = e->ctime + (time_t)warn;
 }
 
-int queue_load_average(void)
+double load_average(void)
 {
+	char buf[128];
+	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		(void)close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			char *end;
+			double la = strtod(buf, &end);
+			if (end != buf)
+				return la;
+		}
+	}
 	double avg[1];
 	if (getloadavg(avg, 1) != 1)
 		return 0;
-	return (int)(avg[0] + 0.5);
+	return avg[0];
+}
+
+int queue_load_average(void)
+{
+	return (int)(load_average() + 0.5);
 }
 
 bool queue_load_defers(long pri, int la)
