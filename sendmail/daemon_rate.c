@@ -13,6 +13,7 @@
 
 #include "options.h"
 #include "sm.h"
+#include "timeconv.h"
 
 #define RATE_CLIENTS 4096
 #define RATE_SLOTS 60
@@ -27,20 +28,11 @@ struct rate_entry {
 static struct rate_entry *Table;
 static size_t Used; /* entries in use: the table fills from its start */
 
+/* ConnectionRateWindowSize in seconds: a cf time ("60", "2m", "1m30s"). */
 static long window(void)
 {
 	const char *v = opt_value(OPT_ConnectionRateWindowSize);
-	long w = v != NULL && *v != '\0' ? strtol(v, NULL, 10) : 60;
-	if (w > 0 && v != NULL) {
-		/* a time with a unit: 2m, 1h */
-		const char *u = v;
-		while (*u >= '0' && *u <= '9')
-			u++;
-		if (*u == 'm')
-			w *= 60;
-		else if (*u == 'h')
-			w *= 3600;
-	}
+	long w = v != NULL && *v != '\0' ? time_convert(v, strlen(v), 's') : 60;
 	return w > 0 ? w : 60;
 }
 
