@@ -16,7 +16,9 @@ SCRIPT is a file of steps, one per line:
 While a DATA command is open (after a 354 reply), plain lines wait for no
 reply, and the line "." waits for one.  The greeting is read before the
 first step; after the last step the input is closed and whatever is left
-is read until the program ends.  Every wait is bounded (5 s a reply).
+is read until the program ends.  Every wait is bounded: 30 s for the
+greeting (under load the real sendmail has taken over 5 s to greet), 8 s
+for every other reply (some steps of the scenarios expect none).
 """
 import os
 import select
@@ -24,7 +26,8 @@ import subprocess
 import sys
 import time
 
-TIMEOUT = 5.0
+TIMEOUT = 8.0
+GREETING_TIMEOUT = 30.0
 
 
 def unescape(s):
@@ -63,9 +66,9 @@ class Session:
         l, self.buf = self.buf.split(b"\n", 1)
         return l + b"\n"
 
-    def reply(self):
+    def reply(self, timeout=TIMEOUT):
         """One whole reply (its lines), or None on timeout/end."""
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + timeout
         lines = []
         while True:
             l = self.line(deadline)
@@ -101,7 +104,7 @@ def main():
     i = sys.argv.index("--")
     script = open(sys.argv[1], encoding="latin-1").read().split("\n")
     s = Session(sys.argv[i + 1:])
-    show(s.reply())
+    show(s.reply(GREETING_TIMEOUT))
     indata = False
     for step in script:
         if step == "" or step.startswith("#"):
