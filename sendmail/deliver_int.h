@@ -16,9 +16,13 @@
 
 struct mailer;
 
-/* Headers, empty line and body as mailer m gets them (E= line ends, F=X, F=7, F=E). */
+/*
+ * Headers, empty line and body as mailer m gets them (E= line ends, F=X,
+ * F=7, F=E), the MIME structure walked as 8.17 does (mime8to7.h), 8-bit
+ * parts converted when to7bit.  *has8 (unless NULL): the body has 8-bit bytes.
+ */
 int deliver_message_text(const struct envelope *e, const struct mailer *m, int body_fd,
-			 struct sm_buf *out);
+			 bool to7bit, struct sm_buf *out, bool *has8);
 /* Sets r's DSN status and text; flags RCPT_SENT|RCPT_DONE, RCPT_BADADDR|RCPT_DONE or RCPT_QUEUED. */
 void deliver_set_status(struct envelope *e, struct recipient *r, const char *dsn, const char *diag,
 			unsigned flags);

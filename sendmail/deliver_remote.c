@@ -22,7 +22,6 @@
 #include "err.h"
 #include "hoststat.h"
 #include "macro.h"
-#include "mime8to7.h"
 #include "options.h"
 #include "mailer.h"
 #include "smtpc.h"
@@ -198,33 +197,21 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 	if (c != NULL) {
 		struct sm_buf text;
 		sm_buf_init(&text);
-		if (deliver_message_text(e, m, body_fd, &text) != 0) {
+		/* 8-bit parts become 7-bit MIME for a server without 8BITMIME (unless F=8) */
+		bool to7 = !(c->ext & SMTPC_8BITMIME) && !mailer_has_flag(m, '8');
+		bool has8 = false;
+		if (deliver_message_text(e, m, body_fd, to7, &text, &has8) != 0) {
 			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0", sm_strdup("Deferred: I/O error"),
 					 NULL);
 		} else {
-			/* 8-bit data: BODY=8BITMIME, or 7-bit MIME for a server without it */
-			bool has8 = mime8to7_needed(text.data != NULL ? text.data : "", text.len);
+			/* BODY=8BITMIME for 8-bit data with EightBitMode mime or strict, or as declared */
 			const char *ebm = opt_value(OPT_EightBitMode);
 			char mode = ebm != NULL && *ebm != '\0' ? sm_lower((unsigned char)*ebm) : 'p';
 			const char *body = NULL;
-			if (has8 && (mode == 'm' || e->body_type != NULL))
+			if (has8 && (mode == 'm' || mode == 's' || e->body_type != NULL))
 				body = "8BITMIME";
 			else if (e->body_type != NULL)
 				body = "7BIT";
-			if (has8 && !(c->ext & SMTPC_8BITMIME)) {
-				struct sm_buf conv;
-				sm_buf_init(&conv);
-				char *j = macro_expand_id('j');
-				const char *cs = opt_value(OPT_DefaultCharSet);
-				if (mime8to7_convert(text.data, text.len, mode, j, e->id,
-						     cs != NULL && *cs != '\0' ? cs : "unknown-8bit", &conv)) {
-					sm_buf_free(&text);
-					text = conv;
-				} else {
-					sm_buf_free(&conv);
-				}
-				sm_free(j);
-			}
 			char **params = sm_calloc(n, sizeof *params);
 			for (size_t i = 0; i < n; i++)
 				params[i] = rcpt_params(rs[i]);

@@ -4,7 +4,8 @@
  * Owns: the H lines of sendmail.cf turned into headers of a message (their
  * ?flags? and ?${macro}? conditions, defaults the message overrides), the
  * date format of Date: and Received:, the recipients of -t and the removal
- * of Bcc:, and the writing of the header block for one mailer.
+ * of Bcc:, and the writing of the header block for one mailer (MIME
+ * headers cut to MaxMimeHeaderLength on the way, mime_hdrlen.c).
  */
 #include "headers.h"
 
@@ -16,6 +17,7 @@
 #include "macro.h"
 #include "mailer.h"
 #include "meta.h"
+#include "mime_hdrlen.h"
 #include "sm.h"
 
 void headers_arpadate(time_t t, char *buf, size_t size)
@@ -280,10 +282,18 @@ void headers_write(const struct envelope *e, const struct mailer *m, struct sm_b
 		for (const char *p = v; *p; p++)
 			if ((unsigned char)*p == META_MACRO)
 				has_meta = true;
-		if (has_meta)
-			macro_expand(v, out);
-		else
-			sm_buf_puts(out, v);
+		struct sm_buf ev;
+		sm_buf_init(&ev);
+		if (has_meta) {
+			macro_expand(v, &ev);
+			sm_buf_putc(&ev, '\0');
+			v = ev.data;
+		}
+		/* MaxMimeHeaderLength: MIME headers cut as they are written out */
+		char *cut = mime_hdrlen_fix(h->name, v, e->id);
+		sm_buf_puts(out, cut != NULL ? cut : v);
+		sm_free(cut);
+		sm_buf_free(&ev);
 		sm_buf_putc(out, '\n');
 	}
 }

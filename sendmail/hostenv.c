@@ -90,6 +90,17 @@ void hostenv_init(void)
 	class_add('e', "7bit");
 	class_add('e', "8bit");
 	class_add('e', "binary");
+	/* the MIME classes 8.17 starts with: never encoded, walked into, length-checked */
+	class_add('n', "multipart/signed");
+	class_add('s', "rfc822");
+	class_add(macro_id("checkMIMETextHeaders", 20, true), "content-description");
+	static const char *const field[] = {"content-type", "content-disposition"};
+	static const char *const mime[] = {"content-type", "content-disposition",
+					   "content-transfer-encoding", "content-id", "mime-version"};
+	for (size_t i = 0; i < sizeof field / sizeof field[0]; i++)
+		class_add(macro_id("checkMIMEFieldHeaders", 21, true), field[i]);
+	for (size_t i = 0; i < sizeof mime / sizeof mime[0]; i++)
+		class_add(macro_id("checkMIMEHeaders", 16, true), mime[i]);
 }
 
 static void add_names_of(const struct sockaddr *sa, socklen_t len)

@@ -1,6 +1,8 @@
 /*
- * mime8to7.h: converting an 8-bit message to 7-bit MIME (quoted-printable
- * or base64) for a server without 8BITMIME, as 8.17 does.
+ * mime8to7.h: the MIME structure of a message on its way to a mailer:
+ * 8-bit parts converted to 7-bit MIME (quoted-printable or base64) for a
+ * mailer that takes 7 bits only, and multiparts walked (and repaired) as
+ * 8.17 walks them on every delivery.
  */
 #ifndef MIME8TO7_H
 #define MIME8TO7_H
@@ -10,17 +12,27 @@
 
 #include "sm.h"
 
-/* True when the body of text (CRLF headers, empty line, body) has 8-bit bytes. */
-bool mime8to7_needed(const char *text, size_t len);
+#define MIME_MAX_BOUNDARIES 20 /* boundaries on the stack (8.17's MAXMIMENESTING) */
+#define MIME_MAX_DEPTH 21      /* entities deeper than this are copied as they are */
+#define MIME_MAX_BOUNDARY 127  /* longer boundaries are cut */
+#define MIME_MAX_ARGS 20       /* Content-Type parameters looked at (MAXMIMEARGS) */
+
+struct mime8to7_opts {
+	bool convert;        /* 8-bit leaves to quoted-printable or base64 */
+	const char *j;       /* this host, for X-MIME-Autoconverted */
+	const char *qid;     /* the message, for X-MIME-Autoconverted and logs */
+	const char *charset; /* of a Content-Type added to a converted message without one */
+};
+
+/* True when the body has bytes with the high bit set. */
+bool mime8to7_has8(const char *body, size_t len);
 /*
- * Converts text (as sent over SMTP: CRLF, dots doubled) for which
- * mime8to7_needed is true (not checked again) into out when it should be: with mode 'm' (EightBitMode=mime) any 8-bit single-part
- * message, with 'p' (pass8) only one with MIME-Version and
- * Content-Transfer-Encoding headers.  j and qid name this host and the
- * message in X-MIME-Autoconverted; charset goes into a Content-Type that
- * is added.  False (out untouched) when the text is sent as it is.
+ * Walks the message with header lines hdr and body body (both with LF line
+ * ends, the body as stored) into out_hdr and out_body when it has a
+ * multipart or message Content-Type, or when o->convert and the body has
+ * 8-bit bytes; false (outputs untouched) when it is sent as it is.
  */
-bool mime8to7_convert(const char *text, size_t len, char mode, const char *j, const char *qid,
-		      const char *charset, struct sm_buf *out);
+bool mime8to7(const char *hdr, size_t hlen, const char *body, size_t blen,
+	      const struct mime8to7_opts *o, struct sm_buf *out_hdr, struct sm_buf *out_body);
 
 #endif
