@@ -4,7 +4,8 @@
  *
  * Owns the reading rules of a message: the
  * "From " line, header lines and their continuations, the end of the
- * headers, the "." rules without -i, CRLF to LF, 8-bit detection and the
+ * headers, the "." rules without -i, CRLF to LF, 8-bit detection (and
+ * EightBitMode strict's refusal of undeclared 8-bit data) and the
  * size limits (MaxHeadersLength, MaxMessageSize: a body over it is counted
  * but no longer stored).  Headers go into the
  * envelope with the raw text after the colon (leading blanks kept, as
@@ -19,6 +20,16 @@
 
 #include "options.h"
 #include "sm.h"
+
+bool collect_strict_refuses(const struct envelope *e, bool eight)
+{
+	const char *ebm = opt_value(OPT_EightBitMode);
+	if (!eight || ebm == NULL || sm_lower((unsigned char)*ebm) != 's')
+		return false;
+	if (e->body_type != NULL && sm_strcasecmp(e->body_type, "8BITMIME") == 0)
+		return false;
+	return envelope_find_header((struct envelope *)e, "MIME-Version") == NULL;
+}
 
 bool collect_is_header(const char *line, size_t len)
 {
@@ -276,6 +287,8 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 			}
 			res->size += hbytes + 1;
 			hdrtotal += hbytes + 1;
+			for (size_t i = 0; i < hdr.len && !res->header8bit; i++)
+				res->header8bit = (unsigned char)hdr.data[i] >= 0x80;
 			if (hdrtotal > maxhdr)
 				res->headers_too_large = true;
 			else

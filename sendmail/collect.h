@@ -17,6 +17,7 @@ struct collect_result {
 	int body_fd;      /* an unlinked temporary file holding the body, at offset 0 */
 	long size;        /* bytes of headers and body as sendmail counts them */
 	bool eightbit;    /* the body has bytes >= 0x80 */
+	bool header8bit;  /* a header has bytes >= 0x80 */
 	bool too_large;   /* more than MaxMessageSize (the body file then holds only its start) */
 	bool headers_too_large;
 };
@@ -43,6 +44,14 @@ int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
 struct sm_buf;
 int collect_from(bool (*next)(void *arg, struct sm_buf *line, bool *partial), void *arg,
 		 struct envelope *e, const char *tmpdir, struct collect_result *res);
+
+/*
+ * EightBitMode strict: true when a message with 8-bit data (eight: in its
+ * headers or body) must be refused because it declares neither BODY=8BITMIME
+ * nor MIME (a MIME-Version header), as 8.17 refuses it ("Eight bit data not
+ * allowed").
+ */
+bool collect_strict_refuses(const struct envelope *e, bool eight);
 
 /* True when line (len bytes, no newline) starts a header: "name:". */
 bool collect_is_header(const char *line, size_t len);

@@ -197,6 +197,15 @@ static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct s
 		.qid = e->id,
 		.charset = cs != NULL && *cs != '\0' ? cs : "unknown-8bit",
 	};
+	/* EightBitMode mime labels undeclared 8-bit data it sends as it is */
+	bool mime_version = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL;
+	if (!mo.convert && mode == 'm' && has8 && !mime_version) {
+		sm_buf_puts(hdr, "MIME-Version: 1.0\n");
+		if (envelope_find_header((struct envelope *)e, "Content-Type") == NULL)
+			sm_buf_printf(hdr, "Content-Type: text/plain; charset=%s\n", mo.charset);
+		if (envelope_find_header((struct envelope *)e, "Content-Transfer-Encoding") == NULL)
+			sm_buf_puts(hdr, "Content-Transfer-Encoding: 8bit\n");
+	}
 	struct sm_buf nh, nb;
 	sm_buf_init(&nh);
 	sm_buf_init(&nb);

@@ -204,11 +204,11 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0", sm_strdup("Deferred: I/O error"),
 					 NULL);
 		} else {
-			/* BODY=8BITMIME for 8-bit data with EightBitMode mime or strict, or as declared */
+			/* BODY=8BITMIME for 8-bit data with EightBitMode mime, or as declared */
 			const char *ebm = opt_value(OPT_EightBitMode);
 			char mode = ebm != NULL && *ebm != '\0' ? sm_lower((unsigned char)*ebm) : 'p';
 			const char *body = NULL;
-			if (has8 && (mode == 'm' || mode == 's' || e->body_type != NULL))
+			if (has8 && (mode == 'm' || e->body_type != NULL))
 				body = "8BITMIME";
 			else if (e->body_type != NULL)
 				body = "7BIT";

@@ -12,7 +12,10 @@
  *   {checkMIMEHeaders}: a value longer than N + 1 is cut to N + 1 with
  *     open quotes and comments closed;
  * both logged "Truncated long MIME NAME header (length = L)".  The lengths
- * count the blank after the colon, as 8.17's do.
+ * count the blank after the colon, as 8.17's do.  Before them, a field
+ * header with a word (atom or quoted string) of more than FIELD_WORD_MAX
+ * bytes is cut to FIELD_FIXED_LEN bytes, an open quote closed (logged
+ * "Fixed MIME NAME header field" when a quote had to be closed).
  */
 #include "mime_hdrlen.h"
 
@@ -26,6 +29,9 @@
 #include "options.h"
 
 #define DEFAULT_HEADER_MAX 2048
+/* a field header with a word longer than this is cut short (8.17 "fixes" it) */
+#define FIELD_WORD_MAX 2020
+#define FIELD_FIXED_LEN 257
 
 void mime_hdrlen_limits(long *n, long *m)
 {
@@ -99,6 +105,40 @@ static void cut_closed(const char *v, size_t len, size_t max, struct sm_buf *out
 		sm_buf_putc(out, '"');
 }
 
+/* The length of the longest word of v: a quoted string (with its quotes) or an atom; comments skipped. */
+static size_t longest_word(const char *v)
+{
+	static const char specials[] = "()<>@,;:\\\"/[]?=";
+	size_t longest = 0;
+	const char *p = v;
+	while (*p != '\0') {
+		const char *w = p;
+		if (*p == '(') {
+			struct qstate q = {0};
+			do
+				qstep(&q, *p++);
+			while (*p != '\0' && q.comment > 0);
+			continue;
+		}
+		if (*p == '"') {
+			struct qstate q = {0};
+			do
+				qstep(&q, *p++);
+			while (*p != '\0' && (q.quote || q.escape));
+		} else if (strchr(specials, *p) != NULL || *p == ' ' || *p == '\t' || *p == '\n') {
+			p++;
+			continue;
+		} else {
+			while (*p != '\0' && strchr(specials, *p) == NULL && *p != ' ' && *p != '\t' &&
+			       *p != '\n')
+				p++;
+		}
+		if ((size_t)(p - w) > longest)
+			longest = (size_t)(p - w);
+	}
+	return longest;
+}
+
 /* The parameters of v cut to m + 1 bytes each; the length of the last one cut, or 0. */
 static size_t cut_fields(const char *v, long m, struct sm_buf *out)
 {
@@ -147,6 +187,17 @@ char *mime_hdrlen_fix(const char *name, const char *value, const char *qid)
 	sm_buf_init(&cur);
 	sm_buf_puts(&cur, value);
 	bool changed = false;
+	if (field && longest_word(cur.data) > FIELD_WORD_MAX) {
+		/* a word too long for 8.17's tokenizer: the value is cut short, a quote closed */
+		struct sm_buf f;
+		sm_buf_init(&f);
+		cut_closed(cur.data, cur.len, FIELD_FIXED_LEN, &f);
+		if (f.len > 0 && f.data[f.len - 1] == '"' && cur.data[f.len - 1] != '"')
+			log_line(LOG_ALERT, qid, "Fixed MIME %s header field (possible attack)", name);
+		sm_buf_free(&cur);
+		cur = f;
+		changed = true;
+	}
 	if (field) {
 		struct sm_buf f;
 		sm_buf_init(&f);

@@ -312,6 +312,7 @@ void smtpd_cmd_data(struct smtpd *s)
 	headers_normalize(e);
 	const char *reject = NULL;
 	char *rbuf = NULL;
+	bool eight_refused = false;
 	if (!cr.too_large && !cr.headers_too_large && eoh_refused(s, &dr, nheaders, cr.size)) {
 		(void)close(cr.body_fd);
 		smtpd_reset_transaction(s);
@@ -340,6 +341,12 @@ void smtpd_cmd_data(struct smtpd *s)
 		reject = rbuf;
 		log_refused_from(s, cr.size);
 		log_refused_to(s, cr.size, rbuf + 10);
+	} else if (collect_strict_refuses(e, cr.eightbit || cr.header8bit)) {
+		/* not kept as the status of the session's next message (8.17) */
+		eight_refused = true;
+		reject = "554 5.6.1 Eight bit data not allowed";
+		log_refused_from(s, cr.size);
+		log_refused_to(s, cr.size, reject + 10);
 	}
 	/* too many hops (MaxHopCount): 8.17 accepts the message, delivery fails it */
 	if (reject == NULL) {
@@ -353,7 +360,10 @@ void smtpd_cmd_data(struct smtpd *s)
 			s->discard = true;
 	}
 	if (reject != NULL) {
-		smtpd_reply(s, "%s", reject);
+		if (eight_refused)
+			smtpd_reply_nostatus(s, "%s", reject);
+		else
+			smtpd_reply(s, "%s", reject);
 		sm_free(rbuf);
 		(void)close(cr.body_fd);
 		smtpd_reset_transaction(s);

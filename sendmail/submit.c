@@ -374,6 +374,20 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		if (check_rcpt(e, r, &exitstat))
 			nok++;
 	}
+	/* EightBitMode strict: undeclared 8-bit data fails every recipient (8.17 bounces it) */
+	const char *refused = NULL;
+	if (nok > 0 && collect_strict_refuses(e, cr.eightbit || cr.header8bit)) {
+		refused = "Eight bit data not allowed";
+		message("%s", refused);
+		for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
+			if (r->flags & RCPT_DONE)
+				continue;
+			r->status = sm_arena_strdup(e->arena, "5.6.1");
+			r->diag = sm_arena_strdup(e->arena, refused);
+			r->flags |= RCPT_BADADDR | RCPT_DONE;
+		}
+		nok = 0;
+	}
 	/* $u of the Received: line: the one recipient given, before aliasing */
 	const char *single = NULL;
 	for (struct recipient *r = e->rcpts; r != NULL && nrcpts == 1; r = r->next)
@@ -449,6 +463,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		.auth_warnings = (const char **)warnings,
 		.auth_warn_log = warn_log,
 		.session_fds = {-1, -1},
+		.refused = refused,
 	};
 	int rc = submit_accept(e, &acc);
 	for (size_t i = 0; i < nwarn; i++)

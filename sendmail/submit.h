@@ -77,6 +77,9 @@ struct submit_accept {
 	const char *log_extra;     /* put before ", relay=" in the from= line (", proto=ESMTP") */
 	const char *relay;         /* relay= of the from= line, NULL: $_ or localhost */
 	int session_fds[2];        /* closed in a background delivery process (-1: none) */
+	/* EightBitMode strict refused the data: every recipient failed with
+	 * that text, logged and mailed back (no dead.letter), as 8.17 does */
+	const char *refused;
 	/* the daemon's hand-off for DeliveryMode b and i, NULL to deliver here */
 	int (*request_delivery)(const char *queue_dir, const char *queue_id, void *arg);
 	void *request_arg;

@@ -226,8 +226,17 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 		/* nothing to deliver: the failures go back to the sender (the
 		 * message still counts as received, as in 8.17) */
 		log_line(LOG_INFO, e->id, "%s", fromline.data);
+		if (a->refused != NULL) {
+			char dl[32];
+			log_delay(0, dl, sizeof dl);
+			for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
+				if (r->diag != NULL && strcmp(r->diag, a->refused) == 0)
+					log_line(LOG_INFO, e->id, "to=%s, delay=%s, pri=%ld, stat=%s",
+						 r->address, dl, e->priority, a->refused);
+		}
 		deliver_count_from(e);
-		(void)submit_finish_attempt(e, cr->body_fd, 0, false, interactive);
+		(void)submit_finish_attempt(e, cr->body_fd, 0, false,
+					    interactive && a->refused == NULL);
 		goto done;
 	}
 	if (cr->too_large) {
