@@ -15,7 +15,8 @@
  * count the blank after the colon, as 8.17's do.  Before them, a field
  * header with a word (atom or quoted string) of more than FIELD_WORD_MAX
  * bytes is cut to FIELD_FIXED_LEN bytes, an open quote closed (logged
- * "Fixed MIME NAME header field" when a quote had to be closed).
+ * "Fixed MIME NAME header field" when a quote had to be closed and no
+ * parameter is cut afterwards).
  */
 #include "mime_hdrlen.h"
 
@@ -28,7 +29,8 @@
 #include "macro.h"
 #include "options.h"
 
-#define DEFAULT_HEADER_MAX 2048
+/* unset, 8.17 cuts as with 2047/1023 (its documentation says 2048/1024) */
+#define DEFAULT_HEADER_MAX 2047
 /* a field header with a word longer than this is cut short (8.17 "fixes" it) */
 #define FIELD_WORD_MAX 2020
 #define FIELD_FIXED_LEN 257
@@ -186,14 +188,13 @@ char *mime_hdrlen_fix(const char *name, const char *value, const char *qid)
 	struct sm_buf cur;
 	sm_buf_init(&cur);
 	sm_buf_puts(&cur, value);
-	bool changed = false;
+	bool changed = false, quote_fixed = false;
 	if (field && longest_word(cur.data) > FIELD_WORD_MAX) {
 		/* a word too long for 8.17's tokenizer: the value is cut short, a quote closed */
 		struct sm_buf f;
 		sm_buf_init(&f);
 		cut_closed(cur.data, cur.len, FIELD_FIXED_LEN, &f);
-		if (f.len > 0 && f.data[f.len - 1] == '"' && cur.data[f.len - 1] != '"')
-			log_line(LOG_ALERT, qid, "Fixed MIME %s header field (possible attack)", name);
+		quote_fixed = f.len > 0 && f.data[f.len - 1] == '"' && cur.data[f.len - 1] != '"';
 		sm_buf_free(&cur);
 		cur = f;
 		changed = true;
@@ -210,6 +211,10 @@ char *mime_hdrlen_fix(const char *name, const char *value, const char *qid)
 			cur = f;
 			changed = true;
 		} else {
+			/* the closed quote is told only when no parameter was cut */
+			if (quote_fixed)
+				log_line(LOG_ALERT, qid, "Fixed MIME %s header field (possible attack)",
+					 name);
 			sm_buf_free(&f);
 		}
 	}

@@ -9,7 +9,7 @@
 
 #include "sm.h"
 
-/* The limits of MaxMimeHeaderLength=N/M (2048/1024 when unset, M N/2 when left out; 0: none). */
+/* The limits of MaxMimeHeaderLength=N/M (2047/1023 when unset, M N/2 when left out; 0: none). */
 void mime_hdrlen_limits(long *n, long *m);
 /*
  * The value (raw, as after the colon) header name should have when written
