@@ -267,8 +267,11 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	/* PrivacyOptions nobodyreturn (not through goaway, as in 8.17): only the
 	 * headers go back, as with RET=HDRS */
 	bool hdrs_only = orig->dsn_ret == 2 || opt_privacy_word("nobodyreturn");
-	sm_buf_printf(&b, "\n--%s\nContent-Type: %s\n\n", boundary,
-		      hdrs_only ? "text/rfc822-headers" : "message/rfc822");
+	/* an 8-bit original goes back labelled as such, as 8.17 labels it */
+	bool eight = !hdrs_only && (orig->flags & ENV_8BIT_BODY);
+	sm_buf_printf(&b, "\n--%s\nContent-Type: %s\n%s\n", boundary,
+		      hdrs_only ? "text/rfc822-headers" : "message/rfc822",
+		      eight ? "Content-Transfer-Encoding: 8bit\n" : "");
 	append_original(&b, orig, body_fd, hdrs_only);
 	sm_buf_printf(&b, "\n--%s--\n\n", boundary);
 
@@ -283,6 +286,8 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			       boundary);
 	envelope_add_header(n, "Content-Type", ct);
 	sm_free(ct);
+	if (eight)
+		envelope_add_header(n, "Content-Transfer-Encoding", " 8bit");
 	envelope_add_header(n, "Subject", delay ? " Warning: could not send message for past 4 hours"
 					       : " Returned mail: see transcript for details");
 	envelope_add_header(n, "Auto-Submitted", delay ? " auto-generated (delay)"

@@ -132,9 +132,11 @@ static void read_headers(struct walk *w, struct sm_buf *hb)
 /* The header named name in block hb: its start and length (with continuation lines and LF). */
 static const char *find_header(const struct sm_buf *hb, const char *name, size_t *hl)
 {
+	if (hb->len == 0)
+		return NULL;
 	size_t nl = strlen(name);
 	const char *p = hb->data, *end = hb->data + hb->len;
-	while (p != NULL && p < end) {
+	while (p < end) {
 		const char *q = p;
 		do {
 			const char *lf = memchr(q, '\n', (size_t)(end - q));
@@ -258,7 +260,8 @@ static void put_headers(struct walk *w, const struct sm_buf *hb, enum ekind kind
 	size_t sl = 0;
 	const char *sh = skip != NULL ? find_header(hb, skip, &sl) : NULL;
 	if (sh == NULL) {
-		sm_buf_put(ho, hb->data, hb->len);
+		if (hb->len > 0)
+			sm_buf_put(ho, hb->data, hb->len);
 	} else {
 		sm_buf_put(ho, hb->data, (size_t)(sh - hb->data));
 		sm_buf_put(ho, sh + sl, hb->len - (size_t)(sh + sl - hb->data));

@@ -382,10 +382,12 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 		for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
 			if (r->flags & RCPT_DONE)
 				continue;
-			r->status = sm_arena_strdup(e->arena, "5.6.1");
+			/* the bounce shows it as 8.17's does: once in the transcript, status 5.0.0 */
 			r->diag = sm_arena_strdup(e->arena, refused);
-			r->flags |= RCPT_BADADDR | RCPT_DONE;
+			r->smtp_reply = sm_arena_strdup(e->arena, "554 5.6.1 Eight bit data not allowed");
+			r->flags |= RCPT_BADADDR | RCPT_DONE | RCPT_REPORTED;
 		}
+		e->smtp_transcript = sm_arena_strdup(e->arena, "554 5.6.1 Eight bit data not allowed\n");
 		nok = 0;
 	}
 	/* $u of the Received: line: the one recipient given, before aliasing */

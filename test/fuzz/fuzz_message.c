@@ -3,10 +3,13 @@
  * body are read (collect), the headers normalised, the recipients taken
  * from To:/Cc:/Bcc: as -t does, Bcc: removed, the configuration's H lines
  * added, and the headers written out for a local and an SMTP mailer with
- * their address rewriting, as delivery writes them.
+ * their address rewriting, as delivery writes them (MIME headers cut to
+ * MaxMimeHeaderLength); then the whole text the SMTP mailer gets, the MIME
+ * structure walked and, for a peer without 8BITMIME, 8-bit parts
+ * converted (EightBitMode=m).
  *
  * The first byte of an input picks the switches (ignore dots, -t, the
- * mailer flags); the rest is the message.  The configuration is a small
+ * mailer flags, 32: a 7-bit peer); the rest is the message.  The configuration is a small
  * fixed one read once, with H lines and header rewriting rulesets.
  */
 #include <stdint.h>
@@ -18,6 +21,7 @@
 
 #include "collect.h"
 #include "conf.h"
+#include "deliver_int.h"
 #include "envelope.h"
 #include "headers.h"
 #include "macro.h"
@@ -35,6 +39,8 @@ static const char CfText[] =
 	"O OperatorChars=.:%@!^/[]+\n"
 	"O MaxHeadersLength=8192\n"
 	"O MaxMessageSize=12000\n"
+	"O EightBitMode=m\n"
+	"O MaxMimeHeaderLength=256/64\n"
 	"Dj mail.example.com\n"
 	"Dw mail\n"
 	"Dm example.com\n"
@@ -144,6 +150,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sm_buf_init(&out);
 		headers_write(e, m, &out);
 		sm_buf_free(&out);
+	}
+	if (cr.body_fd >= 0) {
+		struct mailer *m = mailer_find("smtp");
+		struct sm_buf text;
+		sm_buf_init(&text);
+		if (m == NULL || deliver_message_text(e, m, cr.body_fd, (mode & 32) != 0, &text, NULL) != 0)
+			abort();
+		sm_buf_free(&text);
 	}
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
 		if (r->address == NULL)

@@ -1,0 +1,155 @@
+/*
+ * deliver_text.c: the text a mailer gets for a message (see
+ * deliver_int.h): the UNIX From line (not over SMTP), the headers as
+ * headers_write writes them, the empty line and the body, walked as MIME
+ * (mime8to7.c: 8-bit parts converted for a 7-bit mailer, multiparts
+ * repaired as 8.17 does, EightBitMode mime's labels for undeclared 8-bit
+ * data) and then put through the mailer's line rules: E= line ends,
+ * F=E ">From ", F=X doubled dots, F=7 stripped eighth bits.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deliver_int.h"
+#include "headers.h"
+#include "macro.h"
+#include "mailer.h"
+#include "mime8to7.h"
+#include "options.h"
+#include "sm.h"
+
+/* Reads the whole body file into b. */
+static int read_body(int body_fd, struct sm_buf *b)
+{
+	if (lseek(body_fd, 0, SEEK_SET) < 0)
+		return errno;
+	char chunk[65536];
+	for (;;) {
+		ssize_t n = read(body_fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			return 0;
+		sm_buf_put(b, chunk, (size_t)n);
+	}
+}
+
+/*
+ * The MIME walk of a message for mailer m (mime8to7.c): conversion to 7 bits
+ * when to7bit and EightBitMode allows it (pass8 converts only a message
+ * that declares itself MIME or 8BITMIME); false when it goes as it is.
+ */
+static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct sm_buf *hdr,
+		      struct sm_buf *body)
+{
+	const char *ebm = opt_value(OPT_EightBitMode);
+	char mode = ebm != NULL && *ebm != '\0' ? (char)sm_lower((unsigned char)*ebm) : 'p';
+	bool declared = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL ||
+			(e->body_type != NULL && sm_strcasecmp(e->body_type, "8BITMIME") == 0);
+	const char *cs = opt_value(OPT_DefaultCharSet);
+	char *j = macro_expand_id('j');
+	struct mime8to7_opts mo = {
+		.convert = to7bit && has8 && (mode != 'p' || declared),
+		.j = j,
+		.qid = e->id,
+		.charset = cs != NULL && *cs != '\0' ? cs : "unknown-8bit",
+	};
+	/* EightBitMode mime labels undeclared 8-bit data it sends as it is */
+	bool mime_version = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL;
+	if (!mo.convert && mode == 'm' && has8 && !mime_version) {
+		sm_buf_puts(hdr, "MIME-Version: 1.0\n");
+		if (envelope_find_header((struct envelope *)e, "Content-Type") == NULL)
+			sm_buf_printf(hdr, "Content-Type: text/plain; charset=%s\n", mo.charset);
+		if (envelope_find_header((struct envelope *)e, "Content-Transfer-Encoding") == NULL)
+			sm_buf_puts(hdr, "Content-Transfer-Encoding: 8bit\n");
+	}
+	struct sm_buf nh, nb;
+	sm_buf_init(&nh);
+	sm_buf_init(&nb);
+	bool walked = mime8to7(hdr->data != NULL ? hdr->data : "", hdr->len,
+			       body->data != NULL ? body->data : "", body->len, &mo, &nh, &nb);
+	sm_free(j);
+	if (!walked) {
+		sm_buf_free(&nh);
+		sm_buf_free(&nb);
+		return false;
+	}
+	sm_buf_free(hdr);
+	sm_buf_free(body);
+	*hdr = nh;
+	*body = nb;
+	return true;
+}
+
+/* Builds the text a mailer gets: headers, empty line, body with the mailer's rules. */
+int deliver_message_text(const struct envelope *e, const struct mailer *m, int body_fd,
+			 bool to7bit, struct sm_buf *out, bool *has8)
+{
+	bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
+	const char *eol = m->eol != NULL ? m->eol : "\n";
+	if (!mailer_has_flag(m, 'n') && !ipc) {
+		/* the UNIX From line (UnixFromLine, "From $g $d"), never over SMTP */
+		char date[32];
+		struct tm tm;
+		time_t now = time(NULL);
+		if (localtime_r(&now, &tm) == NULL ||
+		    strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+			date[0] = '\0';
+		macro_set_value(&GlobalMacros, 'd', date);
+		const char *ufl = opt_value(OPT_UnixFromLine);
+		struct sm_buf tr;
+		sm_buf_init(&tr);
+		macro_translate(ufl != NULL && *ufl != '\0' ? ufl : "From $g $d", &tr);
+		macro_expand(tr.data != NULL ? tr.data : "", out);
+		sm_buf_free(&tr);
+		sm_buf_puts(out, eol);
+	}
+	struct sm_buf hdr, body;
+	sm_buf_init(&hdr);
+	sm_buf_init(&body);
+	headers_write(e, m, &hdr);
+	int err = read_body(body_fd, &body);
+	if (err != 0) {
+		sm_buf_free(&hdr);
+		sm_buf_free(&body);
+		return err;
+	}
+	bool eight = mime8to7_has8(body.data != NULL ? body.data : "", body.len);
+	if (has8 != NULL)
+		*has8 = eight;
+	(void)mime_walk(e, to7bit, eight, &hdr, &body);
+	/* header lines: \n becomes the mailer's end of line */
+	for (size_t i = 0; i < hdr.len; i++) {
+		if (hdr.data[i] == '\n') {
+			sm_buf_puts(out, eol);
+		} else {
+			sm_buf_putc(out, hdr.data[i]);
+		}
+	}
+	sm_buf_free(&hdr);
+	sm_buf_puts(out, eol);
+	/* body lines with the mailer's rules */
+	const char *p = body.data != NULL ? body.data : "", *end = p + body.len;
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
+		if (mailer_has_flag(m, 'E') && n >= 5 && memcmp(p, "From ", 5) == 0)
+			sm_buf_putc(out, '>');
+		if (mailer_has_flag(m, 'X') && n >= 1 && p[0] == '.')
+			sm_buf_putc(out, '.');
+		if (mailer_has_flag(m, '7')) {
+			for (size_t i = 0; i < n; i++)
+				sm_buf_putc(out, (unsigned char)p[i] & 0x7f);
+		} else {
+			sm_buf_put(out, p, n);
+		}
+		sm_buf_puts(out, eol);
+		p = lf != NULL ? lf + 1 : end;
+	}
+	sm_buf_free(&body);
+	return 0;
+}
