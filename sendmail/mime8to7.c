@@ -17,6 +17,7 @@
  */
 #include "mime8to7.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "class.h"
@@ -288,8 +289,7 @@ static enum mbt multipart(struct walk *w, const struct sm_buf *hb, const struct 
 {
 	char bnd[MIME_MAX_BOUNDARY + 1];
 	/* 8.17 makes up "---" for a multipart that names no boundary */
-	memcpy(bnd, ct->has_boundary ? ct->boundary : "---",
-	       strlen(ct->has_boundary ? ct->boundary : "---") + 1);
+	snprintf(bnd, sizeof bnd, "%s", ct->has_boundary ? ct->boundary : "---");
 	put_headers(w, hb, kind, NULL, mime_version_line(w, hb, kind));
 	/* past MIME_MAX_BOUNDARIES the multipart is walked without its boundary on the stack */
 	bool pushed = w->nb < MIME_MAX_BOUNDARIES;
@@ -430,6 +430,7 @@ bool mime8to7_has8(const char *body, size_t len)
 bool mime8to7(const char *hdr, size_t hlen, const char *body, size_t blen,
 	      const struct mime8to7_opts *o, struct sm_buf *out_hdr, struct sm_buf *out_body)
 {
+	/* the message's own headers, only read */
 	struct sm_buf hb = {.data = (char *)hdr, .len = hlen};
 	struct ctype ct;
 	entity_ctype(&hb, &ct);
