@@ -37,7 +37,11 @@
 
 void mime_hdrlen_limits(long *n, long *m)
 {
-	const char *v = opt_value(OPT_MaxMimeHeaderLength);
+	mime_hdrlen_parse(opt_value(OPT_MaxMimeHeaderLength), n, m);
+}
+
+void mime_hdrlen_parse(const char *v, long *n, long *m)
+{
 	if (v == NULL || *v == '\0') {
 		*n = DEFAULT_HEADER_MAX;
 		*m = DEFAULT_HEADER_MAX / 2;

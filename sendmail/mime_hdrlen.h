@@ -11,6 +11,8 @@
 
 /* The limits of MaxMimeHeaderLength=N/M (2047/1023 when unset, M N/2 when left out; 0: none). */
 void mime_hdrlen_limits(long *n, long *m);
+/* The same limits from an option value v (NULL: unset). */
+void mime_hdrlen_parse(const char *v, long *n, long *m);
 /*
  * The value (raw, as after the colon) header name should have when written
  * out, as newly allocated text, when 8.17 would cut it (logged for message

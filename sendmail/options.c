@@ -7,11 +7,13 @@
 #include "options.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "macro.h"
+#include "mime_hdrlen.h"
 #include "rewrite.h"
 #include "sm.h"
 #include "token.h"
@@ -172,6 +174,17 @@ static void check_value(int id, const char *v)
 			exit(EX_USAGE_);
 		}
 		break;
+	case OPT_MaxMimeHeaderLength: {
+		/* 8.17 warns on standard output about limits it finds too low */
+		long n, m;
+		mime_hdrlen_parse(v, &n, &m);
+		if (n > 0 && n < 128)
+			printf("Warning: MaxMimeHeaderLength: header length limit set lower than 128\n");
+		if (m > 0 && m < 40)
+			printf("Warning: MaxMimeHeaderLength: field length limit set lower than 40\n");
+		(void)fflush(stdout);
+		break;
+	}
 	case OPT_QueueSortOrder: {
 		static const char *const orders[] = {"priority", "host", "filename", "time",
 						     "random", "modification", "none", NULL};
