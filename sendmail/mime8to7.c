@@ -359,10 +359,11 @@ static enum mbt leaf(struct walk *w, const struct sm_buf *hb, const struct ctype
 		for (size_t i = 0; i < n; i++)
 			high += ((unsigned char)s[i] & 0x80) != 0;
 	}
-	bool primary_ok = strncmp(ct->type, "multipart/", 10) != 0 &&
-			  strncmp(ct->type, "message/", 8) != 0;
-	bool convert = w->o->convert && high > 0 && primary_ok && !class_has('n', ct->type, strlen(ct->type)) &&
-		       encoding_convertible(hb);
+	/* never encoded: multipart and message types, class n, unknown encodings */
+	bool encodable = strncmp(ct->type, "multipart/", 10) != 0 &&
+			 strncmp(ct->type, "message/", 8) != 0 &&
+			 !class_has('n', ct->type, strlen(ct->type)) && encoding_convertible(hb);
+	bool convert = w->o->convert && high > 0 && encodable;
 	if (!convert) {
 		put_headers(w, hb, kind, NULL, NULL);
 		sm_buf_put(w->out, start, (size_t)(stop - start));

@@ -111,7 +111,7 @@ static void cut_closed(const char *v, size_t len, size_t max, struct sm_buf *out
 		sm_buf_putc(out, '"');
 }
 
-/* The length of the longest word of v: a quoted string (with its quotes) or an atom; comments skipped. */
+/* The length of v's longest word: a quoted string (with its quotes) or an atom; no comment. */
 static size_t longest_word(const char *v)
 {
 	static const char specials[] = "()<>@,;:\\\"/[]?=";
