@@ -11,6 +11,7 @@
 struct deliver_opts {
 	bool verbose;        /* -v: "addr... Connecting to ..." and "addr... Sent" */
 	bool queue_only;     /* log "stat=queued" for every recipient, run nothing */
+	bool queue_run;      /* a queue run: system errors of deliveries are shown, not only logged */
 	const char *invoker; /* the login name of the submitting user, NULL for none */
 	int fopt;            /* -f for F=f mailers: 0 when the sender is not the invoker,
 			      * 1 always, -1 never */

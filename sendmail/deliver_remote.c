@@ -90,9 +90,13 @@ static int apply_result(struct envelope *e, struct recipient *r, const struct sm
 			   temp ? RCPT_QUEUED : RCPT_BADADDR | RCPT_DONE);
 	r->smtp_reply = res->reply != NULL ? sm_arena_strdup(e->arena, res->reply) : NULL;
 	if (relay != NULL) {
-		/* the host that gave the reply, without its address */
+		/*
+		 * the host that gave the reply, without its address (a DSN's
+		 * Remote-MTA); 8.17 names none for a Unix-domain socket
+		 */
 		const char *sp = strchr(relay, ' ');
-		r->mta = sm_arena_strndup(e->arena, relay, sp != NULL ? (size_t)(sp - relay) : strlen(relay));
+		size_t l = sp != NULL ? (size_t)(sp - relay) : strlen(relay);
+		r->mta = sm_arena_strndup(e->arena, relay, smtpc_is_socket_mailer(m) ? 0 : l);
 	}
 	return temp ? 1 : 0;
 }
@@ -187,7 +191,8 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 			smtpc_result_set(&cres, EX_TEMPFAIL_, "4.0.0",
 					 sm_asprintf("Deferred: %s", strerror(errno)), NULL);
 	} else {
-		c = smtpc_open(m, host, all.data, o->verbose, e->ntries == 0, &cres, &relay);
+		c = smtpc_open(m, host, all.data, o->verbose, e->ntries == 0, o->queue_run, &cres,
+			       &relay);
 	}
 	struct remote_ctx x = {.e = e, .rs = rs, .m = m, .o = o, .ctl = ctl, .relay = relay,
 			       .start = start};
@@ -236,11 +241,19 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 		}
 		sm_buf_free(&text);
 	}
-	/* no transaction: every recipient has the connection's result */
+	/*
+	 * No transaction: every recipient has the connection's result.  An
+	 * LMTP mailer that could not connect gives its reason to the first
+	 * recipient only, the others are just "Deferred", each logged on its
+	 * own line (as 8.17 does).
+	 */
+	bool lmtp_apart = c == NULL && cres.status == EX_TEMPFAIL_ && mailer_has_flag(m, 'z');
 	for (size_t i = 0; i < n; i++)
 		if (c == NULL || cres.text != NULL)
 			smtpc_result_set(&res[i], cres.status, cres.dsn,
-					 sm_strdup(cres.text != NULL ? cres.text : "Deferred"),
+					 sm_strdup(cres.text != NULL && !(lmtp_apart && i > 0)
+							   ? cres.text
+							   : "Deferred"),
 					 cres.reply != NULL ? sm_strdup(cres.reply) : NULL);
 	smtpc_result_clear(&cres);
 	int queued = 0;
@@ -269,7 +282,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 		const char *txt = res[i].text != NULL ? res[i].text : "Deferred";
 		struct sm_buf who;
 		sm_buf_init(&who);
-		for (size_t k = i; k < n; k++) {
+		for (size_t k = i; k < (lmtp_apart ? i + 1 : n); k++) {
 			const char *tk = res[k].text != NULL ? res[k].text : "Deferred";
 			if (!res[k].told && res[k].status == res[i].status && strcmp(tk, txt) == 0 &&
 			    strcmp(res[k].dsn, res[i].dsn) == 0) {

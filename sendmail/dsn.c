@@ -255,8 +255,10 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 			size_t ml = strlen(r->mta);
 			if (ml > 1 && r->mta[ml - 1] == '.')
 				ml--;
-			sm_buf_printf(&b, "Remote-MTA: DNS; %.*s\nDiagnostic-Code: SMTP; %s\n", (int)ml,
-				      r->mta, r->smtp_reply);
+			/* an empty one (a Unix-domain socket) is not named */
+			if (ml > 0)
+				sm_buf_printf(&b, "Remote-MTA: DNS; %.*s\n", (int)ml, r->mta);
+			sm_buf_printf(&b, "Diagnostic-Code: SMTP; %s\n", r->smtp_reply);
 		} else if (r->check_exit != 0) {
 			sm_buf_printf(&b, "Diagnostic-Code: X-Unix; %d\n", r->check_exit);
 		} else if (r->diag != NULL && !told_at_expansion(r))

@@ -43,7 +43,7 @@ struct recipient {
 	char *ctladdr;     /* the controlling user ("user:uid:gid"), NULL for none */
 	char *status;      /* DSN status "x.y.z" of the last attempt, NULL for none */
 	char *diag;        /* the last reply or error text, NULL for none */
-	char *mta;         /* the host that gave diag, NULL for none */
+	char *mta;         /* the host that gave diag, NULL for none, "" for a Unix-domain socket */
 	char *smtp_reply;  /* the SMTP reply that failed it ("550 5.1.1 ..."), NULL for none
 	                      (this process only: for its DSN, not saved in the qf) */
 	/* a check's failure as 8.17 reports it in DSNs (check_compat): the

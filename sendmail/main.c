@@ -301,7 +301,7 @@ int main(int argc, char **argv)
 	int rc = EX_OK_;
 	if (mode == 'm' && qflag && OptInd >= argc) {
 		struct passwd *pw = getpwuid(getuid());
-		struct deliver_opts dopt = {.verbose = so.verbose,
+		struct deliver_opts dopt = {.verbose = so.verbose, .queue_run = true,
 					    .invoker = pw != NULL ? pw->pw_name : NULL};
 		queue_set_deliver(submit_deliver_queued, &dopt);
 		rc = queue_cmd_run(); /* -q, -qf, -q15m, -qp[time], -qG (queue_cmd.c) */
@@ -323,7 +323,8 @@ int main(int argc, char **argv)
 	case 'd': /* -bd: the SMTP daemon, detached; -bD in the foreground (daemon*.c) */
 	case 'D': {
 		struct passwd *pw = getpwuid(getuid());
-		struct deliver_opts dopt = {.invoker = pw != NULL ? pw->pw_name : NULL};
+		struct deliver_opts dopt = {.queue_run = true,
+					    .invoker = pw != NULL ? pw->pw_name : NULL};
 		struct queue_runner_opts qo;
 		bool periodic = queue_cmd_daemon_opts(&qo);
 		rc = daemon_run(mode == 'D', periodic ? &qo : NULL, submit_deliver_queued, &dopt);

@@ -106,13 +106,17 @@ int safefile_check(const char *fn, unsigned flags, int mode, struct stat *stp)
 	if (e != 0)
 		return e;
 	struct stat st;
-	if (stat(fn, &st) < 0) {
+	if (((flags & SFF_NOSLINK) ? lstat(fn, &st) : stat(fn, &st)) < 0) {
 		if (errno == ENOENT && (flags & SFF_CREAT))
 			return 0;
 		return errno;
 	}
 	if (stp != NULL)
 		*stp = st;
+	if ((flags & SFF_NOSLINK) && S_ISLNK(st.st_mode))
+		return E_SM_NOSLINK;
+	if ((flags & SFF_NOHLINK) && st.st_nlink > 1)
+		return E_SM_NOHLINK;
 	if ((flags & SFF_REGONLY) && !S_ISREG(st.st_mode))
 		return E_SM_REGONLY;
 	if ((flags & SFF_NOWWFILES) && (st.st_mode & S_IWOTH))

@@ -31,6 +31,8 @@ enum {
 #define SFF_CLASSFILE 0x0008u /* a class file (F line) */
 #define SFF_MAPFILE 0x0010u   /* a map file */
 #define SFF_CREAT 0x0020u     /* the file may not exist yet */
+#define SFF_NOSLINK 0x0040u   /* refuse a symbolic link (the link itself is looked at) */
+#define SFF_NOHLINK 0x0080u   /* refuse a file with more than one link (so a directory too) */
 
 /* Returns 0 if fn may be used, else an errno or E_SM_* value. */
 int safefile_check(const char *fn, unsigned flags, int mode, struct stat *st);

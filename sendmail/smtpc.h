@@ -6,7 +6,9 @@
  * several recipients, and the results 8.17 gives each recipient.
  *
  * smtpc_io.c owns the socket and reply reading, smtpc_txn.c the
- * transaction, smtpc_route.c the host list and the connection cache.
+ * transaction, smtpc_route.c the host list and the connection cache,
+ * smtpc_local.c the connections that are not TCP ([IPC] with A=FILE: a
+ * Unix-domain socket; [LPC]: our own standard input and output).
  */
 #ifndef SMTPC_H
 #define SMTPC_H
@@ -41,7 +43,9 @@ void smtpc_result_set(struct smtpc_result *r, int status, const char *dsn, char 
 #define SMTPC_SIZE 0x10u
 
 struct smtpc_conn {
-	int fd;
+	int fd;         /* read from (and written to, unless wfd differs) */
+	int wfd;        /* written to: fd, or a pipe ([LPC]'s standard output) */
+	bool lpc;       /* an [LPC] connection (told as "SMTP/LPC" when cached) */
 	bool verbose;   /* -v: the transcript on standard output */
 	bool lmtp;      /* LHLO, a reply per recipient after the data */
 	int pid;        /* the LMTP mailer program on the other end, or 0 */
@@ -135,7 +139,33 @@ void smtpc_close(struct smtpc_conn *c);
  * attempts together stop after Timeout.aconnect.  *relay gets "name. [addr]" or "name." (sm_free).
  */
 struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
-			      bool verbose, bool first_try, struct smtpc_result *r, char **relay);
+			      bool verbose, bool first_try, bool queue_run, struct smtpc_result *r,
+			      char **relay);
+/*
+ * An [IPC] mailer with A=FILE path: the Unix-domain socket path (its
+ * directories safe, the socket neither a symbolic nor a hard link) within
+ * Timeout.connect, then greeting and EHLO/LHLO; the host is $h.  NULL with
+ * *r set (a system error logged, shown too in a queue run) when it fails.
+ */
+struct smtpc_conn *smtpc_open_socket(const struct mailer *m, const char *host, const char *who,
+				     bool verbose, int timeout_s, bool queue_run,
+				     struct smtpc_result *r, char **relay);
+/*
+ * A [LPC] mailer: the SMTP (LMTP with F=z) dialogue over our own standard
+ * input and output, named by the mailer; NULL with *r set when it fails.
+ */
+struct smtpc_conn *smtpc_open_lpc(const struct mailer *m, const char *host, bool verbose,
+				  struct smtpc_result *r, char **relay);
+/* True for an [IPC] mailer whose A= starts with FILE (a Unix-domain socket). */
+bool smtpc_is_socket_mailer(const struct mailer *m);
+/* A cached connection of mailer m to dest, taken out of the cache; NULL for none. */
+struct smtpc_conn *smtpc_cache_take(const struct mailer *m, const char *dest);
+/*
+ * A system error of a delivery: logged "SYSERR(user): text"; shown on
+ * standard output too when show (8.17 shows them in queue runs, not at
+ * submission); the exit status becomes exitstat unless one is set.
+ */
+void smtpc_syserr(int exitstat, bool show, const char *fmt, ...) SM_PRINTF(3, 4);
 /*
  * An LMTP session with a mailer program already started (fd: a socket to
  * its standard input and output, pid: the process, waited for when the

@@ -12,14 +12,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
+#include "err.h"
+#include "log.h"
+#include "macro.h"
 #include "mailer.h"
 #include "options.h"
 #include "timeconv.h"
@@ -175,11 +181,19 @@ bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
 		c->write_timeout = smtpc_timeout("datablock", WRITE_TIMEOUT_S);
 	long long deadline = sm_now_ms() + 1000LL * c->write_timeout;
 	while (len > 0) {
-		if (sm_wait_fd(c->fd, POLLOUT, deadline) != 1) {
+		if (sm_wait_fd(c->wfd, POLLOUT, deadline) != 1) {
 			c->broken = true;
 			return false;
 		}
-		ssize_t w = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w;
+		if (c->wfd == c->fd) {
+			w = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		} else {
+			/* a pipe ([LPC]): no send(); a reader gone is an error, not a signal */
+			void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+			w = write(c->wfd, data, len);
+			(void)signal(SIGPIPE, old);
+		}
 		if (w < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -265,6 +279,8 @@ void smtpc_close(struct smtpc_conn *c)
 	if (!c->broken && smtpc_send(c, "QUIT"))
 		(void)smtpc_reply(c, smtpc_timeout("quit", 120));
 	(void)close(c->fd);
+	if (c->wfd != c->fd)
+		(void)close(c->wfd);
 	if (c->pid > 0) {
 		/* the mailer program ends once its input does; a stuck one is killed */
 		int st;
@@ -284,4 +300,26 @@ void smtpc_close(struct smtpc_conn *c)
 	sm_free(c->mailer);
 	sm_free(c->dest);
 	sm_free(c);
+}
+
+void smtpc_syserr(int exitstat, bool show, const char *fmt, ...)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	va_list ap;
+	va_start(ap, fmt);
+	sm_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	struct passwd *pw = getpwuid(getuid());
+	const char *qid = macro_get('i');
+	log_line(LOG_CRIT, qid != NULL ? qid : "", "SYSERR(%s): %s", pw != NULL ? pw->pw_name : "root",
+		 b.data != NULL ? b.data : "");
+	if (show) {
+		fflush(stdout);
+		printf("%s\n", b.data != NULL ? b.data : "");
+		fflush(stdout);
+	}
+	if (ExitStat == EX_OK_)
+		ExitStat = exitstat;
+	sm_buf_free(&b);
 }

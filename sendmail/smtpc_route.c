@@ -117,8 +117,7 @@ void smtpc_release(struct smtpc_conn *c)
 	smtpc_close(c);
 }
 
-/* A cached connection of mailer m to dest, taken out of the cache; NULL for none. */
-static struct smtpc_conn *cache_take(const struct mailer *m, const char *dest)
+struct smtpc_conn *smtpc_cache_take(const struct mailer *m, const char *dest)
 {
 	long now = (long)time(NULL), tmo = cache_timeout();
 	for (int i = 0; i < CACHE_MAX; i++) {
@@ -275,7 +274,7 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 			continue;
 		}
 		struct smtpc_conn *c = sm_calloc(1, sizeof *c);
-		c->fd = fd;
+		c->fd = c->wfd = fd;
 		c->verbose = verbose;
 		c->lmtp = mailer_has_flag(m, 'z');
 		c->host = sm_strdup(mx);
@@ -303,7 +302,7 @@ struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, b
 {
 	r->text = r->reply = NULL;
 	struct smtpc_conn *c = sm_calloc(1, sizeof *c);
-	c->fd = fd;
+	c->fd = c->wfd = fd;
 	c->pid = pid;
 	c->verbose = verbose;
 	c->lmtp = true;
@@ -319,7 +318,8 @@ struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, b
 }
 
 struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const char *who,
-			      bool verbose, bool first_try, struct smtpc_result *r, char **relay)
+			      bool verbose, bool first_try, bool queue_run, struct smtpc_result *r,
+			      char **relay)
 {
 	int ctmo = smtpc_timeout("connect", 0);
 	if (first_try)
@@ -328,18 +328,25 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 	long long give_up = atmo > 0 ? sm_now_ms() + 1000LL * atmo : 0;
 	*relay = NULL;
 	r->text = r->reply = NULL;
-	struct smtpc_conn *c = cache_take(m, host);
+	struct smtpc_conn *c = smtpc_cache_take(m, host);
 	if (c != NULL) {
 		c->verbose = verbose;
 		if (smtpc_rset(c)) {
-			if (verbose)
-				message("%s... Using cached %sSMTP connection to %s via %s...", who,
-					(c->ext & SMTPC_EHLO) ? "E" : "", c->host, m->name);
-			*relay = relay_text(c->host, c->addr);
+			if (verbose && c->lpc)
+				message("%s... Using cached SMTP/LPC connection for %s...", who, c->host);
+			else if (verbose)
+				message("%s... Using cached %s connection to %s via %s...", who,
+					c->lmtp ? "LMTP" : (c->ext & SMTPC_EHLO) ? "ESMTP" : "SMTP",
+					c->host, m->name);
+			*relay = c->lpc ? sm_strdup(c->host) : relay_text(c->host, c->addr);
 			return c;
 		}
 		smtpc_close(c);
 	}
+	if (m->path != NULL && strcmp(m->path, "[LPC]") == 0)
+		return smtpc_open_lpc(m, host, verbose, r, relay);
+	if (smtpc_is_socket_mailer(m))
+		return smtpc_open_socket(m, host, who, verbose, ctmo, queue_run, r, relay);
 	char *mxhosts[MAXMXHOSTS + 1];
 	unsigned short prefs[MAXMXHOSTS + 1];
 	int rcode = EX_OK_;

@@ -107,16 +107,13 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 	const char *first = c->lastreply.len > 4 ? c->lastreply.data + 4 : "";
 	size_t fl = strcspn(first, " \n");
 	if (fl == strlen(name) && sm_strncasecmp(first, name, fl) == 0) {
-		/* 8.17 reports it as a system error and says goodbye at once */
-		struct passwd *pw = getpwuid(getuid());
-		const char *qid = macro_get('i');
-		log_line(LOG_CRIT, qid != NULL ? qid : "",
-			 "SYSERR(%s): %s config error: mail loops back to me (MX problem?)",
-			 pw != NULL ? pw->pw_name : "root", c->host);
+		/*
+		 * 8.17 reports it as a system error (the process exits 70,
+		 * EX_SOFTWARE) and says goodbye at once
+		 */
+		smtpc_syserr(EX_SOFTWARE_, false, "%s config error: mail loops back to me (MX problem?)",
+			     c->host);
 		smtpc_result_set(r, EX_CONFIG_, "5.3.5", sm_strdup("Local configuration error"), NULL);
-		/* a system error: the process exits 70 (EX_SOFTWARE), as after 8.17's syserr */
-		if (ExitStat == EX_OK_)
-			ExitStat = EX_SOFTWARE_;
 		sm_free(name);
 		if (smtpc_send(c, "QUIT"))
 			(void)smtpc_reply(c, smtpc_timeout("quit", 120));
@@ -325,9 +322,9 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			char dsn[16];
 			const char *line = smtpc_last_line(c);
 			smtpc_reply_dsn(line, "2.0.0", dsn, sizeof dsn);
-			/* a mailer program's reply is not quoted, as 8.17 does */
+			/* an LMTP server's reply (program, socket or TCP) is not quoted, as 8.17 does */
 			smtpc_result_set(&r[i], EX_OK_, dsn,
-					 c->pid > 0 ? sm_strdup("Sent")
+					 c->lmtp ? sm_strdup("Sent")
 						    : sm_asprintf("Sent (%s)", strlen(line) > 4 ? line + 4 : line),
 					 NULL);
 		} else {

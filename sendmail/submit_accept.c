@@ -365,8 +365,8 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 					rc = EX_UNAVAILABLE_;
 			}
 	}
-	if (exitstat_before == EX_OK_ && ExitStat == EX_SOFTWARE_)
-		rc = EX_SOFTWARE_;
+	if (exitstat_before == EX_OK_ && (ExitStat == EX_SOFTWARE_ || ExitStat == EX_OSERR_))
+		rc = ExitStat;
 	if (mode == 'b') {
 		free_clones(clones);
 		sm_buf_free(&fromline);

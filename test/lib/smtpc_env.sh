@@ -1,14 +1,15 @@
 # smtpc_env.sh: the common ground of the SMTP client tests (t_smtp_client,
-# t_smtp_mime), sourced after T and top are set.  Sets up a temp dir $d, the
-# syslog shim for the real sendmail (its log lines into $d/ref/log), and
-# defines: start_sink/stop_sink MODE (test/lib/smtpsink.py on $port, its
+# t_smtp_mime, t_smtp_local), sourced after T and top are set.  Sets up a
+# temp dir $d, the syslog shim for the real sendmail (its log lines into
+# $d/ref/log), and defines: start_sink/stop_sink MODE (test/lib/smtpsink.py on $port, its
 # sessions in $d/session), mkcf SIDE EXTRA-MC-LINES, run SIDE ARGS... (in a
 # mount/UTS namespace where this host is mail.example.com), norm, cmpside
-# NAME FILE and snap SIDE NAME.  $sides is "ref our" when ../shared/oracle is
-# usable, else "our".  Needs root, unshare and python3 (exits 0 with SKIP
-# otherwise).
-SM=${SENDMAIL:-$top/build/san/bin/sendmail}
-oracle=$top/../shared/oracle
+# NAME FILE and snap SIDE NAME, run_io SIDE IN OUT SIDE ARGS (run with
+# its own standard input and output).  $sides is "ref our" when
+# ../shared/oracle is usable, else "our".  Needs root, unshare and python3
+# (exits 0 with SKIP otherwise).
+SM=${SM:-${SENDMAIL:-$top/build/san/bin/sendmail}}
+oracle=${oracle:-$top/../shared/oracle}
 pass() { echo "PASS $T $1"; }
 fail() { echo "FAIL $T $1"; shift; for l in "$@"; do echo "  $l"; done; }
 if [ "$(id -u)" != 0 ] || ! command -v unshare > /dev/null || ! command -v python3 > /dev/null ||
@@ -128,16 +129,21 @@ EOS
 	chmod 644 "$s/t.cf"
 }
 # run SIDE ARGS...: in the namespace, message on stdin; output in $s/out
-run() {
-	s=$d/$1; shift
+run() { run_io "$1" /dev/stdin "$d/$1/out" "$@"; }
+# run_io SIDE IN OUT SIDE ARGS...: as run, standard input from IN and output
+# to OUT (opened first: fifos to a peer that opens them the other way
+# round), standard error and the exit status in $s/out
+run_io() {
+	s=$d/$1 i=$2 o=$3; shift 4
+	: > "$s/out"
 	if [ "$s" = "$d/ref" ]; then
 		SHIM_LOG=$s/log LD_PRELOAD=$d/shim.so timeout 120 unshare -m -u sh -c \
 			'mount --bind "$0" /etc/hosts && hostname mail.example.com && exec "$@"' \
-			"$s/hosts" "$d/refsm" -C "$s/t.cf" "$@" > "$s/out" 2>&1
+			"$s/hosts" "$d/refsm" -C "$s/t.cf" "$@" >> "$o" < "$i" 2>> "$s/out"
 	else
 		timeout 120 unshare -m -u sh -c \
 			'mount --bind "$0" /etc/hosts && hostname mail.example.com && exec "$@"' \
-			"$s/hosts" "$SM" -C "$s/t.cf" -D "$s/log" "$@" > "$s/out" 2>&1
+			"$s/hosts" "$SM" -C "$s/t.cf" -D "$s/log" "$@" >> "$o" < "$i" 2>> "$s/out"
 	fi
 	echo "exit $?" >> "$s/out"
 }

@@ -9,7 +9,8 @@
 # reply NNN (421 closes the connection); the data ends with 250 2.0.0 Ok: queued as ABC
 # (MODE "dataerr": 554 5.6.0 Message content rejected).  Runs until
 # killed; one connection at a time.  PORT "-": one session on standard input
-# and output (an LMTP mailer program: MODE lmtp).  Hostile servers: MODE
+# and output (an LMTP mailer program: MODE lmtp); PORT "/path": a Unix-domain
+# socket at that path (an [IPC] mailer with A=FILE /path).  Hostile servers: MODE
 # "longlines" greets with one line of 5000 bytes and answers EHLO with a
 # line of 5000 bytes and a last line "250" alone; MODE "long421" greets with
 # a 421 line of 3000 bytes holding "E111" and "U9999999999" where a reader
@@ -148,10 +149,18 @@ if port_arg == "-":
         except OSError:
             pass
     sys.exit(0)
-addr = os.environ.get("SINK_ADDR", "127.0.0.1")
-ls = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((addr, int(port_arg)))
+if port_arg.startswith("/"):
+    # a Unix-domain socket at that path (an [IPC] mailer with A=FILE path)
+    if os.path.exists(port_arg):
+        os.unlink(port_arg)
+    ls = socket.socket(socket.AF_UNIX)
+    ls.bind(port_arg)
+    os.chmod(port_arg, 0o666)
+else:
+    addr = os.environ.get("SINK_ADDR", "127.0.0.1")
+    ls = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, int(port_arg)))
 ls.listen(5)
 while True:
     conn, _ = ls.accept()
