@@ -58,7 +58,7 @@ static char *addr_key(const struct address *a, struct sm_arena *arena)
 static void fail(struct recipient *r, const char *status, const char *diag)
 {
 	struct sm_arena *ar = Ctx->e->arena;
-	r->flags |= RCPT_BADADDR | RCPT_DONE;
+	r->flags |= RCPT_BADADDR | RCPT_DONE | RCPT_FAILED_EXPANDING;
 	r->status = sm_arena_strdup(ar, status);
 	r->diag = sm_arena_strdup(ar, diag);
 	Ctx->res->failed++;

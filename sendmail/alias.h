@@ -101,6 +101,8 @@ int newaliases_run(void);
 				    * (also has RCPT_ALIAS_DONE) */
 #define RCPT_TOLD_BARE 0x00800000u /* reported without its address in front (a broken
 				    * loop): logged, bounced and counted that way */
+#define RCPT_FAILED_EXPANDING 0x01000000u /* failed while expanding, before any
+					   * delivery: first in a DSN's transcript */
 
 struct alias_result {
 	int added;          /* recipients added to the envelope */

@@ -72,6 +72,17 @@ const char *deliver_exit_text(int status, const char **dsn)
 	return NULL;
 }
 
+int deliver_exit_of_text(const char *diag)
+{
+	if (diag == NULL)
+		return 0;
+	const char *t = err_skip_codes(diag);
+	for (size_t i = 0; i < sizeof ExitTexts / sizeof ExitTexts[0]; i++)
+		if (strcmp(ExitTexts[i].text, t) == 0)
+			return ExitTexts[i].code;
+	return 0;
+}
+
 static void setmacro(int id, const char *v)
 {
 	macro_set_value(&GlobalMacros, id, v);
@@ -623,7 +634,10 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			log_to(e, r, NULL, mname, start, false, "550 5.1.1 User unknown", "User unknown");
 			continue;
 		}
-		if (deliver_check_compat(e, r, mname) != 0)
+		int compat = deliver_check_compat(e, r, mname);
+		if (compat == 3)
+			left++;
+		if (compat != 0)
 			continue;
 		bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
 		/* an LMTP program (F=z, FEATURE(local_lmtp)) is spoken to as a server */

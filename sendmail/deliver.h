@@ -31,6 +31,8 @@ bool deliver_last_verbose(void);
 
 /* The text sendmail gives a mailer exit status ("User unknown") and its DSN code. */
 const char *deliver_exit_text(int status, const char **dsn);
+/* The exit status whose text diag is (reply codes in front skipped), or 0. */
+int deliver_exit_of_text(const char *diag);
 
 /*
  * Expands the recipients of e that are neither done nor expanded before

@@ -2,11 +2,13 @@
  * deliver_compat.c: the check_compat ruleset, which sendmail 8.17 asks
  * before it hands a recipient to its mailer: "sender $| recipient".  An
  * $#error result is logged with its reply and fails the recipient as
- * 8.17 fails it ("Data format error", 5.5.2, even for a 4xx reply);
+ * 8.17 fails it ("Data format error", 5.5.2, even for a 4xx reply; "User
+ * unknown" after an unknown user among the recipients);
  * $#discard drops it with only a log line.  Owns nothing beyond the call.
  */
 #include "deliver_int.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -97,29 +99,53 @@ int deliver_check_compat(struct envelope *e, struct recipient *r, const char *ma
 
 	} else if (verdict == 1) {
 		/*
-		 * 8.17 logs the reply, then fails the recipient with the
-		 * ruleset check's own status, EX_DATAERR, whatever the reply
-		 * said (a 4xx too): "Data format error", 5.5.2.
+		 * 8.17 logs the reply, then gives the recipient the status its
+		 * last failure left, whatever the reply said: "User unknown"
+		 * (5.1.1) after an unknown user among the recipients, "Data
+		 * format error" (the check's own EX_DATAERR, 5.5.2) after
+		 * another failure or for a 5xx reply; a 4xx reply with no
+		 * failure before defers the recipient (4.2.0 for a 450).
 		 */
 		log_line(LOG_NOTICE, e->id, "ruleset=check_compat, arg1=%s, arg2=%s, relay=%s, reject=%s",
 			 sender_of(e), r->address, relay, told);
+		int st = told[0] == '4' ? EX_TEMPFAIL_ : EX_DATAERR_;
+		for (const struct recipient *q = e->rcpts; q != NULL; q = q->next) {
+			if (q == r || !(q->flags & RCPT_BADADDR))
+				continue;
+			st = deliver_exit_of_text(q->diag) == EX_NOUSER_ ? EX_NOUSER_
+			     : st == EX_NOUSER_			       ? st
+								       : EX_DATAERR_;
+		}
 		const char *dsn;
-		const char *txt = deliver_exit_text(EX_DATAERR_, &dsn);
-		deliver_set_status(e, r, "5.5.2", txt, RCPT_BADADDR | RCPT_DONE);
-		/* the DSN shows the reply, then the check's status (501 5.6.0) */
-		char *tr = sm_asprintf("%s\n501 %s %s\n", told, dsn, txt);
-		r->check_transcript = sm_arena_strdup(e->arena, tr);
-		sm_free(tr);
-		r->check_exit = EX_DATAERR_;
-		/* a 5xx refusal counts as a rejected message in the StatusFile */
+		const char *txt = deliver_exit_text(st, &dsn);
+		if (st == EX_TEMPFAIL_) {
+			deliver_set_status(e, r, strncmp(told, "450", 3) == 0 ? "4.2.0" : "4.0.0", txt,
+					   RCPT_QUEUED);
+		} else {
+			deliver_set_status(e, r, st == EX_NOUSER_ ? dsn : "5.5.2", txt,
+					   RCPT_BADADDR | RCPT_DONE);
+			/* the DSN shows the reply, then the status (501 5.6.0, or the user's 550 5.1.1) */
+			char *tr = st == EX_NOUSER_
+					   ? sm_asprintf("%s\n550 %s %s... %s\n", told, dsn, r->address, txt)
+					   : sm_asprintf("%s\n501 %s %s\n", told, dsn, txt);
+			r->check_transcript = sm_arena_strdup(e->arena, tr);
+			sm_free(tr);
+			r->check_exit = st;
+		}
+		/* a message with a refusal counts once as rejected in the StatusFile */
 		const struct mailer *m = mailer_find(mailer);
 		const char *sf = opt_value(OPT_StatusFile);
-		if (told[0] == '5' && m != NULL && sf != NULL && *sf != '\0') {
+		if (!e->compat_counted && m != NULL && sf != NULL && *sf != '\0') {
+			e->compat_counted = true;
 			(void)stats_record(sf, m->number, false, stats_kbytes(e->body_size),
 					   STATS_REJECT);
 			(void)stats_connection(sf, STATS_CONN_REJ);
 		}
-		deliver_log_to(e, r, NULL, mailer, e->ctime, true, NULL, "65", txt);
+		char code[16];
+		snprintf(code, sizeof code, "%d", st);
+		deliver_log_to(e, r, NULL, mailer, e->ctime, true, NULL, code, txt);
+		if (st == EX_TEMPFAIL_)
+			verdict = 3;
 	}
 	sm_free(told);
 	sm_arena_free(&arena);

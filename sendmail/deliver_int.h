@@ -32,7 +32,8 @@ void deliver_log_to(const struct envelope *e, const struct recipient *r, const c
 		    const char *reply, const char *stat);
 /*
  * check_compat for recipient r of e (through mailer): 0 go on, 1 failed
- * (r's status set, logged), 2 discarded (r done, logged).
+ * (r's status set, logged), 2 discarded (r done, logged), 3 deferred
+ * (r queued, logged).
  */
 int deliver_check_compat(struct envelope *e, struct recipient *r, const char *mailer);
 /* True when check_compat would refuse, defer or discard r (nothing told or set). */

@@ -42,6 +42,30 @@ static const char *reply_code(const char *status)
 }
 
 /*
+ * The transcript lines of the failed recipients (flags want) that failed
+ * while expanding (expanding) or later, in the envelope's order.
+ */
+static void transcript_lines(struct sm_buf *b, const struct envelope *orig, unsigned want,
+			     bool expanding)
+{
+	for (const struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
+		if (!(r->flags & want) || (orig->smtp_transcript != NULL && r->smtp_reply != NULL))
+			continue;
+		if (((r->flags & RCPT_FAILED_EXPANDING) != 0) != expanding)
+			continue;
+		if (r->check_transcript != NULL) {
+			sm_buf_puts(b, r->check_transcript);
+			continue;
+		}
+		/* a broken alias loop was reported without the address */
+		bool noaddr = (r->flags & RCPT_TOLD_BARE) != 0;
+		sm_buf_printf(b, "%s %s %s%s%s\n", reply_code(r->status),
+			      r->status ? r->status : "5.0.0", noaddr ? "" : r->address,
+			      noaddr ? "" : "... ", r->diag ? r->diag : "");
+	}
+}
+
+/*
  * A failure the alias expansion reported itself as an error (an unreadable
  * :include:, a broken loop): sendmail's bounce gives it no reason line
  * and no Diagnostic-Code.
@@ -201,19 +225,9 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 	/* the SMTP dialogue that failed recipients, as it went */
 	if (orig->smtp_transcript != NULL)
 		sm_buf_puts(&b, orig->smtp_transcript);
-	for (struct recipient *r = orig->rcpts; r != NULL; r = r->next) {
-		if (!(r->flags & want) || (orig->smtp_transcript != NULL && r->smtp_reply != NULL))
-			continue;
-		if (r->check_transcript != NULL) {
-			sm_buf_puts(&b, r->check_transcript);
-			continue;
-		}
-		/* a broken alias loop was reported without the address */
-		bool noaddr = (r->flags & RCPT_TOLD_BARE) != 0;
-		sm_buf_printf(&b, "%s %s %s%s%s\n", reply_code(r->status),
-			      r->status ? r->status : "5.0.0", noaddr ? "" : r->address,
-			      noaddr ? "" : "... ", r->diag ? r->diag : "");
-	}
+	/* as it went: the failures of the expansion first, then those of deliveries */
+	transcript_lines(&b, orig, want, true);
+	transcript_lines(&b, orig, want, false);
 	sm_buf_printf(&b, "\n--%s\nContent-Type: message/delivery-status\n\n", boundary);
 	sm_buf_printf(&b, "Reporting-MTA: dns; %s\n", j);
 	if (orig->envid != NULL)

@@ -77,6 +77,7 @@ struct envelope {
 	char *queue_dir;   /* the directory of the qf file once it is queued */
 	char *qgroup;      /* the queue group name, NULL for the default */
 	int dsn_ret;       /* 0 none, 1 RET=FULL, 2 RET=HDRS */
+	bool compat_counted; /* a check_compat refusal was counted in the StatusFile */
 	long priority;     /* qf "P" */
 	time_t ctime;      /* creation time (qf "T") */
 	time_t last_try;   /* qf "K" */

@@ -355,12 +355,9 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 		}
 		for (struct recipient *r = de->rcpts; r != NULL; r = r->next)
 			if ((r->flags & RCPT_BADADDR) && r->status != NULL) {
-				const char *dsn;
-				for (int c = 64; c <= 78; c++) {
-					const char *t = deliver_exit_text(c, &dsn);
-					if (t != NULL && r->diag != NULL && strcmp(t, r->diag) == 0)
-						rc = c;
-				}
+				int c = deliver_exit_of_text(r->diag);
+				if (c != 0)
+					rc = c;
 				if (rc == EX_OK_)
 					rc = EX_UNAVAILABLE_;
 			}
