@@ -119,6 +119,33 @@ static void set_dontblame(const char *value)
 	sm_free(copy);
 }
 
+/* The words of PrivacyOptions; "public" sets nothing. */
+static const char *const PrivacyWords[] = {
+	"public", "needmailhelo", "needexpnhelo", "needvrfyhelo", "noexpn", "novrfy", "noetrn",
+	"noverb", "restrictmailq", "restrictqrun", "restrictexpand", "noreceipts", "nobodyreturn",
+	"goaway", "authwarnings", "noactualrecipient", NULL,
+};
+
+/* An unknown PrivacyOptions word is reported as 8.17 reports it (and ignored). */
+static void check_privacy(const char *value)
+{
+	char *copy = sm_strdup(value);
+	char *save = NULL;
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save)) {
+		/* a "+" or "-" in front is not part of the word */
+		if (*w == '+' || *w == '-')
+			w++;
+		if (*w == '\0')
+			continue;
+		int i = 0;
+		while (PrivacyWords[i] != NULL && sm_strcasecmp(w, PrivacyWords[i]) != 0)
+			i++;
+		if (PrivacyWords[i] == NULL)
+			syserr("readcf: Op line: %s unrecognized", w);
+	}
+	sm_free(copy);
+}
+
 static bool valid_timeout_name(const char *n)
 {
 	for (int i = 0; TimeoutNames[i] != NULL; i++)
@@ -204,6 +231,9 @@ static void check_value(int id, const char *v)
 		break;
 	case OPT_DontBlameSendmail:
 		set_dontblame(v);
+		break;
+	case OPT_PrivacyOptions:
+		check_privacy(v);
 		break;
 	}
 }
@@ -371,9 +401,13 @@ static bool privacy_has(const char *word, bool with_goaway)
 	char *copy = sm_strdup(p);
 	bool found = false;
 	char *save = NULL;
-	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save))
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save)) {
+		/* "+word" and "-word" set the word too, as in 8.17 */
+		if (*w == '+' || *w == '-')
+			w++;
 		if (sm_strcasecmp(w, word) == 0 || (in_goaway && sm_strcasecmp(w, "goaway") == 0))
 			found = true;
+	}
 	sm_free(copy);
 	return found;
 }

@@ -135,6 +135,7 @@ void smtpd_reset_transaction(struct smtpd *s)
 	sm_free(s->quarantine);
 	s->quarantine = NULL;
 	s->single_rcpt = NULL;
+	s->nunknown = 0;
 	sm_free(s->rkeys);
 	s->rkeys = NULL;
 	s->nkeys = s->keycap = 0;
@@ -331,6 +332,11 @@ static void command(struct smtpd *s, char *line)
 	char cmd[16];
 	char *arg = split_command(line, cmd, sizeof cmd);
 	s->errors_told = 0;
+	if (known_command(cmd) || strcmp(cmd, "EHLO") == 0 || strcmp(cmd, "HELO") == 0 ||
+	    strcmp(cmd, "NOOP") == 0 || strcmp(cmd, "RSET") == 0)
+		for (size_t i = 0; i < sizeof s->last_cmd; i++)
+			if ((s->last_cmd[i] = (char)sm_lower((unsigned char)cmd[i])) == '\0')
+				break;
 	if (strcmp(cmd, "MAIL") == 0 || strcmp(cmd, "EXPN") == 0 || strcmp(cmd, "VRFY") == 0 ||
 	    strcmp(cmd, "ETRN") == 0)
 		s->did_something = true;
@@ -479,8 +485,17 @@ int smtpd_session(const struct smtpd_conn *c)
 			log_line(LOG_NOTICE, NULL, "timeout waiting for input during server cmd read");
 			break;
 		}
-		if (r <= 0)
+		if (r <= 0) {
+			/* the client went away in a transaction: 8.17 logs it, naming the last command */
+			if (r == 0 && s->e != NULL && s->e->sender != NULL && !s->accepted) {
+				char *who = macro_expand_id('_');
+				log_line(LOG_NOTICE, s->e->id,
+					 "lost input channel from %s to %s after %s", who,
+					 c->daemon_name != NULL ? c->daemon_name : "stdin", s->last_cmd);
+				sm_free(who);
+			}
 			break;
+		}
 		if (too_long) {
 			/* 8.17 takes an over-long command for an attack and hangs up */
 			char *j = macro_expand_id('j');

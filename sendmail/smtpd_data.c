@@ -414,7 +414,7 @@ void smtpd_cmd_data(struct smtpd *s)
 		.cr = &cr,
 		.nrcpts = s->nrcpts,
 		.nok = s->nrcpts,
-		.single = s->nrcpts == 1 ? s->single_rcpt : NULL,
+		.single = s->nrcpts == 1 && s->nunknown == 0 ? s->single_rcpt : NULL,
 		.invoker = NULL,
 		.verbose = s->verbose,
 		.mode = mode,
@@ -439,7 +439,10 @@ void smtpd_cmd_data(struct smtpd *s)
 	acc.auth_warnings = warnings;
 	/* the reply comes before a delivery in the foreground */
 	smtpd_io_flush(&s->io);
-	(void)submit_accept(e, &acc);
+	/* a delivery that failed at once (-odi) gives -bs its exit status, as in 8.17 */
+	int rc = submit_accept(e, &acc);
+	if (rc != EX_OK_ && rc != EX_TEMPFAIL_ && (ExitStat == EX_OK_ || ExitStat == EX_TEMPFAIL_))
+		ExitStat = rc;
 	/* submit_accept logged the from= line */
 	if (s->no_aliases && (mode == 'q' || mode == 'd'))
 		log_queued(s, cr.size);

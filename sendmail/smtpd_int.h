@@ -61,6 +61,8 @@ struct smtpd {
 	bool discard;             /* a check ruleset said $#discard */
 	char *quarantine;         /* a check ruleset said $#quarantine, malloc'ed */
 	const char *single_rcpt;  /* the first recipient ($u with one), in e's arena */
+	int nunknown;             /* recipients refused as "User unknown": kept by 8.17 with
+				   * the message's recipients, so Received: has no "for" */
 	/* the accepted recipients in order of acceptance, and their
 	 * "mailer host user" keys indexed (value: position + 1): a
 	 * recipient given twice is accepted once */
@@ -69,6 +71,7 @@ struct smtpd {
 	struct sm_hash rkey_index;
 	bool accepted;            /* the transaction reached DATA (no abandon line) */
 	bool did_something;       /* MAIL, EXPN, VRFY or ETRN was given (else logged at the end) */
+	char last_cmd[16];        /* the last known command, lower case ("rcpt"), for the log */
 	char sid[32];             /* a queue ID for log lines outside a transaction */
 	int nhelo, nvrfy;         /* HELO/EHLO and VRFY/EXPN commands (8.17 logs an attack past 3 and 6) */
 	char *last_told;          /* the last reply the error sink wrote (malloc'ed) */

@@ -426,10 +426,9 @@ void smtpd_cmd_rcpt(struct smtpd *s, char *args)
 	if (lu == LOCAL_UNKNOWN) {
 		smtpd_reply(s, "550 5.1.1 %s... User unknown", addr);
 		log_line(LOG_INFO, s->e->id, "%s... User unknown", addr);
-		/* the exit status of -bs tells of it, as 8.17's does */
-		if (ExitStat == EX_OK_ || ExitStat == EX_TEMPFAIL_)
-			ExitStat = EX_NOUSER_;
+		/* the exit status of -bs does not tell of it (8.17 exits 0 after it) */
 		s->nbadrcpts++;
+		s->nunknown++;
 		return;
 	}
 	/* the same mailer, host and user as an accepted one: accepted once, and
