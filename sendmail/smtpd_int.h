@@ -174,5 +174,10 @@ bool smtpd_la_over(int option);
 unsigned smtpd_srv_features(struct smtpd *s);
 /* The client's macros for the connection (client_addr/name/port/resolve, $_). */
 void smtpd_client_macros(struct smtpd *s);
+/*
+ * The user the client's ident service (RFC 1413) names for connection c,
+ * asked within Timeout.ident (smtpd_ident.c); NULL for none (sm_free).
+ */
+char *smtpd_ident(const struct smtpd_conn *c);
 
 #endif

@@ -256,11 +256,17 @@ void smtpd_client_macros(struct smtpd *s)
 	char bracketed[NI_MAXHOST + 8];
 	snprintf(bracketed, sizeof bracketed, "[%s]", addr);
 	smtpd_setmacro("client_name", named ? name : bracketed);
-	char *under = !named ? sm_asprintf("[%s]", addr)
-		      : strcmp(how, "FORGED") == 0 ? sm_asprintf("%s [%s] (may be forged)", name, addr)
-						   : sm_asprintf("%s [%s]", name, addr);
+	/* the user the client's ident service names, in front: "alice@host [addr]" */
+	char *user = smtpd_ident(c);
+	char *at = user != NULL ? sm_asprintf("%s@", user) : sm_strdup("");
+	char *under = !named ? sm_asprintf("%s[%s]", at, addr)
+		      : strcmp(how, "FORGED") == 0
+			      ? sm_asprintf("%s%s [%s] (may be forged)", at, name, addr)
+			      : sm_asprintf("%s%s [%s]", at, name, addr);
 	smtpd_setmacro("_", under);
 	sm_free(under);
+	sm_free(at);
+	sm_free(user);
 	char laddr[NI_MAXHOST], lport[NI_MAXSERV];
 	if (numeric(&c->local, c->local_len, laddr, sizeof laddr, lport, sizeof lport)) {
 		smtpd_setmacro("if_addr", laddr);
