@@ -2,15 +2,19 @@
  * daemon.c: the accepting process of sendmail -bd / -bD.  Opens the
  * listeners (as root), detaches for -bd, writes the PidFile, starts the
  * periodic queue runner of -q<time> as a child, and then waits for
- * connections, delivery requests and signals.  Each connection gets a
- * child process (daemon_session.c) that runs the SMTP session without
- * root.  Limits: MaxDaemonChildren (and children= of a listener) and
+ * connections, delivery requests and signals.  Each connection is handed
+ * to a session worker (daemon_pool.c, daemon_session.c): a process that
+ * gave root up before it got any connection and serves one session after
+ * another.  Forking a process per connection cost more than the rest of
+ * a message's acceptance on a virtual machine (fork and the copy-on-write
+ * faults after it: about 40% of the CPU time; see bench/README).  Limits: MaxDaemonChildren (and children= of a listener) and
  * RefuseLA close the listener while they hold, so connections are
  * refused, as sendmail 8.17 does; ConnectionRateThrottle defers accepting
  * to the next second.  SIGTERM: stop listening, let the sessions finish
  * (at most DAEMON_DRAIN_SECS), remove the PidFile, exit.  SIGHUP: the
  * same without waiting for sessions, then execute itself again.
- * Owns the listener array, the child table and the signal flags.
+ * Owns the listener array, the child table (delivery and ETRN processes;
+ * the workers are the pool's) and the signal flags.
  */
 #include "daemon.h"
 
@@ -52,8 +56,7 @@ static void on_child(int sig) { (void)sig; GotChild = 1; }
 
 struct child {
 	pid_t pid;
-	int listener; /* index, KID_DELIVERY or KID_ETRN for a requested process */
-	char addr[64]; /* the client's address, for ${client_connections} */
+	int listener; /* KID_DELIVERY or KID_ETRN: a requested process */
 };
 
 struct dstate {
@@ -61,6 +64,7 @@ struct dstate {
 	size_t nl;
 	struct child *kids;
 	size_t nkids, capkids;
+	struct daemon_pool pool; /* the session workers */
 	pid_t runner;
 	int req[2];            /* delivery requests: [0] the daemon reads, [1] sessions write */
 	struct daemon_user user;
@@ -92,9 +96,10 @@ void daemon_close_fds_in_child(void)
 			(void)close(Current->l[i].fd);
 	if (Current->req[0] >= 0)
 		(void)close(Current->req[0]);
+	daemon_pool_close_fds(&Current->pool);
 }
 
-static void add_kid(struct dstate *d, pid_t pid, int listener, const char *addr)
+static void add_kid(struct dstate *d, pid_t pid, int listener)
 {
 	if (d->nkids == d->capkids) {
 		d->capkids = d->capkids ? d->capkids * 2 : 64;
@@ -102,16 +107,13 @@ static void add_kid(struct dstate *d, pid_t pid, int listener, const char *addr)
 	}
 	d->kids[d->nkids].pid = pid;
 	d->kids[d->nkids].listener = listener;
-	sm_strlcpy(d->kids[d->nkids].addr, addr, sizeof d->kids[d->nkids].addr);
 	d->nkids++;
-	if (listener >= 0)
-		d->l[listener].nchildren++;
 }
 
 /* daemon_deliver_pending started a process: into the child table. */
 static void request_started(pid_t pid, bool etrn, void *ctx)
 {
-	add_kid(ctx, pid, etrn ? KID_ETRN : KID_DELIVERY, "");
+	add_kid(ctx, pid, etrn ? KID_ETRN : KID_DELIVERY);
 }
 
 static void reap(struct dstate *d)
@@ -123,12 +125,12 @@ static void reap(struct dstate *d)
 			d->runner = -1;
 			continue;
 		}
+		if (daemon_pool_reaped(&d->pool, d->l, pid))
+			continue;
 		for (size_t i = 0; i < d->nkids; i++) {
 			if (d->kids[i].pid != pid)
 				continue;
-			if (d->kids[i].listener >= 0)
-				d->l[d->kids[i].listener].nchildren--;
-			else if (d->kids[i].listener == KID_ETRN)
+			if (d->kids[i].listener == KID_ETRN)
 				d->lim.etrn_running = false;
 			else if (d->lim.deliveries > 0)
 				d->lim.deliveries--;
@@ -225,38 +227,30 @@ static void accept_one(struct dstate *d, size_t i)
 		return;
 	}
 	l->rate_count++;
+	struct daemon_conn_msg m;
+	memset(&m, 0, sizeof m);
+	memcpy(&m.peer, &peer, sizeof m.peer);
+	m.peer_len = plen;
 	char addr[64];
 	daemon_addr_text(&peer, addr, sizeof addr);
-	int conns = 1;
-	for (size_t k = 0; k < d->nkids && addr[0] != '\0'; k++)
-		if (strcmp(d->kids[k].addr, addr) == 0)
-			conns++;
-	int rate = l->family == AF_UNIX ? 0 : daemon_rate_count(addr, time(NULL));
-	(void)fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		log_line(LOG_ERR, NULL, "daemon %s: fork: %s", l->name, strerror(errno));
-		(void)close(fd);
-		l->refuse_until = time(NULL) + 1;
-		return;
-	}
-	if (pid == 0) {
-		daemon_close_fds_in_child();
-		struct daemon_session_args a = {
-			.fd = fd, .l = l, .peer = &peer, .peer_len = plen,
-			.user = d->root ? &d->user : NULL, .request_fd = d->req[1],
-			.client_rate = rate, .client_connections = conns,
-		};
-		daemon_session_child(&a);
-	}
+	if (l->family == AF_UNIX)
+		addr[0] = '\0';
+	m.client_connections = 1 + daemon_pool_sessions_from(&d->pool, addr);
+	m.client_rate = l->family == AF_UNIX ? 0 : daemon_rate_count(addr, time(NULL));
+	struct daemon_worker_args tmpl = {
+		.chan = -1, .l = l, .user = d->root ? &d->user : NULL, .request_fd = d->req[1],
+	};
+	if (daemon_pool_dispatch(&d->pool, d->l, i, fd, &m, addr, &tmpl) != 0)
+		l->refuse_until = time(NULL) + 1; /* out of processes: rest a second */
 	(void)close(fd);
-	add_kid(d, pid, (int)i, l->family == AF_UNIX ? "" : addr);
 }
 
 /* Waits (at most secs) for the queue runner and, with sessions, the sessions to end. */
 static void wait_kids(struct dstate *d, int secs, bool sessions_too)
 {
-	for (int t = 0; t < secs * 10 && ((sessions_too && d->nkids > 0) || d->runner > 0); t++) {
+	for (int t = 0;
+	     t < secs * 10 && ((sessions_too && (d->nkids > 0 || d->pool.n > 0)) || d->runner > 0);
+	     t++) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		(void)nanosleep(&ts, NULL);
 		reap(d);
@@ -268,6 +262,8 @@ static void shut_down(struct dstate *d, bool drain)
 {
 	for (size_t i = 0; i < d->nl; i++)
 		close_listener(&d->l[i]);
+	/* idle workers exit now, busy ones when their session ends */
+	daemon_pool_close(&d->pool);
 	if (d->runner > 0)
 		(void)kill(d->runner, SIGTERM);
 	if (!drain) {
@@ -280,9 +276,11 @@ static void shut_down(struct dstate *d, bool drain)
 	wait_kids(d, DAEMON_DRAIN_SECS, true);
 	for (size_t i = 0; i < d->nkids; i++)
 		(void)kill(d->kids[i].pid, SIGTERM);
+	daemon_pool_kill(&d->pool, SIGTERM);
 	wait_kids(d, 5, true);
 	for (size_t i = 0; i < d->nkids; i++)
 		(void)kill(d->kids[i].pid, SIGKILL);
+	daemon_pool_kill(&d->pool, SIGKILL);
 	if (d->runner > 0)
 		(void)kill(d->runner, SIGKILL);
 	wait_kids(d, 2, true);
@@ -291,14 +289,20 @@ static void shut_down(struct dstate *d, bool drain)
 static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_deliver_fn deliver,
 		void *arg, const sigset_t *orig)
 {
-	struct pollfd *p = sm_calloc(d->nl + 1, sizeof *p);
+	size_t cap = d->nl + 1 + 64;
+	struct pollfd *p = sm_calloc(cap, sizeof *p);
 	size_t *which = sm_calloc(d->nl + 1, sizeof *which);
 	while (!GotTerm && !GotHup) {
 		GotChild = 0;
 		reap(d);
+		if (d->nl + 1 + d->pool.n > cap) {
+			cap = (d->nl + 1 + d->pool.n) * 2;
+			p = sm_realloc(p, cap * sizeof *p);
+		}
 		if (queue != NULL && d->runner < 0)
 			d->runner = queue_runner_child(queue, deliver, arg, daemon_close_fds_in_child);
 		time_t now = time(NULL);
+		daemon_pool_expire(&d->pool, now);
 		double la = d->refuse_la > 0 ? load_average() : 0;
 		size_t np = 0;
 		bool waiting = false;
@@ -313,9 +317,11 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 		}
 		p[np].fd = d->req[0];
 		p[np].events = POLLIN;
+		p[np].revents = 0;
+		size_t nw = daemon_pool_pollfds(&d->pool, p + np + 1);
 		/* a listener held back by a limit is looked at again soon */
 		struct timespec ts = {waiting ? 0 : 5, waiting ? 200 * 1000 * 1000 : 0};
-		int n = ppoll(p, np + 1, &ts, orig);
+		int n = ppoll(p, np + 1 + nw, &ts, orig);
 		if (n < 0 && errno != EINTR) {
 			log_line(LOG_ERR, NULL, "daemon: poll: %s", strerror(errno));
 			break;
@@ -324,6 +330,8 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 			continue;
 		if (p[np].revents & POLLIN)
 			(void)daemon_deliver_pending(d->req[0], deliver, arg, &d->lim);
+		/* sessions that ended first: their workers take the new connections */
+		daemon_pool_events(&d->pool, d->l, p + np + 1, nw, time(NULL));
 		for (size_t k = 0; k < np; k++)
 			if (p[k].revents & POLLIN)
 				accept_one(d, which[k]);
@@ -436,6 +444,7 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	if (unlink(queue_pid_path()) != 0 && errno != ENOENT)
 		log_line(LOG_ERR, NULL, "unable to remove %s: %s", queue_pid_path(), strerror(errno));
 	Current = NULL;
+	daemon_pool_free(&d.pool);
 	daemon_listeners_free(d.l, d.nl);
 	sm_free(d.kids);
 	sm_free(d.user.name);

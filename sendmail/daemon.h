@@ -1,7 +1,7 @@
 /*
  * daemon.h: the SMTP daemon, sendmail -bd (detached) and -bD (in the
- * foreground): listeners from the DaemonPortOptions lines, one process
- * per connection running smtpd_session() without root, the limits on
+ * foreground): listeners from the DaemonPortOptions lines, reusable
+ * worker processes running smtpd_session() without root, the limits on
  * connections, the privileged delivery of what sessions queue, the pid
  * file, signals, and the periodic queue runner of -bd -q15m.
  *
@@ -15,6 +15,7 @@
 #ifndef DAEMON_H
 #define DAEMON_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -92,18 +93,85 @@ void daemon_rate_free(void);
  * the request socket.  (Its signals: proc_child_signals, proc.h.) */
 void daemon_close_fds_in_child(void);
 
-/* The session child: runs one SMTP session on fd and exits. */
-struct daemon_session_args {
-	int fd;
-	const struct daemon_listener *l;
-	const struct sockaddr_storage *peer;
+/*
+ * Session workers (daemon_pool.c, daemon_session.c): a process forked by
+ * the daemon for one listener, which opens the database maps as root,
+ * gives root up for good, and then runs one SMTP session after another
+ * on the connections the daemon hands it over its channel (a
+ * SOCK_SEQPACKET socket pair): one daemon_conn_msg each, the descriptor
+ * as SCM_RIGHTS.  After each session it answers one byte; the daemon
+ * closes the channel (the worker exits) when it has served
+ * DAEMON_WORKER_USES connections, stayed idle DAEMON_WORKER_IDLE_SECS,
+ * or when a map file changed since it started.
+ */
+#define DAEMON_WORKER_USES 100
+#define DAEMON_WORKER_IDLE_SECS 60
+/* Idle workers kept per listener; more exit as their sessions end. */
+#define DAEMON_WORKER_IDLE_MAX 100
+
+/* What comes with each connection the daemon hands a worker. */
+struct daemon_conn_msg {
+	struct sockaddr_storage peer;
 	socklen_t peer_len;
+	int client_rate;        /* ${client_rate} */
+	int client_connections; /* ${client_connections}, this one included */
+};
+
+/* What a worker is started with. */
+struct daemon_worker_args {
+	int chan;                       /* the worker's end of its channel */
+	const struct daemon_listener *l;
 	const struct daemon_user *user; /* NULL: keep the ids (not root) */
 	int request_fd;                 /* delivery requests to the daemon, -1 none */
-	int client_rate;                /* ${client_rate} */
-	int client_connections;         /* ${client_connections}, this one included */
 };
-void daemon_session_child(const struct daemon_session_args *a) __attribute__((noreturn));
+/* The worker process: never returns. */
+void daemon_worker_main(const struct daemon_worker_args *a) __attribute__((noreturn));
+
+/* The daemon's table of workers. */
+struct daemon_worker {
+	pid_t pid;
+	int chan;          /* the daemon's end, -1 once closed (the worker then exits) */
+	size_t listener;
+	bool busy;         /* in a session: counted in the listener's nchildren */
+	unsigned uses;     /* connections handed to it */
+	unsigned gen;      /* the map generation it opened its maps in */
+	time_t idle_since;
+	char addr[64];     /* the client of its session, for ${client_connections} */
+};
+struct daemon_pool {
+	struct daemon_worker *w;
+	size_t n, cap;
+	size_t *polled;    /* worker index of each channel in the last poll set */
+	unsigned gen;      /* bumped when a map file changes */
+	unsigned long long stamp; /* of the map files, when gen was set */
+	bool stamped;
+};
+/*
+ * Hands connection fd (accepted on listener li of ls) to an idle worker
+ * of that listener started in the current map generation, forking one
+ * when there is none.  fd stays the caller's to close.  0, or an errno
+ * (the connection could not be handed over; logged).
+ */
+int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size_t li, int fd,
+			 const struct daemon_conn_msg *m, const char *addr,
+			 const struct daemon_worker_args *tmpl);
+/* Fills out (room for p->n entries) with the open channels; returns how many. */
+size_t daemon_pool_pollfds(struct daemon_pool *p, struct pollfd *out);
+/* Handles what poll found on the channels daemon_pool_pollfds gave. */
+void daemon_pool_events(struct daemon_pool *p, struct daemon_listener *ls,
+			const struct pollfd *pf, size_t n, time_t now);
+/* A process ended: true when it was a worker (then forgotten). */
+bool daemon_pool_reaped(struct daemon_pool *p, struct daemon_listener *ls, pid_t pid);
+/* Sessions from client address addr running now. */
+int daemon_pool_sessions_from(const struct daemon_pool *p, const char *addr);
+/* Tells workers idle too long to exit. */
+void daemon_pool_expire(struct daemon_pool *p, time_t now);
+/* Closes every channel: idle workers exit, busy ones after their session. */
+void daemon_pool_close(struct daemon_pool *p);
+void daemon_pool_kill(const struct daemon_pool *p, int sig);
+/* In a child of the daemon: closes the daemon's ends of the channels. */
+void daemon_pool_close_fds(const struct daemon_pool *p);
+void daemon_pool_free(struct daemon_pool *p);
 
 /*
  * Delivery requests: a session writes "queue_dir\0queue_id\0" as one

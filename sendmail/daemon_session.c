@@ -1,9 +1,13 @@
 /*
- * daemon_session.c: the child process of one accepted connection: it
- * gives up root (daemon_priv.c) before reading anything from the
- * network, describes the connection to the SMTP server (struct
- * smtpd_conn) and runs smtpd_session(); the server asks for deliveries
- * through daemon_request_delivery, a datagram to the root daemon.
+ * daemon_session.c: the session worker (daemon.h): a child of the daemon
+ * that opens the database maps as root, gives root up for good
+ * (daemon_priv.c) before it is handed any connection, and then runs one
+ * SMTP session after another on the connections the daemon passes it
+ * (daemon_pool.c), each described to the server as a struct smtpd_conn.
+ * Between sessions it resets what a session leaves in the process (the
+ * macros, the error state, the host map cache), so no client sees
+ * anything of another.  The server asks for deliveries through
+ * daemon_request_delivery, a datagram to the root daemon.
  */
 #include "daemon.h"
 
@@ -16,6 +20,7 @@
 #include <unistd.h>
 
 #include "alias.h"
+#include "err.h"
 #include "log.h"
 #include "macro.h"
 #include "map.h"
@@ -68,6 +73,7 @@ static void open_maps_as_root(void)
 	map_foreach(open_db_map, NULL);
 }
 
+/* A 421 for a connection this process cannot serve, then exit. */
 static void refuse(int fd, const char *why)
 {
 	static const char msg[] = "421 4.3.0 Service temporarily unavailable, closing transmission channel\r\n";
@@ -76,42 +82,86 @@ static void refuse(int fd, const char *why)
 	_exit(EX_OSERR_);
 }
 
-void daemon_session_child(const struct daemon_session_args *a)
+/*
+ * The next connection from the daemon: its descriptor (and *m), or -1
+ * when the channel is closed (the daemon wants this worker to end) or
+ * the message is not one the daemon sends.
+ */
+static int receive_conn(int chan, struct daemon_conn_msg *m)
 {
-	proc_child_signals(true);
-	if (a->user != NULL)
-		open_maps_as_root();
-	int err = daemon_drop_privileges(a->user);
-	if (err != 0) {
-		char why[256];
-		(void)snprintf(why, sizeof why, "cannot change to user %s: %s",
-			       a->user->name, strerror(err));
-		refuse(a->fd, why);
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = m, .iov_len = sizeof *m};
+	struct msghdr mh;
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof u.buf;
+	ssize_t r;
+	do
+		r = recvmsg(chan, &mh, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	int fd = -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); r > 0 && c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < nfd; i++) {
+			int one;
+			memcpy(&one, CMSG_DATA(c) + i * sizeof(int), sizeof one);
+			if (fd < 0)
+				fd = one;
+			else
+				(void)close(one);
+		}
 	}
-	/* the listener's own DeliveryMode=, delayLA=, queueLA= for this session */
-	if (a->l->delivery_mode != NULL)
-		option_set("DeliveryMode", a->l->delivery_mode, true);
-	if (a->l->delay_la != NULL)
-		option_set("DelayLA", a->l->delay_la, true);
-	if (a->l->queue_la != NULL)
-		option_set("QueueLA", a->l->queue_la, true);
+	if (r != (ssize_t)sizeof *m || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    m->peer_len > sizeof m->peer) {
+		if (fd >= 0)
+			(void)close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * What a fresh process would start a session with: the macros as they
+ * were when the worker was set up (the last session's client, envelope
+ * and ruleset-stored macros gone), no errors, no cached host answers.
+ */
+static void session_reset(const struct macro_set *base)
+{
+	CurMacros = &GlobalMacros;
+	macro_set_copy(&GlobalMacros, base);
+	Errors = 0;
+	ErrQuiet = false;
+	ExitStat = EX_OK_;
+	map_host_cache_clear();
+}
+
+/* One session on fd; the descriptor is closed when it ends. */
+static void serve(const struct daemon_worker_args *a, int fd, const struct daemon_conn_msg *m)
+{
 	if (a->l->family != AF_UNIX) {
 		char num[32];
-		(void)snprintf(num, sizeof num, "%d", a->client_rate);
+		(void)snprintf(num, sizeof num, "%d", m->client_rate);
 		macro_define(macro_id("client_rate", 11, true), num);
-		(void)snprintf(num, sizeof num, "%d", a->client_connections);
+		(void)snprintf(num, sizeof num, "%d", m->client_connections);
 		macro_define(macro_id("client_connections", 18, true), num);
 	}
 	static int request_fd;
 	request_fd = a->request_fd;
 	struct smtpd_conn c;
 	memset(&c, 0, sizeof c);
-	c.in_fd = a->fd;
-	c.out_fd = a->fd;
-	memcpy(&c.peer, a->peer, sizeof c.peer);
-	c.peer_len = a->peer_len;
+	c.in_fd = fd;
+	c.out_fd = fd;
+	memcpy(&c.peer, &m->peer, sizeof c.peer);
+	c.peer_len = m->peer_len;
 	c.local_len = sizeof c.local;
-	if (getsockname(a->fd, (struct sockaddr *)&c.local, &c.local_len) != 0)
+	if (getsockname(fd, (struct sockaddr *)&c.local, &c.local_len) != 0)
 		c.local_len = 0;
 	c.daemon_name = a->l->name;
 	c.daemon_flags = a->l->flags_macro; /* the letters as ${daemon_flags} shows them */
@@ -119,8 +169,51 @@ void daemon_session_child(const struct daemon_session_args *a)
 	c.request_delivery = request_fd >= 0 ? daemon_request_delivery : NULL;
 	c.request_queue_run = request_fd >= 0 ? daemon_request_queue_run : NULL;
 	c.request_arg = &request_fd;
-	int rc = smtpd_session(&c);
-	(void)close(a->fd);
+	(void)smtpd_session(&c);
+	(void)close(fd);
+}
+
+void daemon_worker_main(const struct daemon_worker_args *a)
+{
+	proc_child_signals(true);
+	if (a->user != NULL)
+		open_maps_as_root();
+	int err = daemon_drop_privileges(a->user);
+	if (err != 0) {
+		/* the connection it was started for hears why (no byte read) */
+		char why[256];
+		(void)snprintf(why, sizeof why, "cannot change to user %s: %s",
+			       a->user->name, strerror(err));
+		struct daemon_conn_msg m;
+		int fd = receive_conn(a->chan, &m);
+		if (fd < 0) {
+			log_line(LOG_CRIT, NULL, "daemon session: %s", why);
+			_exit(EX_OSERR_);
+		}
+		refuse(fd, why);
+	}
+	/* the listener's own DeliveryMode=, delayLA=, queueLA= for its sessions */
+	if (a->l->delivery_mode != NULL)
+		option_set("DeliveryMode", a->l->delivery_mode, true);
+	if (a->l->delay_la != NULL)
+		option_set("DelayLA", a->l->delay_la, true);
+	if (a->l->queue_la != NULL)
+		option_set("QueueLA", a->l->queue_la, true);
+	struct macro_set base;
+	memset(&base, 0, sizeof base);
+	macro_set_copy(&base, &GlobalMacros);
+	for (;;) {
+		struct daemon_conn_msg m;
+		int fd = receive_conn(a->chan, &m);
+		if (fd < 0)
+			break;
+		session_reset(&base);
+		serve(a, fd, &m);
+		/* ready for the next one; the daemon may answer by closing */
+		if (send(a->chan, "D", 1, MSG_NOSIGNAL) != 1)
+			break;
+	}
+	macro_set_free(&base);
 	log_close();
-	_exit(rc);
+	_exit(EX_OK_);
 }

@@ -166,6 +166,18 @@ void macro_set_free(struct macro_set *ms)
 	ms->nval = 0;
 }
 
+void macro_set_copy(struct macro_set *dst, const struct macro_set *src)
+{
+	macro_set_free(dst);
+	if (src->nval == 0)
+		return;
+	dst->val = sm_calloc(src->nval, sizeof *dst->val);
+	dst->nval = src->nval;
+	for (size_t i = 0; i < src->nval; i++)
+		if (src->val[i] != NULL)
+			dst->val[i] = sm_strdup(src->val[i]);
+}
+
 static bool expand_once(const char *s, struct sm_buf *out)
 {
 	bool again = false;

@@ -45,6 +45,8 @@ static inline void macro_define(int id, const char *value)
 	macro_set_value(&GlobalMacros, id, value);
 }
 void macro_set_free(struct macro_set *ms);
+/* Makes dst's values a copy of src's (dst's own are freed; parent kept). */
+void macro_set_copy(struct macro_set *dst, const struct macro_set *src);
 
 /*
  * Expands the macros and conditionals of translated text s into out

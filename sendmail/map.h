@@ -117,6 +117,9 @@ const struct map_class *map_class_find(const char *name);
 /* Iterates all maps in declaration order. */
 void map_foreach(void (*fn)(struct map *m, void *arg), void *arg);
 void maps_close_all(void);
+/* Forgets the host maps' cached answers (a reused SMTP session process
+ * starts each connection as a fresh process would: map_host.c). */
+void map_host_cache_clear(void);
 void maps_free_all(void);
 /* Registers every built-in class (called once at start-up). */
 void map_classes_init(void);

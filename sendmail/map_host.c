@@ -75,6 +75,14 @@ static struct sm_hash *host_cache(void)
 	return &HostCache;
 }
 
+void map_host_cache_clear(void)
+{
+	if (!HostCacheReady)
+		return;
+	sm_hash_free(&HostCache, free_entry);
+	HostCacheReady = false;
+}
+
 static char *host_answer(struct map *m, const char *key, const struct host_cache_entry *e,
 			 int *stat)
 {
