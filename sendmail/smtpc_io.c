@@ -169,7 +169,7 @@ int smtpc_reply(struct smtpc_conn *c, int timeout_s)
 	return -1;
 }
 
-bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
+static bool write_flags(struct smtpc_conn *c, const char *data, size_t len, int flags)
 {
 	if (c->broken)
 		return false;
@@ -187,7 +187,7 @@ bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
 		}
 		ssize_t w;
 		if (c->wfd == c->fd) {
-			w = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+			w = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT | flags);
 		} else {
 			/* a pipe ([LPC]): no send(); a reader gone is an error, not a signal */
 			void (*old)(int) = signal(SIGPIPE, SIG_IGN);
@@ -206,6 +206,16 @@ bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
 			deadline = sm_now_ms() + 1000LL * c->write_timeout;
 	}
 	return true;
+}
+
+bool smtpc_write(struct smtpc_conn *c, const char *data, size_t len)
+{
+	return write_flags(c, data, len, 0);
+}
+
+bool smtpc_write_more(struct smtpc_conn *c, const char *data, size_t len)
+{
+	return write_flags(c, data, len, MSG_MORE);
 }
 
 bool smtpc_send(struct smtpc_conn *c, const char *line)

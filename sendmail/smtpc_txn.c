@@ -306,7 +306,7 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 		printf(">>> .\n");
 		fflush(stdout);
 	}
-	if (!smtpc_write(c, msg->text, msg->len) || !smtpc_write(c, ".\r\n", 3)) {
+	if (!smtpc_write_more(c, msg->text, msg->len) || !smtpc_write(c, ".\r\n", 3)) {
 		reply_result(c, -1, &fail);
 		all_fail(msg, r, took, &fail);
 		goto out;
