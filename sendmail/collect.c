@@ -9,13 +9,15 @@
  * size limits (MaxHeadersLength, MaxMessageSize: a body over it is counted
  * but no longer stored).  Headers go into the
  * envelope with the raw text after the colon (leading blanks kept, as
- * sendmail 8.17 keeps them); the body goes to an unlinked temporary file.
+ * sendmail 8.17 keeps them); the body goes to a temporary file: in memory
+ * up to COLLECT_MEM_MAX, then an unlinked file in the given directory.
  */
 #include "collect.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -68,12 +70,78 @@ static bool read_line(FILE *in, struct sm_buf *b, bool *had_nl)
 	return true;
 }
 
+/*
+ * The body's temporary file starts in memory (memfd_create): most
+ * messages are small, and a file created and unlinked in the queue
+ * directory for each of them cost an inode allocation and release there
+ * (a tenth of the kernel time of accepting a message).  A body that
+ * grows over COLLECT_MEM_MAX moves to an unlinked file in tmpdir.
+ */
+#define COLLECT_MEM_MAX (1024 * 1024)
+
 struct body_out {
 	int fd;
+	bool in_memory;     /* fd is a memfd, moved to a file past COLLECT_MEM_MAX */
+	const char *tmpdir;
+	long long written;  /* bytes in fd */
 	char buf[16384];
 	size_t n;
 	int err;
 };
+
+/* An unlinked temporary file in tmpdir (or /tmp); -errno on failure. */
+static int temp_file(const char *tmpdir)
+{
+	char *path = sm_asprintf("%s/smcollXXXXXX", tmpdir != NULL ? tmpdir : "/tmp");
+	int fd = mkstemp(path);
+	int err = errno;
+	if (fd >= 0)
+		(void)unlink(path);
+	sm_free(path);
+	return fd >= 0 ? fd : -err;
+}
+
+/* The body so far moves from memory to a file in tmpdir. */
+static int body_to_file(struct body_out *o)
+{
+	int fd = temp_file(o->tmpdir);
+	if (fd < 0)
+		return -fd;
+	char b[65536];
+	ssize_t r;
+	if (lseek(o->fd, 0, SEEK_SET) < 0) {
+		int err = errno;
+		(void)close(fd);
+		return err;
+	}
+	while ((r = read(o->fd, b, sizeof b)) > 0) {
+		int err = sm_write_all(fd, b, (size_t)r);
+		if (err != 0) {
+			(void)close(fd);
+			return err;
+		}
+	}
+	if (r < 0) {
+		int err = errno;
+		(void)close(fd);
+		return err;
+	}
+	(void)close(o->fd);
+	o->fd = fd;
+	o->in_memory = false;
+	return 0;
+}
+
+static int body_write(struct body_out *o, const char *p, size_t n)
+{
+	if (o->in_memory && o->written + (long long)n > COLLECT_MEM_MAX) {
+		int err = body_to_file(o);
+		if (err != 0)
+			return err;
+	}
+	o->written += (long long)n;
+	return sm_write_all(o->fd, p, n);
+}
 
 static void body_put(struct body_out *o, const char *p, size_t n)
 {
@@ -81,12 +149,12 @@ static void body_put(struct body_out *o, const char *p, size_t n)
 	if (o->err != 0 || n == 0)
 		return;
 	if (o->n + n > sizeof o->buf) {
-		o->err = sm_write_all(o->fd, o->buf, o->n);
+		o->err = body_write(o, o->buf, o->n);
 		o->n = 0;
 		if (o->err != 0)
 			return;
 		if (n > sizeof o->buf) {
-			o->err = sm_write_all(o->fd, p, n);
+			o->err = body_write(o, p, n);
 			return;
 		}
 	}
@@ -207,15 +275,14 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 {
 	memset(res, 0, sizeof *res);
 	res->body_fd = -1;
-	char *path = sm_asprintf("%s/smcollXXXXXX", tmpdir != NULL ? tmpdir : "/tmp");
-	int fd = mkstemp(path);
+	bool in_memory = true;
+	int fd = memfd_create("smcoll", MFD_CLOEXEC);
 	if (fd < 0) {
-		int err = errno;
-		sm_free(path);
-		return err;
+		in_memory = false;
+		fd = temp_file(tmpdir);
+		if (fd < 0)
+			return -fd;
 	}
-	(void)unlink(path);
-	sm_free(path);
 
 	long maxhdr = COLLECT_DEFAULT_MAX_HEADERS;
 	const char *mh = opt_value(OPT_MaxHeadersLength);
@@ -228,6 +295,8 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 
 	struct body_out *out = sm_calloc(1, sizeof *out);
 	out->fd = fd;
+	out->in_memory = in_memory;
+	out->tmpdir = tmpdir;
 	struct sm_buf line, hdr, scratch;
 	sm_buf_init(&line);
 	sm_buf_init(&hdr);
@@ -318,8 +387,9 @@ static int collect_lines(struct line_source *src, struct envelope *e, bool ignor
 		have_line = src_next(src, &line);
 	}
 	if (out->err == 0 && out->n > 0)
-		out->err = sm_write_all(fd, out->buf, out->n);
+		out->err = body_write(out, out->buf, out->n);
 	int err = out->err;
+	fd = out->fd; /* a file now when the body outgrew memory */
 	sm_free(out);
 	sm_buf_free(&line);
 	sm_buf_free(&hdr);

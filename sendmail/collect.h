@@ -14,7 +14,7 @@
 #define COLLECT_DEFAULT_MAX_HEADERS 32768 /* MaxHeadersLength when unset or 0 */
 
 struct collect_result {
-	int body_fd;      /* an unlinked temporary file holding the body, at offset 0 */
+	int body_fd;      /* a temporary file holding the body (in memory when small), at offset 0 */
 	long size;        /* bytes of headers and body as sendmail counts them */
 	bool eightbit;    /* the body has bytes >= 0x80 */
 	bool header8bit;  /* a header has bytes >= 0x80 */
@@ -28,7 +28,8 @@ struct collect_result {
  * that is no header (which starts the body),
  * the rest is the body.  CRLF line ends become LF.  Unless ignore_dots, a
  * line holding only "." ends the message and a leading ".." loses one dot.
- * The body goes to a temporary file in tmpdir.  Returns 0, or an errno
+ * The body goes to a temporary file: in memory, moved to an unlinked file
+ * in tmpdir when it grows over 1 MiB.  Returns 0, or an errno
  * (the temporary file could not be written).
  */
 int collect(FILE *in, struct envelope *e, bool ignore_dots, const char *tmpdir,
