@@ -44,8 +44,7 @@
  * MaxQueueChildren does not say: enough for a busy site, far from the
  * thousands a pipelining client could otherwise ask for. */
 #define DELIVERY_KIDS_DEFAULT 10
-/* The listener index of a child that is not a session. */
-#define KID_DELIVERY (-1)
+/* What a child of the table is (sessions and deliveries are the pool's). */
 #define KID_ETRN (-2)
 
 static volatile sig_atomic_t GotTerm, GotHup, GotChild;
@@ -56,7 +55,7 @@ static void on_child(int sig) { (void)sig; GotChild = 1; }
 
 struct child {
 	pid_t pid;
-	int listener; /* KID_DELIVERY or KID_ETRN: a requested process */
+	int listener; /* KID_ETRN: an ETRN queue run */
 };
 
 struct dstate {
@@ -113,7 +112,8 @@ static void add_kid(struct dstate *d, pid_t pid, int listener)
 /* daemon_deliver_pending started a process: into the child table. */
 static void request_started(pid_t pid, bool etrn, void *ctx)
 {
-	add_kid(ctx, pid, etrn ? KID_ETRN : KID_DELIVERY);
+	(void)etrn; /* only ETRN runs are forked per request */
+	add_kid(ctx, pid, KID_ETRN);
 }
 
 static void reap(struct dstate *d)
@@ -132,8 +132,6 @@ static void reap(struct dstate *d)
 				continue;
 			if (d->kids[i].listener == KID_ETRN)
 				d->lim.etrn_running = false;
-			else if (d->lim.deliveries > 0)
-				d->lim.deliveries--;
 			d->kids[i] = d->kids[--d->nkids];
 			break;
 		}
@@ -332,6 +330,7 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 			(void)daemon_deliver_pending(d->req[0], deliver, arg, &d->lim);
 		/* sessions that ended first: their workers take the new connections */
 		daemon_pool_events(&d->pool, d->l, p + np + 1, nw, time(NULL));
+		daemon_deliver_dispatch(&d->lim);
 		for (size_t k = 0; k < np; k++)
 			if (p[k].revents & POLLIN)
 				accept_one(d, which[k]);
@@ -414,6 +413,9 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	d.lim.max_deliveries = mq > 0 ? (size_t)mq : DELIVERY_KIDS_DEFAULT;
 	d.lim.started = request_started;
 	d.lim.ctx = &d;
+	d.lim.pool = &d.pool;
+	d.lim.deliver = deliver;
+	d.lim.arg = arg;
 	d.throttle = long_option(OPT_ConnectionRateThrottle, 0);
 	const char *rla = opt_value(OPT_RefuseLA);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -445,6 +447,7 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 		log_line(LOG_ERR, NULL, "unable to remove %s: %s", queue_pid_path(), strerror(errno));
 	Current = NULL;
 	daemon_pool_free(&d.pool);
+	daemon_deliver_free(&d.lim);
 	daemon_listeners_free(d.l, d.nl);
 	sm_free(d.kids);
 	sm_free(d.user.name);

@@ -131,8 +131,8 @@ void daemon_worker_main(const struct daemon_worker_args *a) __attribute__((noret
 struct daemon_worker {
 	pid_t pid;
 	int chan;          /* the daemon's end, -1 once closed (the worker then exits) */
-	size_t listener;
-	bool busy;         /* in a session: counted in the listener's nchildren */
+	size_t listener;   /* or DAEMON_POOL_DELIVERY */
+	bool busy;         /* in a session (counted in the listener's nchildren) or a delivery */
 	unsigned uses;     /* connections handed to it */
 	unsigned gen;      /* the map generation it opened its maps in */
 	time_t idle_since;
@@ -155,6 +155,17 @@ struct daemon_pool {
 int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size_t li, int fd,
 			 const struct daemon_conn_msg *m, const char *addr,
 			 const struct daemon_worker_args *tmpl);
+/*
+ * Delivery workers: the kind of worker that is not a listener's.  Hands
+ * request req (len bytes, one message) to an idle one, forking one (it
+ * runs entry(its channel end, ctx)) when none is idle and fewer than max
+ * exist.  0; EBUSY when max are busy; another errno when it failed.
+ * The worker answers one byte per request done, as a session worker.
+ */
+#define DAEMON_POOL_DELIVERY ((size_t)-1)
+#define DAEMON_DELIVERY_USES 1000
+int daemon_pool_request(struct daemon_pool *p, const char *req, size_t len, size_t max,
+			void (*entry)(int chan, const void *ctx), const void *ctx);
 /* Fills out (room for p->n entries) with the open channels; returns how many. */
 size_t daemon_pool_pollfds(struct daemon_pool *p, struct pollfd *out);
 /* Handles what poll found on the channels daemon_pool_pollfds gave. */
@@ -176,7 +187,7 @@ void daemon_pool_free(struct daemon_pool *p);
 /*
  * Delivery requests: a session writes "queue_dir\0queue_id\0" as one
  * datagram on request_fd (a SOCK_DGRAM socketpair); the daemon reads them
- * (daemon_deliver_read) and forks a privileged process that delivers the
+ * (daemon_deliver_pending) and a privileged delivery worker delivers the
  * message with the queue runner's callback (locked, so never twice).
  */
 int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg);
@@ -186,21 +197,36 @@ int daemon_request_queue_run(const char *host, void *arg);
 #define DAEMON_REQUEST_MAX 4200
 /* What a queue-run request carries instead of a queue directory. */
 #define DAEMON_ETRN_MARK "\001ETRN"
+/* A delivery request waiting for a delivery worker. */
+struct daemon_pending {
+	char *req; /* "queue_dir\0queue_id\0" */
+	size_t len;
+};
+/* Requests that wait at most (beyond: left to the next queue run). */
+#define DAEMON_PENDING_MAX 10000
 /* What the daemon lets daemon_deliver_pending start: requests come from
- * untrusted sessions and each one would be a root process. */
+ * untrusted sessions and each one is root work. */
 struct daemon_req_limits {
 	bool etrn_running;     /* an ETRN queue run is going on: more are dropped */
-	size_t deliveries;     /* delivery processes running ... */
-	size_t max_deliveries; /* ... and their cap (MaxQueueChildren or a default) */
-	bool drop_logged;      /* the drop of requests over the cap was logged */
-	/* called in the daemon for each process started (to count it) */
+	size_t max_deliveries; /* delivery workers at most (MaxQueueChildren or a default) */
+	bool drop_logged;      /* the drop of requests over DAEMON_PENDING_MAX was logged */
+	struct daemon_pending *pending; /* a ring of DAEMON_PENDING_MAX */
+	size_t first, npending;
+	struct daemon_pool *pool;       /* where the delivery workers are */
+	queue_deliver_fn deliver;       /* what they deliver with */
+	void *arg;
+	/* called in the daemon for each ETRN process started (to count it) */
 	void (*started)(pid_t pid, bool etrn, void *ctx);
 	void *ctx;
 };
-/* Reads every pending request on fd and starts its delivery process
- * within lim (updated); returns the number of processes started. */
+/* Reads every pending request on fd: ETRN runs are forked, deliveries
+ * wait for a delivery worker (daemon_deliver_dispatch); returns the
+ * number of processes started. */
 int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
 			   struct daemon_req_limits *lim);
+/* Hands waiting deliveries to idle (or new) delivery workers. */
+void daemon_deliver_dispatch(struct daemon_req_limits *lim);
+void daemon_deliver_free(struct daemon_req_limits *lim);
 
 /*
  * Runs the daemon (never returns for -bd in the caller: the caller's

@@ -3,11 +3,14 @@
  * session (unprivileged) sends "queue_dir\0queue_id\0" after it queued a
  * message; the daemon checks the request (the directory must be one of
  * the configured queue directories, the ID a valid queue ID: the sender
- * is not trusted) and forks a process that delivers that message as the
- * queue runner would (locked, so a message is never delivered twice; a
- * request that is lost or refused leaves the message to the next queue
- * run).  An ETRN request ("\001ETRN\0host\0") starts a queue run
- * of the messages for that host instead.  Owns nothing beyond the call.
+ * is not trusted) and hands it to a delivery worker (a root process of
+ * daemon_pool.c's table, at most MaxQueueChildren of them) that delivers
+ * that message as the queue runner would (locked, so a message is never
+ * delivered twice; a request that is lost or refused leaves the message
+ * to the next queue run).  Requests wait in the daemon while every
+ * worker is busy.  An ETRN request ("\001ETRN\0host\0") forks a queue
+ * run of the messages for that host instead.  Owns the waiting requests
+ * (struct daemon_req_limits) and the delivery workers' loop.
  */
 #include "daemon.h"
 
@@ -19,9 +22,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 #include "proc.h"
 #include "sm.h"
+#include "smtpc.h"
 
 static bool known_queue_dir(const char *dir)
 {
@@ -73,14 +78,84 @@ static void etrn_child(const char *host, queue_deliver_fn deliver, void *arg)
 	_exit(EX_OK_);
 }
 
-static void deliver_child(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
+/* One delivery: the message locked, read and handed to the callback. */
+static void deliver_one(const char *dir, const char *id, queue_deliver_fn deliver, void *arg)
 {
-	proc_child_signals(false);
+	Errors = 0;
+	ExitStat = EX_OK_;
 	int err = queue_deliver_id(dir, id, deliver, arg);
 	if (err != 0 && err != EWOULDBLOCK && err != ENOENT)
 		log_line(LOG_WARNING, id, "delivery requested by the SMTP server: %s", strerror(err));
+}
+
+/*
+ * A delivery worker (root): one message per request from the daemon,
+ * one byte back when it is done, until the daemon closes the channel.
+ * Its SMTP connection cache lives on between messages, so a stream of
+ * messages to one host goes over one connection.
+ */
+static void delivery_worker(int chan, const void *ctx)
+{
+	const struct daemon_req_limits *lim = ctx;
+	queue_deliver_fn deliver = lim->deliver;
+	void *arg = lim->arg;
+	proc_child_signals(false);
+	for (;;) {
+		char buf[DAEMON_REQUEST_MAX + 1];
+		ssize_t r = recv(chan, buf, DAEMON_REQUEST_MAX, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		buf[r] = '\0';
+		size_t dl = strlen(buf);
+		if ((size_t)r < dl + 2)
+			break; /* not what the daemon sends */
+		deliver_one(buf, buf + dl + 1, deliver, arg);
+		if (send(chan, "D", 1, MSG_NOSIGNAL) != 1)
+			break;
+	}
+	smtpc_close_cached();
 	log_close();
 	_exit(EX_OK_);
+}
+
+/* Queues request req (len bytes) for a delivery worker; false when full. */
+static bool pending_push(struct daemon_req_limits *lim, const char *req, size_t len)
+{
+	if (lim->npending == DAEMON_PENDING_MAX)
+		return false;
+	if (lim->pending == NULL)
+		lim->pending = sm_calloc(DAEMON_PENDING_MAX, sizeof *lim->pending);
+	struct daemon_pending *pr = &lim->pending[(lim->first + lim->npending) % DAEMON_PENDING_MAX];
+	pr->req = sm_malloc(len);
+	memcpy(pr->req, req, len);
+	pr->len = len;
+	lim->npending++;
+	return true;
+}
+
+void daemon_deliver_dispatch(struct daemon_req_limits *lim)
+{
+	while (lim->npending > 0) {
+		struct daemon_pending *pr = &lim->pending[lim->first];
+		if (daemon_pool_request(lim->pool, pr->req, pr->len, lim->max_deliveries,
+					delivery_worker, lim) != 0)
+			return; /* every worker busy: when one is done */
+		sm_free(pr->req);
+		pr->req = NULL;
+		lim->first = (lim->first + 1) % DAEMON_PENDING_MAX;
+		lim->npending--;
+	}
+}
+
+void daemon_deliver_free(struct daemon_req_limits *lim)
+{
+	for (size_t i = 0; i < lim->npending; i++)
+		sm_free(lim->pending[(lim->first + i) % DAEMON_PENDING_MAX].req);
+	sm_free(lim->pending);
+	lim->pending = NULL;
+	lim->npending = lim->first = 0;
 }
 
 int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
@@ -108,42 +183,41 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
 			continue;
 		}
 		/* The sessions are not trusted: each request would otherwise be
-		 * a root process.  One ETRN run at a time (a run going on covers
-		 * the requests that come meanwhile), deliveries up to the cap;
-		 * what is dropped stays queued for the next queue run. */
+		 * root work without bound.  One ETRN run at a time (a run going
+		 * on covers the requests that come meanwhile); deliveries wait
+		 * for one of at most max_deliveries workers, DAEMON_PENDING_MAX
+		 * of them at most; what is dropped stays queued for the next
+		 * queue run. */
 		if (etrn && lim->etrn_running)
 			continue;
-		if (!etrn && lim->deliveries >= lim->max_deliveries) {
-			dropped++;
+		if (!etrn) {
+			if (!pending_push(lim, buf, dl + strlen(id) + 2))
+				dropped++;
 			continue;
 		}
 		(void)fflush(NULL);
 		pid_t pid = fork();
 		if (pid < 0) {
-			log_line(LOG_ERR, id, "daemon: fork for delivery: %s", strerror(errno));
+			log_line(LOG_ERR, id, "daemon: fork for ETRN: %s", strerror(errno));
 			break;
 		}
 		if (pid == 0) {
 			daemon_close_fds_in_child();
-			if (etrn)
-				etrn_child(id, deliver, arg);
-			deliver_child(dir, id, deliver, arg);
+			etrn_child(id, deliver, arg);
 		}
-		if (etrn)
-			lim->etrn_running = true;
-		else
-			lim->deliveries++;
+		lim->etrn_running = true;
 		if (lim->started != NULL)
 			lim->started(pid, etrn, lim->ctx);
 		started++;
 	}
+	daemon_deliver_dispatch(lim);
 	/* once per episode of saturation, not once per dropped request */
 	if (dropped > 0 && !lim->drop_logged) {
 		log_line(LOG_NOTICE, NULL,
-			 "daemon: %zu delivery processes running (max %zu): further messages stay queued for the next queue run",
-			 lim->deliveries, lim->max_deliveries);
+			 "daemon: %d deliveries waiting for %zu delivery processes: further messages stay queued for the next queue run",
+			 DAEMON_PENDING_MAX, lim->max_deliveries);
 		lim->drop_logged = true;
-	} else if (dropped == 0 && lim->deliveries < lim->max_deliveries) {
+	} else if (dropped == 0 && lim->npending < DAEMON_PENDING_MAX / 2) {
 		lim->drop_logged = false;
 	}
 	return started;

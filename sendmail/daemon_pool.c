@@ -8,7 +8,10 @@
  * DAEMON_WORKER_USES connections, after DAEMON_WORKER_IDLE_SECS idle,
  * beyond DAEMON_WORKER_IDLE_MAX idle ones, and when a map file changed.
  * Since a worker never exits while it may be handed a connection, none
- * is lost in between.
+ * is lost in between.  Delivery workers (kind DAEMON_POOL_DELIVERY) are
+ * root processes of the same table that deliver one queued message per
+ * request (daemon_deliver.c), keeping their SMTP connection cache from
+ * one message to the next.
  *
  * Map files: a worker opens the database maps and alias databases once,
  * as root, so a rebuilt map would stay unseen by it.  Before handing on
@@ -106,6 +109,8 @@ static void set_busy(struct daemon_worker *w, struct daemon_listener *ls, bool b
 	if (w->busy == busy)
 		return;
 	w->busy = busy;
+	if (w->listener == DAEMON_POOL_DELIVERY)
+		return;
 	if (busy)
 		ls[w->listener].nchildren++;
 	else
@@ -154,7 +159,7 @@ static int send_conn(int chan, int fd, const struct daemon_conn_msg *m)
 	return r < 0 ? errno : EIO;
 }
 
-/* The idle worker of listener li most recently used (its pages are warm). */
+/* The idle worker of kind li most recently used (its pages are warm). */
 static struct daemon_worker *idle_worker(struct daemon_pool *p, size_t li)
 {
 	struct daemon_worker *best = NULL;
@@ -167,8 +172,9 @@ static struct daemon_worker *idle_worker(struct daemon_pool *p, size_t li)
 	return best;
 }
 
+/* Forks a worker of kind li that runs entry(its channel end, ctx). */
 static struct daemon_worker *start_worker(struct daemon_pool *p, size_t li,
-					  const struct daemon_worker_args *tmpl)
+					  void (*entry)(int chan, const void *ctx), const void *ctx)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -186,9 +192,8 @@ static struct daemon_worker *start_worker(struct daemon_pool *p, size_t li,
 	if (pid == 0) {
 		(void)close(sv[0]);
 		daemon_close_fds_in_child();
-		struct daemon_worker_args a = *tmpl;
-		a.chan = sv[1];
-		daemon_worker_main(&a);
+		entry(sv[1], ctx);
+		_exit(EX_OSERR_); /* entry does not return */
 	}
 	(void)close(sv[1]);
 	if (p->n == p->cap) {
@@ -205,6 +210,13 @@ static struct daemon_worker *start_worker(struct daemon_pool *p, size_t li,
 	return w;
 }
 
+static void session_entry(int chan, const void *ctx)
+{
+	struct daemon_worker_args a = *(const struct daemon_worker_args *)ctx;
+	a.chan = chan;
+	daemon_worker_main(&a);
+}
+
 int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size_t li, int fd,
 			 const struct daemon_conn_msg *m, const char *addr,
 			 const struct daemon_worker_args *tmpl)
@@ -214,7 +226,7 @@ int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size
 	for (;;) {
 		struct daemon_worker *w = idle_worker(p, li);
 		bool fresh = w == NULL;
-		if (fresh && (w = start_worker(p, li, tmpl)) == NULL)
+		if (fresh && (w = start_worker(p, li, session_entry, tmpl)) == NULL)
 			return EAGAIN;
 		int err = send_conn(w->chan, fd, m);
 		if (err == 0) {
@@ -227,6 +239,42 @@ int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size
 		if (fresh) {
 			log_line(LOG_ERR, NULL, "daemon %s: handing a connection to a new session process: %s",
 				 ls[li].name, strerror(err));
+			return err;
+		}
+	}
+}
+
+static size_t count_kind(const struct daemon_pool *p, size_t li)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->w[i].listener == li && (p->w[i].busy || p->w[i].chan >= 0))
+			k++;
+	return k;
+}
+
+int daemon_pool_request(struct daemon_pool *p, const char *req, size_t len, size_t max,
+			void (*entry)(int chan, const void *ctx), const void *ctx)
+{
+	check_files(p);
+	for (;;) {
+		struct daemon_worker *w = idle_worker(p, DAEMON_POOL_DELIVERY);
+		bool fresh = w == NULL;
+		if (fresh && count_kind(p, DAEMON_POOL_DELIVERY) >= max)
+			return EBUSY;
+		if (fresh && (w = start_worker(p, DAEMON_POOL_DELIVERY, entry, ctx)) == NULL)
+			return EAGAIN;
+		ssize_t r = send(w->chan, req, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r == (ssize_t)len) {
+			w->busy = true;
+			w->uses++;
+			return 0;
+		}
+		int err = r < 0 ? errno : EIO;
+		close_chan(w);
+		if (fresh) {
+			log_line(LOG_ERR, NULL, "daemon: handing a delivery to a new process: %s",
+				 strerror(err));
 			return err;
 		}
 	}
@@ -275,8 +323,10 @@ void daemon_pool_events(struct daemon_pool *p, struct daemon_listener *ls,
 		set_busy(w, ls, false);
 		w->addr[0] = '\0';
 		w->idle_since = now;
-		if (w->uses >= DAEMON_WORKER_USES || w->gen != p->gen ||
-		    idle_count(p, w->listener) > DAEMON_WORKER_IDLE_MAX)
+		bool delivery = w->listener == DAEMON_POOL_DELIVERY;
+		if (w->uses >= (delivery ? DAEMON_DELIVERY_USES : DAEMON_WORKER_USES) ||
+		    w->gen != p->gen ||
+		    (!delivery && idle_count(p, w->listener) > DAEMON_WORKER_IDLE_MAX))
 			close_chan(w);
 	}
 }
