@@ -290,9 +290,17 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 	size_t cap = d->nl + 1 + 64;
 	struct pollfd *p = sm_calloc(cap, sizeof *p);
 	size_t *which = sm_calloc(d->nl + 1, sizeof *which);
+	double la = 0;
+	time_t la_when = 0;
+	GotChild = 1; /* children of an earlier image (SIGHUP) may be gone */
 	while (!GotTerm && !GotHup) {
-		GotChild = 0;
-		reap(d);
+		/* only after a SIGCHLD (which can only come during ppoll):
+		 * wait4 takes the kernel's global task list lock, and on a busy
+		 * machine each call cost over a millisecond under load */
+		if (GotChild) {
+			GotChild = 0;
+			reap(d);
+		}
 		if (d->nl + 1 + d->pool.n > cap) {
 			cap = (d->nl + 1 + d->pool.n) * 2;
 			p = sm_realloc(p, cap * sizeof *p);
@@ -301,7 +309,12 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 			d->runner = queue_runner_child(queue, deliver, arg, daemon_close_fds_in_child);
 		time_t now = time(NULL);
 		daemon_pool_expire(&d->pool, now);
-		double la = d->refuse_la > 0 ? load_average() : 0;
+		/* the kernel updates the load average every 5 seconds: read
+		 * once a second, not once per connection */
+		if (d->refuse_la > 0 && now != la_when) {
+			la = load_average();
+			la_when = now;
+		}
 		size_t np = 0;
 		bool waiting = false;
 		for (size_t i = 0; i < d->nl; i++) {
