@@ -1,27 +1,40 @@
 #!/usr/bin/env python3
-"""smtp_rate.py: messages per second accepted into the queue over SMTP,
-our daemon against the real sendmail 8.17 daemon and Postfix 3.7, with
-the same load from Postfix's smtp-source.
+"""smtp_rate.py: messages per second over SMTP, our daemon against the real
+sendmail 8.17, Postfix 3.7, Exim 4.96 and OpenSMTPD 6.8, with the same load
+from Postfix's smtp-source, in one run; also the machine's own limits
+(../shared/bench/fsync-limit.sh).
 
     python3 bench/smtp_rate.py [-m MSGS] [-s CLIENTS] [-l BYTES] [-r REPEATS]
-                               [--sides our,ref,postfix]
+                               [--sides our,ref,postfix,exim,opensmtpd]
+                               [--modes hold,relay] [--no-limits]
 
-Needs root.  Ours (build/bin/sendmail, or $SENDMAIL) and sendmail 8.17
-(../shared/oracle) run as daemons (-bD) with the configuration of
-test/lib/smtppeer.py built by each one's cf tree: DeliveryMode queueonly,
-so an accepted message stays in the queue, access_db, a hosts file instead
-of DNS, Listen=1024.  Postfix runs through ../shared/bench/peers.sh in its
-"hold" mode (every accepted message goes to the hold queue), with its run
-directory in a private temp dir.  The load: smtp-source with CLIENTS
-parallel clients (default 20), one connection per message, MSGS messages
-(default 1000) of BYTES bytes (default 5120), one recipient each.  A side
-is timed from the start of smtp-source to its exit; then the queue is
-counted (qf files, or Postfix's hold queue) so that a message that was
-answered 250 but not kept would show.  Every side starts with an empty
-queue.  Prints one RESULT line per side and run, and the best per side.
+Needs root.  Two modes:
+
+hold   accept into the queue: ours (build/bin/sendmail, or $SENDMAIL) and
+       sendmail 8.17 (../shared/oracle) run as daemons (-bD) with the
+       configuration of test/lib/smtppeer.py built by each one's cf tree
+       (DeliveryMode queueonly, access_db, a hosts file, Listen=1024);
+       Postfix, Exim and OpenSMTPD through ../shared/bench/peers.sh in its
+       "hold" mode.  After the load the queue is counted (qf files,
+       Postfix's hold queue, Exim's -H files, OpenSMTPD's message files),
+       so that a message answered 250 but not kept would show.
+relay  end to end: the same load relayed to an smtp-sink
+       (../shared/bench/smtp-load.sh -S), timed until the sink has seen
+       every message.  Ours and 8.17: the same .mc plus
+       accept_unresolvable_domains, SMART_HOST(esmtp:[127.0.0.1]) with the
+       sink's port in ESMTP_MAILER_ARGS and DeliveryMode background (each
+       accepted message delivered at once); the peers in peers.sh's
+       "relay" mode.
+
+The load (smtp-load.sh): smtp-source with CLIENTS parallel clients
+(default 20), one connection per message, MSGS messages (default 1000) of
+BYTES bytes (default 5120), one recipient each, load@bench.test to
+user@bench.test.  Every side starts fresh with an empty queue.  Prints
+one RESULT line per side, mode and run, then the best rate of each.
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -38,23 +51,39 @@ import smtppeer as sp  # noqa: E402
 
 BENCH = os.path.join(os.path.dirname(TOP), "shared", "bench")
 PEERS = os.path.join(BENCH, "peers.sh")
-CACHE = os.environ.get("MTA_PEERS_CACHE", "/var/cache/mta-peers")
-SOURCE = os.path.join(CACHE, "postfix", "usr", "sbin", "smtp-source")
-SOURCE_LIB = os.path.join(CACHE, "postfix", "usr", "lib", "postfix")
+LOAD = os.path.join(BENCH, "smtp-load.sh")
+LIMITS = os.path.join(BENCH, "fsync-limit.sh")
+
+NAMES = {"our": "ours", "ref": "sendmail-8.17", "postfix": "postfix-3.7", "exim": "exim-4.96",
+         "opensmtpd": "opensmtpd-6.8"}
+PEER_NAMES = {"postfix": "postfix", "exim": "exim", "opensmtpd": "opensmtpd"}
+
+RELAY_MC = """FEATURE(`accept_unresolvable_domains')dnl
+define(`SMART_HOST', `esmtp:[127.0.0.1]')dnl
+define(`ESMTP_MAILER_ARGS', `TCP $h {sink}')dnl
+define(`confDELIVERY_MODE', `background')dnl
+"""
+HOLD_MC = "FEATURE(`accept_unresolvable_domains')dnl\n"
 
 
-def load(port, args, rcpt, sender):
-    t0 = time.monotonic()
-    p = subprocess.run([SOURCE, "-s", str(args.s), "-m", str(args.m), "-l", str(args.l),
-                        "-f", sender, "-t", rcpt, "-M", "client.example.org",
-                        "127.0.0.1:%d" % port],
-                       env=dict(os.environ, LD_LIBRARY_PATH=SOURCE_LIB),
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=1800)
-    secs = time.monotonic() - t0
-    if p.returncode != 0:
-        print("smtp_rate: smtp-source exited %d: %s" % (p.returncode, p.stdout.decode()[-300:]),
-              file=sys.stderr)
-    return secs, p.returncode == 0
+def load(port, args, env, sink=None):
+    """Runs smtp-load.sh; returns (secs, accepted, delivered_secs, ok)."""
+    argv = [LOAD, "-n", str(port), "-s", str(args.s), "-m", str(args.m), "-l", str(args.l),
+            "-T", "900"]
+    if sink:
+        argv += ["-S", str(sink)]
+    p = subprocess.run(argv + ["127.0.0.1:%d" % port], env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=1000)
+    text = p.stdout.decode()
+    line = next((l for l in text.splitlines() if l.startswith("RESULT ")), "")
+    f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
+    if "secs" not in f:
+        print("smtp_rate: smtp-load.sh: %s" % (text + p.stderr.decode())[-400:], file=sys.stderr)
+        return 0.0, 0, 0.0, False
+    ok = f.get("status") == "ok"
+    if not ok:
+        print("smtp_rate: smtp-load.sh: %s" % p.stderr.decode()[-400:], file=sys.stderr)
+    return float(f["secs"]), int(f["msgs"]), float(f.get("delivered_secs", 0)), ok
 
 
 def count_settled(count):
@@ -67,37 +96,61 @@ def count_settled(count):
     return n
 
 
-def run_sendmail(side, args, base):
-    d = sp.Daemon(side, base)
+def files_under(top, pred):
+    return sum(1 for _, _, fs in os.walk(top) for f in fs if pred(f))
+
+
+def run_sendmail(side, mode, args, base, env):
+    sink = sp.free_port() if mode == "relay" else None
+    extra = RELAY_MC.format(sink=sink) if sink else HOLD_MC
+    d = sp.Daemon(side, base, extra=extra)
     d.setup()
     d.start()
     try:
-        secs, ok = load(d.port, args, "root@mail.example.com", "root@mail.example.com")
-        queued = count_settled(lambda: len(d.qfiles()))
+        res = load(d.port, args, env, sink)
+        queued = None if sink else count_settled(lambda: len(d.qfiles()))
     finally:
         d.stop()
-    return secs, ok, queued
+    return res, queued
 
 
-def run_postfix(args, base):
-    run = os.path.join(base, "mta-bench")
-    env = dict(os.environ, MTA_BENCH_RUN=run)
+def peer_queue(side, run):
+    if side == "postfix":
+        return files_under(os.path.join(run, "postfix", "spool", "hold"), lambda f: True)
+    if side == "exim":
+        return files_under(os.path.join(run, "exim", "spool", "input"), lambda f: f.endswith("-H"))
+    return files_under(os.path.join(run, "opensmtpd", "var-spool", "smtpd", "queue"),
+                       lambda f: f == "message")
+
+
+def run_peer(side, mode, args, base, env):
     port = sp.free_port()
-    subprocess.run([PEERS, "start", "postfix", "hold", str(port)], env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=300)
-    hold = os.path.join(run, "postfix", "spool", "hold")
-
-    def count():
-        return sum(len(f) for _, _, f in os.walk(hold))
+    sink = sp.free_port() if mode == "relay" else None
+    run = env["MTA_BENCH_RUN"]
+    argv = [PEERS, "start", PEER_NAMES[side], mode, str(port)] + ([str(sink)] if sink else [])
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, timeout=300)
     try:
-        secs, ok = load(port, args, "user@bench.test", "load@bench.test")
-        queued = count_settled(count)
+        res = load(port, args, env, sink)
+        queued = None if sink else count_settled(lambda: peer_queue(side, run))
     finally:
-        subprocess.run([PEERS, "stop", "postfix"], env=env, stdout=subprocess.DEVNULL, timeout=120)
-    return secs, ok, queued
+        subprocess.run([PEERS, "stop", PEER_NAMES[side]], env=env, stdout=subprocess.DEVNULL,
+                       timeout=120)
+    return res, queued
 
 
-NAMES = {"our": "ours", "ref": "sendmail-8.17", "postfix": "postfix-3.7"}
+def machine_limits(base, env):
+    """fsync-limit.sh's RESULT lines for the file system the queues are on."""
+    p = subprocess.run([LIMITS, "-t", "2", os.path.join(base, "fsync")], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    for line in p.stdout.decode().splitlines():
+        if line.startswith("RESULT"):
+            print("LIMIT " + line[len("RESULT "):])
+    sys.stdout.flush()
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def main():
@@ -106,39 +159,57 @@ def main():
     ap.add_argument("-s", type=int, default=20)
     ap.add_argument("-l", type=int, default=5120)
     ap.add_argument("-r", type=int, default=1)
-    ap.add_argument("--sides", default="our,ref,postfix")
+    ap.add_argument("--sides", default="our,ref,postfix,exim,opensmtpd")
+    ap.add_argument("--modes", default="hold,relay")
+    ap.add_argument("--no-limits", action="store_true")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("smtp_rate: needs root")
-    if not os.access(SOURCE, os.X_OK):
-        subprocess.run([PEERS, "fetch", "postfix"], check=True)
     best = {}
     base = tempfile.mkdtemp(prefix="smtprate.")
     os.chmod(base, 0o755)
+    env = dict(os.environ, MTA_BENCH_RUN=os.path.join(base, "mta-bench"))
+    print("date %s, load average %s" % (time.strftime("%Y-%m-%d %H:%M"), loadavg()))
     try:
+        if not args.no_limits:
+            machine_limits(base, env)
         for rep in range(args.r):
-            for side in args.sides.split(","):
-                sdir = os.path.join(base, "%s.%d" % (side, rep))
-                os.makedirs(sdir)
-                try:
-                    if side == "postfix":
-                        secs, ok, queued = run_postfix(args, sdir)
+            for mode in args.modes.split(","):
+                for side in args.sides.split(","):
+                    sdir = os.path.join(base, "%s.%s.%d" % (side, mode, rep))
+                    os.makedirs(sdir)
+                    try:
+                        if side in PEER_NAMES:
+                            res, queued = run_peer(side, mode, args, sdir, env)
+                        else:
+                            res, queued = run_sendmail(side, mode, args, sdir, env)
+                    except (sp.Unavailable, RuntimeError, subprocess.SubprocessError) as e:
+                        print("RESULT name=%s mode=%s status=unavailable (%s)"
+                              % (NAMES[side], mode, (str(e).splitlines() or ["?"])[-1]))
+                        continue
+                    secs, accepted, dsecs, ok = res
+                    rate = accepted / secs if secs > 0 else 0
+                    line = "RESULT name=%s mode=%s clients=%d msgs=%d bytes=%d accepted=%d secs=%.2f msgs_per_s=%.1f" % (
+                        NAMES[side], mode, args.s, args.m, args.l, accepted, secs, rate)
+                    if mode == "relay":
+                        rate = accepted / dsecs if dsecs > 0 else 0
+                        line += " delivered_secs=%.2f delivered_per_s=%.1f" % (dsecs, rate)
                     else:
-                        secs, ok, queued = run_sendmail(side, args, sdir)
-                except (sp.Unavailable, RuntimeError, subprocess.SubprocessError) as e:
-                    print("RESULT name=%s status=unavailable (%s)" % (NAMES[side], str(e).splitlines()[-1]))
-                    continue
-                rate = args.m / secs if secs > 0 else 0
-                status = "ok" if ok and queued == args.m else "fail"
-                print("RESULT name=%s clients=%d msgs=%d bytes=%d queued=%d secs=%.2f msgs_per_s=%.1f status=%s"
-                      % (NAMES[side], args.s, args.m, args.l, queued, secs, rate, status))
-                sys.stdout.flush()
-                if status == "ok":
-                    best[side] = max(best.get(side, 0), rate)
-                shutil.rmtree(sdir, ignore_errors=True)
+                        line += " queued=%d" % queued
+                        ok = ok and queued == args.m
+                    ok = ok and accepted == args.m
+                    print("%s status=%s load=%s" % (line, "ok" if ok else "fail", loadavg()))
+                    sys.stdout.flush()
+                    if ok:
+                        best[(side, mode)] = max(best.get((side, mode), 0), rate)
+                    shutil.rmtree(sdir, ignore_errors=True)
     finally:
+        subprocess.run([PEERS, "stopall"], env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=300)
         shutil.rmtree(base, ignore_errors=True)
-    print("best: " + ", ".join("%s %.1f/s" % (NAMES[s], r) for s, r in best.items()))
+    for mode in args.modes.split(","):
+        print("best %s: " % mode + ", ".join(
+            "%s %.1f/s" % (NAMES[s], r) for (s, md), r in best.items() if md == mode))
 
 
 main()
