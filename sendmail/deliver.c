@@ -244,7 +244,8 @@ static int run_mailer(const struct envelope *e, const struct mailer *m, const ch
 
 	struct sm_buf text;
 	sm_buf_init(&text);
-	int rc = deliver_message_text(e, m, body_fd, false, &text, NULL);
+	/* as in 8.17, F=7 converts 8-bit MIME parts for any mailer, not only SMTP */
+	int rc = deliver_message_text(e, m, body_fd, mailer_has_flag(m, '7'), &text, NULL);
 	if (rc != 0) {
 		rc = EX_IOERR_;
 		goto out;
@@ -331,7 +332,7 @@ static int file_append(const struct envelope *e, const struct mailer *m, const c
 	}
 	struct sm_buf b;
 	sm_buf_init(&b);
-	if (deliver_message_text(e, m, body_fd, false, &b, NULL) != 0)
+	if (deliver_message_text(e, m, body_fd, mailer_has_flag(m, '7'), &b, NULL) != 0)
 		rc = EX_IOERR_;
 	sm_buf_putc(&b, '\n');
 	if (rc == EX_OK_ && (sm_write_all(fd, b.data, b.len) != 0 || fsync(fd) != 0)) {

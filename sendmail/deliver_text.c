@@ -4,8 +4,9 @@
  * headers_write writes them, the empty line and the body, walked as MIME
  * (mime8to7.c: 8-bit parts converted for a 7-bit mailer, multiparts
  * repaired as 8.17 does, EightBitMode mime's labels for undeclared 8-bit
- * data) and then put through the mailer's line rules: E= line ends,
- * F=E ">From ", F=X doubled dots, F=7 stripped eighth bits.
+ * data) and then put through the mailer's line rules (mailer_lines.c):
+ * E= line ends, F=E ">From ", F=X doubled dots, F=7 stripped eighth bits,
+ * L= line limit.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "headers.h"
 #include "macro.h"
 #include "mailer.h"
+#include "mailer_lines.h"
 #include "mime8to7.h"
 #include "options.h"
 #include "sm.h"
@@ -85,12 +87,25 @@ static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct s
 	return true;
 }
 
+/* The lines of text (LF line ends, the last one's optional) written for the mailer. */
+static void put_lines(const struct mailer_lines *w, const struct sm_buf *text, bool body)
+{
+	const char *p = text->data != NULL ? text->data : "", *end = p + text->len;
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
+		mailer_lines_put(w, p, n, body);
+		p = lf != NULL ? lf + 1 : end;
+	}
+}
+
 /* Builds the text a mailer gets: headers, empty line, body with the mailer's rules. */
 int deliver_message_text(const struct envelope *e, const struct mailer *m, int body_fd,
 			 bool to7bit, struct sm_buf *out, bool *has8)
 {
 	bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
-	const char *eol = m->eol != NULL ? m->eol : "\n";
+	struct mailer_lines w;
+	mailer_lines_init(&w, m, out);
 	if (!mailer_has_flag(m, 'n') && !ipc) {
 		/* the UNIX From line (UnixFromLine, "From $g $d"), never over SMTP */
 		char date[32];
@@ -104,9 +119,12 @@ int deliver_message_text(const struct envelope *e, const struct mailer *m, int b
 		struct sm_buf tr;
 		sm_buf_init(&tr);
 		macro_translate(ufl != NULL && *ufl != '\0' ? ufl : "From $g $d", &tr);
-		macro_expand(tr.data != NULL ? tr.data : "", out);
+		struct sm_buf line;
+		sm_buf_init(&line);
+		macro_expand(tr.data != NULL ? tr.data : "", &line);
+		mailer_lines_put(&w, line.data != NULL ? line.data : "", line.len, false);
+		sm_buf_free(&line);
 		sm_buf_free(&tr);
-		sm_buf_puts(out, eol);
 	}
 	struct sm_buf hdr, body;
 	sm_buf_init(&hdr);
@@ -122,34 +140,11 @@ int deliver_message_text(const struct envelope *e, const struct mailer *m, int b
 	if (has8 != NULL)
 		*has8 = eight;
 	(void)mime_walk(e, to7bit, eight, &hdr, &body);
-	/* header lines: \n becomes the mailer's end of line */
-	for (size_t i = 0; i < hdr.len; i++) {
-		if (hdr.data[i] == '\n') {
-			sm_buf_puts(out, eol);
-		} else {
-			sm_buf_putc(out, hdr.data[i]);
-		}
-	}
+	/* every line through the mailer's line rules, the body's with F=X and F=E */
+	put_lines(&w, &hdr, false);
 	sm_buf_free(&hdr);
-	sm_buf_puts(out, eol);
-	/* body lines with the mailer's rules */
-	const char *p = body.data != NULL ? body.data : "", *end = p + body.len;
-	while (p < end) {
-		const char *lf = memchr(p, '\n', (size_t)(end - p));
-		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
-		if (mailer_has_flag(m, 'E') && n >= 5 && memcmp(p, "From ", 5) == 0)
-			sm_buf_putc(out, '>');
-		if (mailer_has_flag(m, 'X') && n >= 1 && p[0] == '.')
-			sm_buf_putc(out, '.');
-		if (mailer_has_flag(m, '7')) {
-			for (size_t i = 0; i < n; i++)
-				sm_buf_putc(out, (unsigned char)p[i] & 0x7f);
-		} else {
-			sm_buf_put(out, p, n);
-		}
-		sm_buf_puts(out, eol);
-		p = lf != NULL ? lf + 1 : end;
-	}
+	sm_buf_puts(out, w.eol);
+	put_lines(&w, &body, true);
 	sm_buf_free(&body);
 	return 0;
 }

@@ -5,7 +5,8 @@
  * ?flags? and ?${macro}? conditions, defaults the message overrides), the
  * date format of Date: and Received:, the recipients of -t and the removal
  * of Bcc:, and the writing of the header block for one mailer (MIME
- * headers cut to MaxMimeHeaderLength on the way, mime_hdrlen.c).
+ * headers cut to MaxMimeHeaderLength on the way, mime_hdrlen.c; lines
+ * longer than 8.17's header buffer cut as it cuts them).
  */
 #include "headers.h"
 
@@ -19,6 +20,9 @@
 #include "meta.h"
 #include "mime_hdrlen.h"
 #include "sm.h"
+
+/* the longest line of a header without addresses that 8.17 writes */
+#define HDR_LINE_MAX 2303
 
 void headers_arpadate(time_t t, char *buf, size_t size)
 {
@@ -259,6 +263,42 @@ static bool overridden(const struct envelope *e, const struct header *d)
 	return false;
 }
 
+/*
+ * A header that holds no addresses ("Name:value", its lines separated by
+ * LF) as 8.17 writes it, through a buffer of HDR_LINE_MAX bytes per line:
+ * a longer line that is not the last is cut there, the byte after the cut
+ * is lost and the rest becomes a line of its own (after a blank unless it
+ * starts with one); the last line is cut and the rest dropped.
+ */
+static void put_vanilla(const struct sm_buf *h, struct sm_buf *out)
+{
+	const char *p = h->data != NULL ? h->data : "", *end = p + h->len;
+	size_t col = 0; /* the blank put before a cut line's rest */
+	for (;;) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
+		size_t room = HDR_LINE_MAX - col;
+		if (n > room) {
+			sm_buf_put(out, p, room);
+			sm_buf_putc(out, '\n');
+			if (lf == NULL)
+				return;
+			p += room + 1;
+		} else {
+			sm_buf_put(out, p, n);
+			sm_buf_putc(out, '\n');
+			if (lf == NULL)
+				return;
+			p = lf + 1;
+		}
+		col = 0;
+		if (p < end && *p != ' ' && *p != '\t') {
+			sm_buf_putc(out, ' ');
+			col = 1;
+		}
+	}
+}
+
 void headers_write(const struct envelope *e, const struct mailer *m, struct sm_buf *out)
 {
 	for (const struct header *h = e->headers; h != NULL; h = h->next) {
@@ -276,8 +316,10 @@ void headers_write(const struct envelope *e, const struct mailer *m, struct sm_b
 			sm_buf_putc(out, '\n');
 			continue;
 		}
-		sm_buf_puts(out, h->name);
-		sm_buf_putc(out, ':');
+		struct sm_buf line;
+		sm_buf_init(&line);
+		sm_buf_puts(&line, h->name);
+		sm_buf_putc(&line, ':');
 		bool has_meta = false;
 		for (const char *p = v; *p; p++)
 			if ((unsigned char)*p == META_MACRO)
@@ -291,10 +333,11 @@ void headers_write(const struct envelope *e, const struct mailer *m, struct sm_b
 		}
 		/* MaxMimeHeaderLength: MIME headers cut as they are written out */
 		char *cut = mime_hdrlen_fix(h->name, v, e->id);
-		sm_buf_puts(out, cut != NULL ? cut : v);
+		sm_buf_puts(&line, cut != NULL ? cut : v);
 		sm_free(cut);
 		sm_buf_free(&ev);
-		sm_buf_putc(out, '\n');
+		put_vanilla(&line, out);
+		sm_buf_free(&line);
 	}
 }
 

@@ -5,7 +5,8 @@
  * Owns: which headers hold addresses (sender or recipient kind), the list
  * form they are written in ("Name:", the blanks that followed the colon
  * each as one space, the addresses with ", " between them, a line broken
- * before an address that would pass column 78, continuation lines
+ * before an address that would pass column 78 (or the mailer's line limit
+ * less 2 when that is smaller), continuation lines
  * indented by eight spaces), the rewriting of each address for a mailer
  * (remotename: rulesets 3, 1 or 2, the mailer's header ruleset, 4, with
  * comments and phrase kept by crackaddr), and the quoting of full names.
@@ -52,6 +53,10 @@ void headers_commaize(const char *name, const char *value, const struct mailer *
 		p++;
 	}
 	size_t col = out->len - start;
+	/* a mailer with a line limit below 80 gets the lines 2 shorter than it */
+	size_t fold = FOLD_COLUMN;
+	if (m != NULL && m->linelimit > 0 && m->linelimit - 2 < FOLD_COLUMN)
+		fold = m->linelimit > 2 ? (size_t)(m->linelimit - 2) : 0;
 	char **v;
 	int n = headers_split_addresses(p, &v, arena);
 	for (int i = 0; i < n; i++) {
@@ -75,7 +80,7 @@ void headers_commaize(const char *name, const char *value, const struct mailer *
 		if (i > 0) {
 			sm_buf_putc(out, ',');
 			col++;
-			if (col + 1 + l > FOLD_COLUMN) {
+			if (col + 1 + l > fold) {
 				sm_buf_putc(out, '\n');
 				sm_buf_puts(out, FOLD_INDENT);
 				col = sizeof FOLD_INDENT - 1;

@@ -383,6 +383,12 @@ void mailer_define(const char *line)
 		mailer_free(m);
 		return;
 	}
+	if (mailer_has_flag(m, 'L')) {
+		/* the old F=L: 7 bits and lines of SMTP's length, unless L= says otherwise */
+		m->flags['7'] = 1;
+		if (m->linelimit == 0)
+			m->linelimit = SMTP_LINE_LIMIT;
+	}
 	if (m->eol == NULL) {
 		/* a mailer given the user ($u) on its command line is no SMTP peer */
 		bool local = false;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #define MAXMAILERS 25
+#define SMTP_LINE_LIMIT 990 /* L= that F=L implies (RFC 821's 1000 with room) */
 
 struct mailer {
 	char *name;

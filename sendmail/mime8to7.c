@@ -8,7 +8,8 @@
  * part by part, a message/rfc822 walked into, an 8-bit leaf encoded in
  * quoted-printable or base64 by 8.17's rule, anything else copied), the
  * header changes of what is converted, and 8.17's handling of damaged
- * structure: preamble and epilogue lose the eighth bit of every byte, a
+ * structure: preamble and epilogue lose the eighth bit of every byte (and
+ * are read in lines of at most 2047 bytes), a
  * missing final boundary is written at the end, a multipart without a
  * boundary parameter gets "---", any boundary of the stack ends the
  * innermost part (which then writes its own), and entities nested deeper
@@ -22,6 +23,7 @@
 
 #include "class.h"
 #include "collect.h"
+#include "mailer_lines.h"
 #include "mime_encode.h"
 #include "mime_hdrlen.h"
 
@@ -90,12 +92,20 @@ static void put_line(struct sm_buf *out, const char *s, size_t n, bool strip)
 	sm_buf_putc(out, '\n');
 }
 
-/* Copies lines up to a boundary line (read, not copied) or the end. */
+/*
+ * Copies lines up to a boundary line (read, not copied) or the end.  The
+ * preamble and epilogue (strip) are read as 8.17 reads them, in pieces of
+ * MAILER_LINES_PIECE bytes, each a line of its own.
+ */
 static enum mbt copy_lines(struct walk *w, bool strip)
 {
 	const char *s;
 	size_t n;
 	while (next_line(w, &s, &n)) {
+		if (strip && n > MAILER_LINES_PIECE) {
+			w->p = s + MAILER_LINES_PIECE;
+			n = MAILER_LINES_PIECE;
+		}
 		enum mbt bt = boundary_kind(w, s, n);
 		if (bt != MBT_NONE)
 			return bt;
