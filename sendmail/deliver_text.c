@@ -46,7 +46,7 @@ static int read_body(int body_fd, struct sm_buf *b)
  * that declares itself MIME or 8BITMIME); false when it goes as it is.
  */
 static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct sm_buf *hdr,
-		      struct sm_buf *body)
+		      struct sm_buf *body, struct sm_buf *spans)
 {
 	const char *ebm = opt_value(OPT_EightBitMode);
 	char mode = ebm != NULL && *ebm != '\0' ? (char)sm_lower((unsigned char)*ebm) : 'p';
@@ -59,6 +59,7 @@ static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct s
 		.j = j,
 		.qid = e->id,
 		.charset = cs != NULL && *cs != '\0' ? cs : "unknown-8bit",
+		.hdr_spans = spans,
 	};
 	/* EightBitMode mime labels undeclared 8-bit data it sends as it is */
 	bool mime_version = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL;
@@ -87,14 +88,26 @@ static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct s
 	return true;
 }
 
-/* The lines of text (LF line ends, the last one's optional) written for the mailer. */
-static void put_lines(const struct mailer_lines *w, const struct sm_buf *text, bool body)
+/*
+ * The lines of text (LF line ends, the last one's optional) written for the
+ * mailer: as body lines when body, except those within the (start, end)
+ * pairs of spans (the header lines of MIME parts), which 8.17 writes as
+ * header lines.
+ */
+static void put_lines(const struct mailer_lines *w, const struct sm_buf *text, bool body,
+		      const struct sm_buf *spans)
 {
-	const char *p = text->data != NULL ? text->data : "", *end = p + text->len;
+	const char *base = text->data != NULL ? text->data : "", *p = base, *end = p + text->len;
+	const size_t *sp = spans != NULL ? (const size_t *)(const void *)spans->data : NULL;
+	size_t nsp = sp != NULL ? spans->len / (2 * sizeof *sp) : 0, k = 0;
 	while (p < end) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
-		mailer_lines_put(w, p, n, body);
+		size_t off = (size_t)(p - base);
+		while (k < nsp && sp[2 * k + 1] <= off)
+			k++;
+		bool in_header = k < nsp && sp[2 * k] <= off;
+		mailer_lines_put(w, p, n, body && !in_header);
 		p = lf != NULL ? lf + 1 : end;
 	}
 }
@@ -139,12 +152,15 @@ int deliver_message_text(const struct envelope *e, const struct mailer *m, int b
 	bool eight = mime8to7_has8(body.data != NULL ? body.data : "", body.len);
 	if (has8 != NULL)
 		*has8 = eight;
-	(void)mime_walk(e, to7bit, eight, &hdr, &body);
+	struct sm_buf spans;
+	sm_buf_init(&spans);
+	(void)mime_walk(e, to7bit, eight, &hdr, &body, &spans);
 	/* every line through the mailer's line rules, the body's with F=X and F=E */
-	put_lines(&w, &hdr, false);
+	put_lines(&w, &hdr, false, NULL);
 	sm_buf_free(&hdr);
 	sm_buf_puts(out, w.eol);
-	put_lines(&w, &body, true);
+	put_lines(&w, &body, true, &spans);
 	sm_buf_free(&body);
+	sm_buf_free(&spans);
 	return 0;
 }

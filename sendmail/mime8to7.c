@@ -268,6 +268,7 @@ static void put_headers(struct walk *w, const struct sm_buf *hb, enum ekind kind
 			const char *extra)
 {
 	struct sm_buf *ho = kind == E_TOP ? w->hdr_out : w->out;
+	size_t start = ho->len;
 	size_t sl = 0;
 	const char *sh = skip != NULL ? find_header(hb, skip, &sl) : NULL;
 	if (sh == NULL) {
@@ -279,6 +280,11 @@ static void put_headers(struct walk *w, const struct sm_buf *hb, enum ekind kind
 	}
 	if (extra != NULL)
 		sm_buf_puts(ho, extra);
+	if (kind != E_TOP && w->o->hdr_spans != NULL) {
+		/* where these header lines are in the body, for the mailer's line rules */
+		size_t span[2] = {start, ho->len};
+		sm_buf_put(w->o->hdr_spans, (const char *)span, sizeof span);
+	}
 	if (kind != E_TOP)
 		sm_buf_putc(w->out, '\n');
 }

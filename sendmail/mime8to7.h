@@ -22,6 +22,11 @@ struct mime8to7_opts {
 	const char *j;       /* this host, for X-MIME-Autoconverted */
 	const char *qid;     /* the message, for X-MIME-Autoconverted and logs */
 	const char *charset; /* of a Content-Type added to a converted message without one */
+	/*
+	 * Unless NULL: gets a pair of size_t (start, end) per header block of a
+	 * part or enclosed message, the bytes of out_body that are header lines.
+	 */
+	struct sm_buf *hdr_spans;
 };
 
 /* True when the body has bytes with the high bit set. */
