@@ -55,6 +55,25 @@ static char *addr_key(const struct address *a, struct sm_arena *arena)
 	return k;
 }
 
+/*
+ * The duplicate key of q's address, "" when it does not parse.  Parsed
+ * once per recipient: alias_expand() looks at every recipient of the
+ * envelope for each one it expands, which with a parse each time cost
+ * N x N parses (and arena memory) for a message to N recipients.
+ */
+static const char *recipient_dupkey(struct envelope *e, struct recipient *q)
+{
+	if (q->dupkey == NULL) {
+		struct address a;
+		if (parseaddr(q->address, &a, 0, '\0', NULL, true, e->arena) != NULL &&
+		    a.state == QS_OK)
+			q->dupkey = addr_key(&a, e->arena);
+		else
+			q->dupkey = "";
+	}
+	return q->dupkey;
+}
+
 static void fail(struct recipient *r, const char *status, const char *diag)
 {
 	struct sm_arena *ar = Ctx->e->arena;
@@ -472,10 +491,9 @@ int alias_expand(struct envelope *e, struct recipient *r, unsigned flags,
 	for (struct recipient *q = e->rcpts; q != NULL; q = q->next) {
 		if (q == r || (q->flags & RCPT_DUPLICATE))
 			continue;
-		struct address a;
-		if (parseaddr(q->address, &a, 0, '\0', NULL, true, e->arena) != NULL &&
-		    a.state == QS_OK)
-			(void)sm_hash_put(&ctx.seen, addr_key(&a, e->arena), q);
+		const char *k = recipient_dupkey(e, q);
+		if (k[0] != '\0')
+			(void)sm_hash_put(&ctx.seen, k, q);
 	}
 	struct xctx *saved = Ctx;
 	Ctx = &ctx;

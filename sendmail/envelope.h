@@ -56,6 +56,8 @@ struct recipient {
 	char *qf_flags;    /* letters of the qf "R" line this version does not know, NULL for none */
 	char *owner;       /* from a list with owner-LIST: the envelope sender it goes out with
 	                      (submission splits it off into a clone envelope), NULL for none */
+	char *dupkey;      /* alias.c's duplicate key of address, computed once ("" when it
+	                      does not parse), NULL until then; this process only */
 };
 
 struct header {
