@@ -8,7 +8,8 @@
  * handing it the text deliver_text.c builds, file delivery with
  * SafeFileEnvironment, and the mapping
  * of its exit status to sendmail's status text and DSN code, and the
- * "to=" log lines.  Remote (P=[IPC]) mailers go to deliver_remote.c.
+ * "to=" log lines.  Remote (P=[IPC]) mailers go to deliver_remote.c, in
+ * groups of recipients per host that deliver_batch.c forms.
  */
 #include "deliver.h"
 
@@ -468,55 +469,6 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 	return sm_asprintf("%s (%ld/%ld)", e->sender[0] ? e->sender : "<>", uid, gid);
 }
 
-/* True when r is among the n recipients of v. */
-static bool in_batch(struct recipient *const *v, size_t n, const struct recipient *r)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == r)
-			return true;
-	return false;
-}
-
-/*
- * The recipients after first that go through the same [IPC] mailer m to
- * the same host, added to rs and users (the SMTP recipient of each);
- * returns the new count.  Recipients that do not parse are left to the
- * main loop.
- */
-static size_t smtp_batch(struct envelope *e, struct recipient *first, const struct mailer *m,
-			 const char *host, struct recipient **rs, const char **users, size_t n)
-{
-	for (struct recipient *q = first->next; q != NULL; q = q->next) {
-		if (q->flags & RCPT_DONE)
-			continue;
-		struct address b;
-		const char *saved = err_set_address(NULL);
-		int olderr = Errors;
-		bool same = parseaddr(q->address, &b, RF_ADDDOMAIN, '\0', NULL, false, e->arena) != NULL &&
-			    b.state != QS_BADADDR;
-		Errors = olderr;
-		err_set_address(saved);
-		if (!same)
-			continue;
-		(void)deliver_localaddr(&b, e->arena);
-		const char *bh = b.host != NULL ? b.host : "localhost";
-		if (b.mailer != m || b.state == QS_QUEUEUP || sm_strcasecmp(bh, host) != 0)
-			continue;
-		/* what the main loop refuses on its own: unknown users, programs, files */
-		const char *bu = b.user != NULL ? b.user : "";
-		if (bu[0] == '|' || bu[0] == '/' || bu[0] == '"' ||
-		    (mailer_has_flag(m, 'w') && getpwnam(bu) == NULL))
-			continue;
-		/* the ones check_compat refuses are left to the main loop */
-		if (deliver_compat_refuses(e, q))
-			continue;
-		rs[n] = q;
-		users[n] = b.user != NULL ? b.user : q->address;
-		n++;
-	}
-	return n;
-}
-
 static bool LastVerbose;
 
 bool deliver_last_verbose(void)
@@ -533,12 +485,11 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 	deliver_set_macros(e);
 	char *ctl = ctladdr_of(e, o);
 	/* the recipients handed over already with an earlier one over SMTP */
-	size_t nr = 0, nbatched = 0;
-	for (struct recipient *r = e->rcpts; r != NULL; r = r->next)
-		nr++;
-	struct recipient **batched = sm_calloc(nr > 0 ? nr : 1, sizeof *batched);
+	struct smtp_batches *batches = smtp_batches_new(e);
+	size_t ri = (size_t)-1;
 	for (struct recipient *r = e->rcpts; r != NULL; r = r->next) {
-		if ((r->flags & RCPT_DONE) || in_batch(batched, nbatched, r))
+		ri++;
+		if ((r->flags & RCPT_DONE) || smtp_batches_taken(batches, ri))
 			continue;
 		struct address a;
 		time_t start = time(NULL);
@@ -613,13 +564,10 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			 * sends them
 			 */
 			const char *host = a.host != NULL ? a.host : "localhost";
-			struct recipient **rs = sm_calloc(nr, sizeof *rs);
-			const char **users = sm_calloc(nr, sizeof *users);
-			rs[0] = r;
-			users[0] = a.user != NULL ? a.user : r->address;
-			size_t n = smtp_batch(e, r, m, host, rs, users, 1);
-			for (size_t i = 0; i < n; i++)
-				batched[nbatched++] = rs[i];
+			struct recipient **rs;
+			const char **users;
+			size_t n = smtp_batch_collect(batches, e, ri, m, host,
+						      a.user != NULL ? a.user : r->address, &rs, &users);
 			for (size_t i = 0; i < n / 2; i++) {
 				struct recipient *t = rs[i];
 				rs[i] = rs[n - 1 - i];
@@ -693,6 +641,6 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 		sm_free(own);
 	}
 	sm_free(ctl);
-	sm_free(batched);
+	smtp_batches_free(batches);
 	return left;
 }

@@ -38,6 +38,23 @@ void deliver_log_to(const struct envelope *e, const struct recipient *r, const c
 int deliver_check_compat(struct envelope *e, struct recipient *r, const char *mailer);
 /* True when check_compat would refuse, defer or discard r (nothing told or set). */
 bool deliver_compat_refuses(struct envelope *e, struct recipient *r);
+/*
+ * The SMTP groups of one envelope (deliver_batch.c): which recipients go
+ * out in one transaction with the first one of their mailer and host.
+ */
+struct smtp_batches;
+struct smtp_batches *smtp_batches_new(struct envelope *e);
+void smtp_batches_free(struct smtp_batches *b);
+/* Recipient number i (envelope order) was sent with an earlier group. */
+bool smtp_batches_taken(const struct smtp_batches *b, size_t i);
+/*
+ * The group led by recipient number first (through m to host, SMTP
+ * recipient first_user): *rsp and *usersp (the caller frees both) get it,
+ * first at [0], the others in envelope order; returns its size.
+ */
+size_t smtp_batch_collect(struct smtp_batches *b, struct envelope *e, size_t first,
+			  const struct mailer *m, const char *host, const char *first_user,
+			  struct recipient ***rsp, const char ***usersp);
 /* StatusFile: one message delivered through m. */
 void deliver_count(const struct envelope *e, const struct mailer *m);
 
