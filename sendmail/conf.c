@@ -353,6 +353,14 @@ static void do_precedence(char *line)
 	NPrecedences++;
 }
 
+bool conf_trusted_user(const char *user)
+{
+	for (int i = 0; user != NULL && i < NTrustedUsers; i++)
+		if (strcmp(TrustedUsers[i], user) == 0)
+			return true;
+	return false;
+}
+
 static void do_trusted(char *line)
 {
 	char *save = NULL;

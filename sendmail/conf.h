@@ -38,6 +38,8 @@ extern int NPrecedences;
 
 extern char **TrustedUsers;
 extern int NTrustedUsers;
+/* user is in class t (a T line of the cf). */
+bool conf_trusted_user(const char *user);
 
 struct named_spec {
 	char *name;

@@ -66,7 +66,7 @@ struct dstate {
 	struct daemon_pool pool; /* the session workers */
 	pid_t runner;
 	int req[2];            /* delivery requests: [0] the daemon reads, [1] sessions write */
-	struct daemon_user user;
+	struct run_user user;
 	bool root;
 	long max_children;     /* MaxDaemonChildren, 0: none */
 	long throttle;         /* ConnectionRateThrottle, 0: none */
@@ -96,6 +96,14 @@ void daemon_close_fds_in_child(void)
 	if (Current->req[0] >= 0)
 		(void)close(Current->req[0]);
 	daemon_pool_close_fds(&Current->pool);
+}
+
+/* The queue runner's process: as the delivery processes, RunAsUser when set. */
+static void runner_in_child(void)
+{
+	daemon_close_fds_in_child();
+	if (priv_become_runas() != 0)
+		_exit(EX_OSERR_);
 }
 
 static void add_kid(struct dstate *d, pid_t pid, int listener)
@@ -306,7 +314,7 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 			p = sm_realloc(p, cap * sizeof *p);
 		}
 		if (queue != NULL && d->runner < 0)
-			d->runner = queue_runner_child(queue, deliver, arg, daemon_close_fds_in_child);
+			d->runner = queue_runner_child(queue, deliver, arg, runner_in_child);
 		time_t now = time(NULL);
 		daemon_pool_expire(&d->pool, now);
 		/* the kernel updates the load average every 5 seconds: read

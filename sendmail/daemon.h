@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "priv.h"
 #include "queue.h"
 
 /* One listener: one DaemonPortOptions line. */
@@ -72,17 +73,9 @@ void daemon_addr_text(const struct sockaddr_storage *sa, char *buf, size_t size)
  * The user sessions run as: RunAsUser when set, else DefaultUser when
  * set, else smmta when it exists, else 1:1; as uid/gid.  Only meaningful when the daemon runs as root.
  */
-struct daemon_user {
-	uid_t uid;
-	gid_t gid;
-	char *name; /* for the log, malloc'ed */
-};
-int daemon_session_user(struct daemon_user *u);
-/* Gives up root for good (setgroups, setgid, setuid, each checked, and
- * that root cannot come back); 0 or an errno.  Nothing when not root. */
-int daemon_drop_privileges(const struct daemon_user *u);
+int daemon_session_user(struct run_user *u);
 /* Logs clearly (and returns false) when uid:gid cannot write queue dir. */
-bool daemon_check_queue_writable(const struct daemon_user *u);
+bool daemon_check_queue_writable(const struct run_user *u);
 
 /* ${client_rate}: counts a connection from addr (text) at now and returns
  * the connections from it within ConnectionRateWindowSize (daemon_rate.c). */
@@ -121,7 +114,7 @@ struct daemon_conn_msg {
 struct daemon_worker_args {
 	int chan;                       /* the worker's end of its channel */
 	const struct daemon_listener *l;
-	const struct daemon_user *user; /* NULL: keep the ids (not root) */
+	const struct run_user *user;    /* NULL: keep the ids (not root) */
 	int request_fd;                 /* delivery requests to the daemon, -1 none */
 };
 /* The worker process: never returns. */

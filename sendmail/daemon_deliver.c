@@ -3,14 +3,16 @@
  * session (unprivileged) sends "queue_dir\0queue_id\0" after it queued a
  * message; the daemon checks the request (the directory must be one of
  * the configured queue directories, the ID a valid queue ID: the sender
- * is not trusted) and hands it to a delivery worker (a root process of
- * daemon_pool.c's table, at most MaxQueueChildren of them) that delivers
+ * is not trusted) and hands it to a delivery worker (a process of
+ * daemon_pool.c's table, at most MaxQueueChildren of them, forked as root
+ * and running as RunAsUser when that is set, else root) that delivers
  * that message as the queue runner would (locked, so a message is never
  * delivered twice; a request that is lost or refused leaves the message
  * to the next queue run).  Requests wait in the daemon while every
  * worker is busy.  An ETRN request ("\001ETRN\0host\0") forks a queue
- * run of the messages for that host instead.  Owns the waiting requests
- * (struct daemon_req_limits) and the delivery workers' loop.
+ * run of the messages for that host instead (RunAsUser as well).  Owns
+ * the waiting requests (struct daemon_req_limits) and the delivery
+ * workers' loop.
  */
 #include "daemon.h"
 
@@ -100,6 +102,10 @@ static void delivery_worker(int chan, const void *ctx)
 	queue_deliver_fn deliver = lim->deliver;
 	void *arg = lim->arg;
 	proc_child_signals(false);
+	/* with RunAsUser, deliveries run as that user, as in 8.17 (the
+	 * daemon stays root); a worker that cannot change delivers nothing */
+	if (priv_become_runas() != 0)
+		_exit(EX_OSERR_);
 	for (;;) {
 		char buf[DAEMON_REQUEST_MAX + 1];
 		ssize_t r = recv(chan, buf, DAEMON_REQUEST_MAX, 0);
@@ -203,6 +209,9 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
 		}
 		if (pid == 0) {
 			daemon_close_fds_in_child();
+			/* with RunAsUser, queue runs are that user's, as in 8.17 */
+			if (priv_become_runas() != 0)
+				_exit(EX_OSERR_);
 			etrn_child(id, deliver, arg);
 		}
 		lim->etrn_running = true;

@@ -9,12 +9,11 @@
  * That user must be able to write the queue directories (the session
  * queues the messages it accepts); the daemon checks this at start and
  * says so in the log.  When the daemon does not run as root nothing is
- * changed.
+ * changed.  Parsing users and the change itself are priv.c's.
  */
 #include "daemon.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,44 +25,7 @@
 #include "options.h"
 #include "sm.h"
 
-/* "user", "uid", "user:group" or "uid:gid" into u; false when unknown. */
-static bool parse_user(const char *v, struct daemon_user *u)
-{
-	char *copy = sm_strdup(v);
-	char *colon = strchr(copy, ':');
-	if (colon != NULL)
-		*colon++ = '\0';
-	bool ok = true;
-	struct passwd *pw = NULL;
-	if (*copy >= '0' && *copy <= '9') {
-		char *end;
-		unsigned long n = strtoul(copy, &end, 10);
-		ok = *end == '\0';
-		u->uid = (uid_t)n;
-		pw = getpwuid(u->uid);
-		u->gid = pw != NULL ? pw->pw_gid : (gid_t)n;
-	} else if ((pw = getpwnam(copy)) != NULL) {
-		u->uid = pw->pw_uid;
-		u->gid = pw->pw_gid;
-	} else {
-		ok = false;
-	}
-	if (ok && colon != NULL && *colon != '\0') {
-		struct group *gr;
-		if (*colon >= '0' && *colon <= '9')
-			u->gid = (gid_t)strtoul(colon, NULL, 10);
-		else if ((gr = getgrnam(colon)) != NULL)
-			u->gid = gr->gr_gid;
-		else
-			ok = false;
-	}
-	if (ok)
-		u->name = pw != NULL ? sm_strdup(pw->pw_name) : sm_asprintf("%lu", (unsigned long)u->uid);
-	sm_free(copy);
-	return ok;
-}
-
-int daemon_session_user(struct daemon_user *u)
+int daemon_session_user(struct run_user *u)
 {
 	memset(u, 0, sizeof *u);
 	const char *v = opt_value(OPT_RunAsUser);
@@ -76,7 +38,7 @@ int daemon_session_user(struct daemon_user *u)
 		v = getpwnam("smmta") != NULL ? "smmta" : "1:1";
 		which = "the session user";
 	}
-	if (!parse_user(v, u)) {
+	if (!priv_parse_user(v, u)) {
 		log_line(LOG_CRIT, NULL, "daemon: %s %s unknown", which, v);
 		return EINVAL;
 	}
@@ -90,27 +52,8 @@ int daemon_session_user(struct daemon_user *u)
 	return 0;
 }
 
-int daemon_drop_privileges(const struct daemon_user *u)
-{
-	if (u == NULL || geteuid() != 0)
-		return 0;
-	gid_t g = u->gid;
-	if (setgroups(1, &g) != 0)
-		return errno;
-	if (setgid(u->gid) != 0)
-		return errno;
-	if (setuid(u->uid) != 0)
-		return errno;
-	/* root must not come back */
-	if (getuid() != u->uid || geteuid() != u->uid || getegid() != u->gid)
-		return EPERM;
-	if (setuid(0) == 0 || seteuid(0) == 0)
-		return EPERM;
-	return 0;
-}
-
 /* May uid:gid create files in dir (write and search)? */
-static bool writable_by(const char *dir, const struct daemon_user *u)
+static bool writable_by(const char *dir, const struct run_user *u)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -122,7 +65,7 @@ static bool writable_by(const char *dir, const struct daemon_user *u)
 	return (st.st_mode & (S_IWOTH | S_IXOTH)) == (S_IWOTH | S_IXOTH);
 }
 
-bool daemon_check_queue_writable(const struct daemon_user *u)
+bool daemon_check_queue_writable(const struct run_user *u)
 {
 	char **dirs = queue_dirs(NULL);
 	bool ok = true;

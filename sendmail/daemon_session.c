@@ -178,7 +178,7 @@ void daemon_worker_main(const struct daemon_worker_args *a)
 	proc_child_signals(true);
 	if (a->user != NULL)
 		open_maps_as_root();
-	int err = daemon_drop_privileges(a->user);
+	int err = priv_become(a->user);
 	if (err != 0) {
 		/* the connection it was started for hears why (no byte read) */
 		char why[256];

@@ -27,6 +27,7 @@
 #include "hoststat.h"
 #include "msp.h"
 #include "options.h"
+#include "priv.h"
 #include "queue.h"
 #include "rule.h"
 #include "smtpd.h"
@@ -257,12 +258,17 @@ int main(int argc, char **argv)
 	 * to write (-C, -D, -X) gets no extra rights: they are given up here,
 	 * before the file is read or opened (8.17 does so for -C).
 	 */
-	if ((so.cf_arg != NULL || dlog != NULL || xlog != NULL) &&
-	    (setresgid(getgid(), getgid(), getgid()) != 0 ||
-	     setresuid(getuid(), getuid(), getuid()) != 0)) {
-		fprintf(stderr, "sendmail: cannot give up set-id privileges: %s\n", strerror(errno));
-		exit(EX_OSERR_);
+	bool drop = so.cf_arg != NULL || dlog != NULL || xlog != NULL;
+	if (getuid() != 0) {
+		/* as 8.17: options other than a few harmless ones, and the
+		 * modes that show what the group may read (-bt, -bh, -bv) */
+		for (int i = 0; i < nlate && !drop; i++)
+			drop = !option_is_safe(late_opts[i]);
+		if (mode == 't' || mode == 'h' || mode == 'v')
+			drop = true;
 	}
+	if (drop)
+		priv_drop_setid();
 	msp_set_cmdline(so.msp);
 	if (!readcf(cf))
 		exit(EX_OSFILE_);
@@ -298,6 +304,30 @@ int main(int argc, char **argv)
 	if (mode == 'm')
 		submit_cf_warnings(&so);
 
+	/* modes a caller who is not root may not use */
+	{
+		struct queue_runner_opts qo;
+		struct passwd *me = getpwuid(getuid());
+		int prc = priv_check_mode(mode, qflag && queue_cmd_daemon_opts(&qo),
+					  me != NULL && conf_trusted_user(me->pw_name));
+		if (prc != 0)
+			exit(prc);
+	}
+	/* RunAsUser: everything but the listening daemon runs as that user
+	 * from here on (the daemon's children change in daemon*.c) */
+	if (mode != 'd' && mode != 'D') {
+		int err = priv_become_runas();
+		/* an unknown user was reported with the cf: 8.17 stops there */
+		if (err == EINVAL)
+			exit(EX_SOFTWARE_);
+		if (err != 0) {
+			fprintf(stderr, "sendmail: cannot become RunAsUser %s: %s\n",
+				opt_value(OPT_RunAsUser), strerror(err));
+			exit(EX_OSERR_);
+		}
+	}
+	if (mode == 'v' && getuid() != 0)
+		printf("Notice: -bv may give misleading output for non-privileged user\n");
 	int rc = EX_OK_;
 	if (mode == 'm' && qflag && OptInd >= argc) {
 		struct passwd *pw = getpwuid(getuid());

@@ -7,6 +7,8 @@
 #include "options.h"
 
 #include <ctype.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +186,23 @@ bool opt_delivery_mode_valid(const char *v)
 	return *v == '\0' || strchr("ibqds", *v) != NULL;
 }
 
+/* RunAsUser: an unknown user or group stops here, as in 8.17 (exit 70 after the cf). */
+static void check_user(const char *v)
+{
+	if (*v == '\0')
+		return;
+	char *copy = sm_strdup(v);
+	char *colon = strchr(copy, ':');
+	if (colon != NULL)
+		*colon++ = '\0';
+	if (!(*copy >= '0' && *copy <= '9') && getpwnam(copy) == NULL)
+		syserr("readcf: option RunAsUser: unknown user %s", copy);
+	else if (colon != NULL && *colon != '\0' && !(*colon >= '0' && *colon <= '9') &&
+		 getgrnam(colon) == NULL)
+		syserr("readcf: option RunAsUser: unknown group %s", colon);
+	sm_free(copy);
+}
+
 static void check_value(int id, const char *v)
 {
 	switch (id) {
@@ -235,6 +254,9 @@ static void check_value(int id, const char *v)
 	case OPT_PrivacyOptions:
 		check_privacy(v);
 		break;
+	case OPT_RunAsUser:
+		check_user(v);
+		break;
 	}
 }
 
@@ -273,8 +295,16 @@ static void store(int id, const char *value)
 			DaemonPorts = sm_realloc(DaemonPorts, (NDaemonPorts + 1) * sizeof *DaemonPorts);
 			DaemonPorts[NDaemonPorts++] = sm_strdup(value);
 		}
+		char *v = sm_strdup(value);
+		if (id == OPT_PrivacyOptions && OptValues[id] != NULL && OptValues[id][0] != '\0' &&
+		    *value != '\0') {
+			/* each setting adds its flags, from the cf and the command
+			 * line, root or not, as 8.17 does: nothing can take one away */
+			sm_free(v);
+			v = sm_asprintf("%s,%s", OptValues[id], value);
+		}
 		sm_free(OptValues[id]);
-		OptValues[id] = sm_strdup(value);
+		OptValues[id] = v;
 	}
 	check_value(id, value);
 }
@@ -382,6 +412,48 @@ void options_free(void)
 	sm_free(DaemonPorts);
 	DaemonPorts = NULL;
 	NDaemonPorts = 0;
+}
+
+/*
+ * The options a caller who is not root may set on the command line and
+ * keep the set-group-id privileges of the install: the ones 8.17 keeps
+ * them for (found by experiment: every other option, and every macro but
+ * $r and $s through -oM, makes it give them up).
+ */
+static const char *const SafeOptions[] = {
+	"SevenBitInput", "EightBitMode", "MinFreeBlocks", "CheckpointInterval",
+	"DeliveryMode", "ErrorMode", "IgnoreDots", "SendMimeErrors", "LogLevel", "MeToo",
+	"OldStyleHeaders", "PrivacyOptions", "SuperSafe", "Verbose", "QueueSortOrder",
+	"MinQueueAge", "DefaultCharSet", "DialDelay", "NoRecipientAction", "ColonOkInAddr",
+	"MaxQueueRunSize", "SingleLineFromHeader", "AllowBogusHELO", "MaxRecipientsPerMessage",
+	"BadRcptThrottle", "BadRcptShutdown", "BadRcptShutdownGood", "RejectNUL", NULL};
+
+bool option_is_safe(const char *text)
+{
+	int id;
+	if (text[0] == ' ') {
+		const char *p = text + 1;
+		size_t n = strcspn(p, "=.");
+		while (n > 0 && sm_isspace((unsigned char)p[n - 1]))
+			n--;
+		char *name = sm_strndup(p, n);
+		id = find_option(name);
+		sm_free(name);
+	} else if (text[0] == 'M') {
+		/* -oMx: the macros $r (protocol) and $s (sender host) only */
+		return text[1] == 'r' || text[1] == 's';
+	} else {
+		id = -1;
+		for (int i = 0; i < OPT_COUNT && text[0] != '\0'; i++)
+			if (OptionTab[i].letter == text[0])
+				id = i;
+	}
+	if (id < 0)
+		return false;
+	for (int i = 0; SafeOptions[i] != NULL; i++)
+		if (strcmp(SafeOptions[i], OptionTab[id].name) == 0)
+			return true;
+	return false;
 }
 
 /* Whether PrivacyOptions names word; with goaway, also the words goaway stands for. */

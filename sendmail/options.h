@@ -70,7 +70,13 @@ enum option_id {
 void option_line(const char *text, bool fromcf);
 /* Sets an option by name (long or one letter) and value. */
 void option_set(const char *name, const char *value, bool fromcf);
-/* The value as given, or NULL when the option was never set. */
+/*
+ * A command-line option (the text option_line() takes) that a caller who
+ * is not root may give without losing the install's set-group-id.
+ */
+bool option_is_safe(const char *text);
+/* The value as given, or NULL when the option was never set.
+ * PrivacyOptions: every setting's words, comma-separated (they add up). */
 const char *opt_value(enum option_id id);
 /* PrivacyOptions: word is set, or goaway is and stands for word. */
 bool opt_privacy(const char *word);

@@ -137,10 +137,7 @@ static bool is_trusted(const char *user)
 	if (getuid() == 0)
 		return true;
 	/* class t (T lines); the TrustedUser option is about file ownership only */
-	for (int i = 0; i < NTrustedUsers; i++)
-		if (strcmp(TrustedUsers[i], user) == 0)
-			return true;
-	return false;
+	return conf_trusted_user(user);
 }
 
 /* Adds the recipients of one argument (a comma-separated list). */
