@@ -223,6 +223,9 @@ static struct envelope *parse(FILE *f, const char **why)
 			break;
 		case 'F':
 			read_flags(e, s);
+			/* RET= is kept as these two flags: the SMTP client passes it on */
+			if (e->flags & ENV_RET_PARAM)
+				e->dsn_ret = (e->flags & ENV_NO_BODY_RETURN) ? 2 : 1;
 			break;
 		case '$':
 			read_macro(e, s);

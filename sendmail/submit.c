@@ -299,8 +299,13 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	}
 	if (o->envid != NULL)
 		e->envid = sm_arena_strndup(e->arena, o->envid, strnlen(o->envid, 100));
-	if (o->ret != NULL)
+	if (o->ret != NULL) {
+		/* kept in the qf as 8.17 keeps it: F letters d, and n for HDRS */
 		e->dsn_ret = sm_strcasecmp(o->ret, "full") == 0 ? 1 : 2;
+		e->flags |= ENV_RET_PARAM;
+		if (e->dsn_ret == 2)
+			e->flags |= ENV_NO_BODY_RETURN;
+	}
 	if (o->body_type != NULL) {
 		e->body_type = sm_arena_strdup(e->arena, o->body_type);
 		for (char *p = e->body_type; *p; p++)
