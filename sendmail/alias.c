@@ -21,6 +21,7 @@
 #include "mailer.h"
 #include "options.h"
 #include "parseaddr.h"
+#include "priv.h"
 #include "safefile.h"
 
 #define MAX_CHAIN 64
@@ -36,6 +37,8 @@ struct xctx {
 	unsigned flags;      /* ALIAS_* */
 	const char *inc_file; /* the include file being read, for messages */
 	int inc_line;
+	uid_t inc_uid;        /* its owner */
+	const char *inc_addr; /* the address it was named by (":include:path", the user) */
 	struct recipient *chain[MAX_CHAIN]; /* the aliases being expanded, by depth */
 };
 static struct xctx *Ctx;
@@ -91,6 +94,29 @@ static void fail_now(struct recipient *r, const char *status, const char *diag, 
 	const char *saved = err_set_address(prefix ? r->address : NULL);
 	usrerr("%s", diag);
 	err_set_address(saved);
+}
+
+/*
+ * A program or file r named in a .forward or :include: file, while this
+ * process runs as RunAsUser (it cannot become the file's owner to run or
+ * write it): refused unless RunAsUser owns the file or DontBlameSendmail
+ * has NonRootSafeAddr, with 8.17's words and status.  True when refused.
+ */
+static bool unsafe_for(struct recipient *r, const char *what)
+{
+	if (Ctx->inc_file == NULL || !priv_runas_active() || Ctx->inc_uid == geteuid() ||
+	    DontBlame[DBS_NONROOTSAFEADDR])
+		return false;
+	char *diag = sm_asprintf("550 Unsafe for mailing to %s", what);
+	fail(r, "5.7.1", diag);
+	sm_free(diag);
+	r->flags |= RCPT_REPORTED;
+	err_set_cf_position(Ctx->inc_file, Ctx->inc_line);
+	const char *saved = err_set_address(r->address);
+	usrerr("550 5.7.1 Address %s is unsafe for mailing to %s", Ctx->inc_addr, what);
+	err_set_address(saved);
+	err_set_cf_position(NULL, 0);
+	return true;
 }
 
 static struct recipient *insert_after(struct recipient *after, const char *addr, unsigned flags)
@@ -322,10 +348,13 @@ int alias_include(struct envelope *e, struct recipient *r, const char *path, int
 	}
 	char *line = sm_malloc(ALIAS_LINE_MAX);
 	int added = 0;
-	const char *saved_file = Ctx->inc_file;
+	const char *saved_file = Ctx->inc_file, *saved_addr = Ctx->inc_addr;
 	int saved_line = Ctx->inc_line;
+	uid_t saved_uid = Ctx->inc_uid;
 	Ctx->inc_file = path;
 	Ctx->inc_line = 0;
+	Ctx->inc_uid = st.st_uid;
+	Ctx->inc_addr = r->address;
 	unsigned extra = forward ? RCPT_FORWARDED : 0;
 	while (fgets(line, ALIAS_LINE_MAX, fp) != NULL) {
 		Ctx->inc_line++;
@@ -349,6 +378,8 @@ int alias_include(struct envelope *e, struct recipient *r, const char *path, int
 	sm_free(line);
 	Ctx->inc_file = saved_file;
 	Ctx->inc_line = saved_line;
+	Ctx->inc_uid = saved_uid;
+	Ctx->inc_addr = saved_addr;
 	if (fclose(fp) != 0) {
 		/* nothing to do: the file was only read */
 	}
@@ -399,11 +430,13 @@ static int expand_one(struct recipient *r, int depth)
 		return alias_include(Ctx->e, r, a.user, depth + 1, r->ctladdr, false);
 	}
 	if (strcmp(mname, "prog") == 0) {
-		r->flags |= RCPT_PROGRAM;
+		if (!unsafe_for(r, "programs"))
+			r->flags |= RCPT_PROGRAM;
 		return 0;
 	}
 	if (strcmp(mname, "*file*") == 0) {
-		r->flags |= RCPT_FILE;
+		if (!unsafe_for(r, "files"))
+			r->flags |= RCPT_FILE;
 		return 0;
 	}
 	if (mailer_has_flag(a.mailer, 'A') && !(r->flags & RCPT_NOALIAS)) {

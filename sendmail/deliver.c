@@ -39,6 +39,7 @@
 #include "deliver_int.h"
 #include "options.h"
 #include "parseaddr.h"
+#include "priv.h"
 #include "stats.h"
 
 static void setmacro(int id, const char *v)
@@ -458,7 +459,7 @@ static char *ctladdr_of(const struct envelope *e, const struct deliver_opts *o)
 	if (o->invoker == NULL)
 		return NULL;
 	/* a sender that is a local user stands for that user's ids */
-	long uid = (long)getuid(), gid = (long)getgid();
+	long uid = (long)priv_caller_uid(), gid = (long)priv_caller_gid();
 	struct passwd *pw = e->sender[0] != '\0' && strchr(e->sender, '@') == NULL
 				    ? getpwnam(e->sender)
 				    : NULL;

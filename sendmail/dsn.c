@@ -29,6 +29,7 @@
 #include "log.h"
 #include "macro.h"
 #include "options.h"
+#include "priv.h"
 #include "queue.h"
 
 static const char *reply_code(const char *status)
@@ -340,7 +341,7 @@ static int deliver_notice(struct envelope *orig, const char *to, bool delay, int
 		log_line(LOG_INFO, orig->id, "%s: %s: %s", n->id, delay ? "DSN: Warning" : "DSN",
 			 delay ? "could not send message for past 4 hours" : dsn_log_reason(orig));
 		/* the mailers get -f for a bounce when they would for the message */
-		struct passwd *me = getpwuid(getuid());
+		struct passwd *me = getpwuid(priv_caller_uid());
 		bool fopt = orig->sender[0] != '\0' && (me == NULL || strcmp(orig->sender, me->pw_name) != 0);
 		struct deliver_opts o = {.fopt = fopt ? 1 : -1, .verbose = deliver_last_verbose()};
 		deliver_count_from(n);

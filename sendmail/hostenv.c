@@ -20,6 +20,7 @@
 #include "macro.h"
 #include "meta.h"
 #include "options.h"
+#include "priv.h"
 #include "sm.h"
 
 static char FullHostName[256];
@@ -78,7 +79,7 @@ void hostenv_init(void)
 		class_add('k', u.nodename);
 	}
 
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw = getpwuid(priv_caller_uid());
 	char ident[300];
 	snprintf(ident, sizeof ident, "%s@localhost", pw != NULL ? pw->pw_name : "unknown");
 	macro_define('_', ident);

@@ -326,11 +326,11 @@ int main(int argc, char **argv)
 			exit(EX_OSERR_);
 		}
 	}
-	if (mode == 'v' && getuid() != 0)
+	if (mode == 'v' && priv_caller_uid() != 0)
 		printf("Notice: -bv may give misleading output for non-privileged user\n");
 	int rc = EX_OK_;
 	if (mode == 'm' && qflag && OptInd >= argc) {
-		struct passwd *pw = getpwuid(getuid());
+		struct passwd *pw = getpwuid(priv_caller_uid());
 		struct deliver_opts dopt = {.verbose = so.verbose, .queue_run = true,
 					    .invoker = pw != NULL ? pw->pw_name : NULL};
 		queue_set_deliver(submit_deliver_queued, &dopt);
@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 		break;
 	case 'd': /* -bd: the SMTP daemon, detached; -bD in the foreground (daemon*.c) */
 	case 'D': {
-		struct passwd *pw = getpwuid(getuid());
+		struct passwd *pw = getpwuid(priv_caller_uid());
 		struct deliver_opts dopt = {.queue_run = true,
 					    .invoker = pw != NULL ? pw->pw_name : NULL};
 		struct queue_runner_opts qo;

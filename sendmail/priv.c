@@ -81,6 +81,18 @@ int priv_become(const struct run_user *u)
 }
 
 static bool RunAsActive;
+static uid_t CallerUid;
+static gid_t CallerGid;
+
+uid_t priv_caller_uid(void)
+{
+	return RunAsActive ? CallerUid : getuid();
+}
+
+gid_t priv_caller_gid(void)
+{
+	return RunAsActive ? CallerGid : getgid();
+}
 
 bool priv_runas_active(void)
 {
@@ -101,6 +113,8 @@ int priv_become_runas(void)
 	}
 	int err = 0;
 	if (u.uid != 0) {
+		CallerUid = getuid();
+		CallerGid = getgid();
 		err = priv_become(&u);
 		if (err != 0)
 			log_line(LOG_CRIT, NULL, "cannot become RunAsUser %s (uid %lu, gid %lu): %s", v,
@@ -129,14 +143,14 @@ static bool is_trusted_user(void)
 		return false;
 	struct run_user u;
 	memset(&u, 0, sizeof u);
-	bool yes = priv_parse_user(v, &u) && u.uid == getuid();
+	bool yes = priv_parse_user(v, &u) && u.uid == priv_caller_uid();
 	sm_free(u.name);
 	return yes;
 }
 
 int priv_check_mode(char mode, bool qtimed, bool in_class_t)
 {
-	if (getuid() == 0 || is_trusted_user())
+	if (priv_caller_uid() == 0 || is_trusted_user())
 		return 0;
 	bool refused = mode == 'd' || mode == 'D' || mode == 'H' || (mode == 'm' && qtimed) ||
 		       (mode == 'i' && !in_class_t);

@@ -16,6 +16,14 @@ struct run_user {
 	char *name; /* for the log, malloc'ed */
 };
 
+/*
+ * The real user and group of whoever started the program, as they were
+ * before RunAsUser changed them (the caller: for the envelope sender,
+ * the trusted and restrictqrun checks, ctladdr).
+ */
+uid_t priv_caller_uid(void);
+gid_t priv_caller_gid(void);
+
 /* "user", "uid", "user:group" or "uid:gid" into u; false when unknown. */
 bool priv_parse_user(const char *v, struct run_user *u);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "priv.h"
 #include "queue_int.h"
 #include "sm.h"
 
@@ -123,7 +124,7 @@ void queue_set_deliver(queue_deliver_fn deliver, void *arg)
  * group for every user, so counting it would let everyone list the queue. */
 static bool in_queue_group(const struct stat *st)
 {
-	if (getgid() == st->st_gid)
+	if (priv_caller_gid() == st->st_gid)
 		return true;
 	int n = getgroups(0, NULL);
 	if (n <= 0)
@@ -147,8 +148,8 @@ static bool queue_dir_stat(struct stat *st)
 int queue_cmd_run(void)
 {
 	struct stat qst;
-	if (getuid() != 0 && opt_privacy_word("restrictqrun") &&
-	    (!queue_dir_stat(&qst) || qst.st_uid != getuid())) {
+	if (priv_caller_uid() != 0 && opt_privacy_word("restrictqrun") &&
+	    (!queue_dir_stat(&qst) || qst.st_uid != priv_caller_uid())) {
 		printf("You do not have permission to process the queue\n");
 		return EX_NOPERM_;
 	}
@@ -196,7 +197,7 @@ const struct queue_select *queue_cmdline_select(void)
 int queue_cmd_list(char mode)
 {
 	struct stat qst;
-	if (getuid() != 0 && opt_privacy_word("restrictmailq") &&
+	if (priv_caller_uid() != 0 && opt_privacy_word("restrictmailq") &&
 	    (!queue_dir_stat(&qst) || !in_queue_group(&qst))) {
 		printf("You are not permitted to see the queue\n\t\tTotal requests: 0\n");
 		return EX_OK_;

@@ -28,6 +28,7 @@
 #include "macro.h"
 #include "mailer.h"
 #include "options.h"
+#include "priv.h"
 #include "timeconv.h"
 
 #define MAX_REPLY 4096              /* bytes of one reply kept */
@@ -320,7 +321,7 @@ void smtpc_syserr(int exitstat, bool show, const char *fmt, ...)
 	va_start(ap, fmt);
 	sm_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw = getpwuid(priv_caller_uid());
 	const char *qid = macro_get('i');
 	log_line(LOG_CRIT, qid != NULL ? qid : "", "SYSERR(%s): %s", pw != NULL ? pw->pw_name : "root",
 		 b.data != NULL ? b.data : "");

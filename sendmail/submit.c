@@ -36,6 +36,7 @@
 #include "mailer.h"
 #include "options.h"
 #include "parseaddr.h"
+#include "priv.h"
 #include "queue.h"
 
 int submit_check_opts(const struct submit_opts *o)
@@ -134,7 +135,7 @@ char *submit_gecos_name(const struct passwd *pw)
 
 static bool is_trusted(const char *user)
 {
-	if (getuid() == 0)
+	if (priv_caller_uid() == 0)
 		return true;
 	/* class t (T lines); the TrustedUser option is about file ownership only */
 	return conf_trusted_user(user);
@@ -253,9 +254,9 @@ static char delivery_mode(const struct submit_opts *o)
 
 void submit_cf_warnings(const struct submit_opts *o)
 {
-	if (o->cf_arg == NULL || getuid() == 0 || !opt_privacy("authwarnings"))
+	if (o->cf_arg == NULL || priv_caller_uid() == 0 || !opt_privacy("authwarnings"))
 		return;
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw = getpwuid(priv_caller_uid());
 	char *j = macro_expand_id('j');
 	log_line(LOG_INFO, "NOQUEUE", "Authentication-Warning: %s: Processed by %s with -C %s", j,
 		 pw != NULL ? pw->pw_name : "unknown", o->cf_arg);
@@ -270,7 +271,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 {
 	struct envelope *e = envelope_new();
 	e->ctime = time(NULL);
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw = getpwuid(priv_caller_uid());
 	char *invoker = sm_strdup(pw != NULL ? pw->pw_name : "unknown");
 	int exitstat = EX_OK_;
 
@@ -314,7 +315,7 @@ int submit_run(const struct submit_opts *o, char **rcpts)
 	if (o->hop_count >= 0)
 		e->hop_count = o->hop_count;
 	/* -C from an unprivileged user (logged at start-up): in headers too */
-	bool cf_warned = o->cf_arg != NULL && getuid() != 0 && opt_privacy("authwarnings");
+	bool cf_warned = o->cf_arg != NULL && priv_caller_uid() != 0 && opt_privacy("authwarnings");
 	int err = queue_new_id(e);
 	if (err != 0) {
 		syserr_errno(err, "cannot assign a queue ID");
