@@ -260,7 +260,9 @@ static void check_value(int id, const char *v)
 	}
 }
 
-static int find_option(const char *name)
+/* The option called name (or a unique abbreviation of it); -1 unknown,
+ * -2 ambiguous.  quiet: no message (a second look at the same name). */
+static int find_option_as(const char *name, bool quiet)
 {
 	build_order();
 	for (int k = 0; k < OPT_COUNT; k++) {
@@ -275,15 +277,21 @@ static int find_option(const char *name)
 		if (sm_strncasecmp(name, OptionTab[i].name, len) != 0)
 			continue;
 		if (found >= 0) {
-			syserr("readcf: ambiguous option name %s (matches %s and %s)", name,
-			       OptionTab[found].name, OptionTab[i].name);
+			if (!quiet)
+				syserr("readcf: ambiguous option name %s (matches %s and %s)", name,
+				       OptionTab[found].name, OptionTab[i].name);
 			return -2;
 		}
 		found = i;
 	}
-	if (found >= 0)
+	if (found >= 0 && !quiet)
 		cfwarning("Option %s used as abbreviation for %s", name, OptionTab[found].name);
 	return found;
+}
+
+static int find_option(const char *name)
+{
+	return find_option_as(name, false);
 }
 
 static void store(int id, const char *value)
@@ -437,7 +445,7 @@ bool option_is_safe(const char *text)
 		while (n > 0 && sm_isspace((unsigned char)p[n - 1]))
 			n--;
 		char *name = sm_strndup(p, n);
-		id = find_option(name);
+		id = find_option_as(name, true); /* option_line() reports it later */
 		sm_free(name);
 	} else if (text[0] == 'M') {
 		/* -oMx: the macros $r (protocol) and $s (sender host) only */
