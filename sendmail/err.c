@@ -26,6 +26,12 @@ static int CfLine;
 static const char *ErrAddress;
 void (*ErrReplySink)(const char *text, bool is_error);
 
+const char *err_cf_position(int *line)
+{
+	*line = CfLine;
+	return CfFile;
+}
+
 void err_set_cf_position(const char *file, int line)
 {
 	CfFile = file;

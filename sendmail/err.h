@@ -23,6 +23,8 @@ void cfwarning(const char *fmt, ...) SM_PRINTF(1, 2);
 /* A plain informational line on the transcript (stdout in test mode). */
 void message(const char *fmt, ...) SM_PRINTF(1, 2);
 
+/* The configuration file position now (NULL: none). */
+const char *err_cf_position(int *line);
 /* The configuration file position for syserr(); NULL file clears it. */
 void err_set_cf_position(const char *file, int line);
 /* The address named in user errors ("addr... "); NULL for none. */

@@ -277,6 +277,8 @@ int main(int argc, char **argv)
 		sm_free(late_opts[i]);
 	}
 	sm_free(late_opts);
+	if (!options_check_final())
+		exit(EX_SOFTWARE_);
 	install_default_host_map();
 	hostenv_after_config();
 	if (ConfigLevel < 10)

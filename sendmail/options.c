@@ -186,9 +186,20 @@ bool opt_delivery_mode_valid(const char *v)
 	return *v == '\0' || strchr("ibqds", *v) != NULL;
 }
 
-/* RunAsUser: an unknown user or group stops here, as in 8.17 (exit 70 after the cf). */
+/*
+ * RunAsUser naming an unknown user or group: 8.17's error, with the
+ * position of the line that set it.  Reported by options_check_final()
+ * once the command line has had its say: a -O RunAsUser there replaces
+ * the cf's (8.17 ignores the cf's line then).
+ */
+static char *RunAsError, *RunAsErrorFile;
+static int RunAsErrorLine;
+
 static void check_user(const char *v)
 {
+	sm_free(RunAsError);
+	sm_free(RunAsErrorFile);
+	RunAsError = RunAsErrorFile = NULL;
 	if (*v == '\0')
 		return;
 	char *copy = sm_strdup(v);
@@ -196,11 +207,24 @@ static void check_user(const char *v)
 	if (colon != NULL)
 		*colon++ = '\0';
 	if (!(*copy >= '0' && *copy <= '9') && getpwnam(copy) == NULL)
-		syserr("readcf: option RunAsUser: unknown user %s", copy);
+		RunAsError = sm_asprintf("readcf: option RunAsUser: unknown user %s", copy);
 	else if (colon != NULL && *colon != '\0' && !(*colon >= '0' && *colon <= '9') &&
 		 getgrnam(colon) == NULL)
-		syserr("readcf: option RunAsUser: unknown group %s", colon);
+		RunAsError = sm_asprintf("readcf: option RunAsUser: unknown group %s", colon);
 	sm_free(copy);
+	const char *file = err_cf_position(&RunAsErrorLine);
+	if (RunAsError != NULL && file != NULL)
+		RunAsErrorFile = sm_strdup(file);
+}
+
+bool options_check_final(void)
+{
+	if (RunAsError == NULL)
+		return true;
+	err_set_cf_position(RunAsErrorFile, RunAsErrorLine);
+	syserr("%s", RunAsError);
+	err_set_cf_position(NULL, 0);
+	return false;
 }
 
 static void check_value(int id, const char *v)
@@ -410,6 +434,9 @@ static void free_timeout(void *p)
 
 void options_free(void)
 {
+	sm_free(RunAsError);
+	sm_free(RunAsErrorFile);
+	RunAsError = RunAsErrorFile = NULL;
 	for (int i = 0; i < OPT_COUNT; i++) {
 		sm_free(OptValues[i]);
 		OptValues[i] = NULL;

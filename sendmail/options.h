@@ -90,6 +90,12 @@ bool opt_delivery_mode_valid(const char *v);
 /* The value of Timeout.<name>, or NULL. */
 const char *opt_timeout(const char *name);
 void options_free(void);
+/*
+ * After the cf and the command line: reports what could only be judged
+ * then (an unknown RunAsUser user or group); false when there was such
+ * an error (8.17 stops: exit 70).
+ */
+bool options_check_final(void);
 
 /* DontBlameSendmail flags that the safe-file checks consult. */
 enum dbs_flag {
