@@ -277,7 +277,9 @@ int main(int argc, char **argv)
 		sm_free(late_opts[i]);
 	}
 	sm_free(late_opts);
-	if (!options_check_final())
+	/* 8.17 goes on in test mode only (exiting 70 at its end) */
+	bool cf_error = !options_check_final();
+	if (cf_error && mode != 't')
 		exit(EX_SOFTWARE_);
 	install_default_host_map();
 	hostenv_after_config();
@@ -320,9 +322,9 @@ int main(int argc, char **argv)
 	if (mode != 'd' && mode != 'D') {
 		int err = priv_become_runas();
 		/* an unknown user was reported with the cf: 8.17 stops there */
-		if (err == EINVAL)
+		if (err == EINVAL && mode != 't')
 			exit(EX_SOFTWARE_);
-		if (err != 0) {
+		if (err != 0 && err != EINVAL) {
 			fprintf(stderr, "sendmail: cannot become RunAsUser %s: %s\n",
 				opt_value(OPT_RunAsUser), strerror(err));
 			exit(EX_OSERR_);
@@ -344,6 +346,8 @@ int main(int argc, char **argv)
 	switch (mode) {
 	case 't':
 		rc = testmode_run(stdin);
+		if (cf_error && rc == EX_OK_)
+			rc = EX_SOFTWARE_;
 		break;
 	case 'p': /* -bp, mailq */
 	case 'P':

@@ -30,6 +30,8 @@ for p in sendmail mail.local; do
 done
 
 user=$(id -un)
+# Not as root: the daemon is only for root and the TrustedUser (as in
+# 8.17), so the demo's cf makes its user the TrustedUser.
 # As root, SMTP sessions run as a user without privileges (the cf's
 # DefaultUser, which demo.mc sets to _DEMO_USER_): that user must reach
 # the run directory, read the aliases and write the queue; the daemon
@@ -58,6 +60,7 @@ chmod 755 "$run/mail"
 
 m4 -D_DEMO_DIR_="$run" -D_DEMO_PORT_="$port" -D_DEMO_MAIL_LOCAL_="$bin/mail.local" \
 	${session_user:+-D_DEMO_USER_="$session_user"} \
+	$([ "$(id -u)" -eq 0 ] || echo "-D_DEMO_TRUSTED_=$user") \
 	"$top/cf/m4/cf.m4" "$top/cf/cf/demo.mc" > "$run/sendmail.cf.new"
 mv "$run/sendmail.cf.new" "$run/sendmail.cf"
 
