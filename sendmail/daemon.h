@@ -71,7 +71,8 @@ void daemon_addr_text(const struct sockaddr_storage *sa, char *buf, size_t size)
 
 /*
  * The user sessions run as: RunAsUser when set, else DefaultUser when
- * set, else smmta when it exists, else 1:1; as uid/gid.  Only meaningful when the daemon runs as root.
+ * set, else smmta when it exists, else 1:1; as uid/gid.  Only
+ * meaningful when the daemon runs as root.
  */
 int daemon_session_user(struct run_user *u);
 /* Logs clearly (and returns false) when uid:gid cannot write queue dir. */
@@ -198,7 +199,8 @@ struct daemon_pending {
 /* Requests that wait at most (beyond: left to the next queue run). */
 #define DAEMON_PENDING_MAX 10000
 /* What the daemon lets daemon_deliver_pending start: requests come from
- * untrusted sessions and each one is root work. */
+ * untrusted sessions and each one is privileged work (root, or RunAsUser
+ * when set, as every delivery). */
 struct daemon_req_limits {
 	bool etrn_running;     /* an ETRN queue run is going on: more are dropped */
 	size_t max_deliveries; /* delivery workers at most (MaxQueueChildren or a default) */

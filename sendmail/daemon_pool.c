@@ -9,9 +9,9 @@
  * beyond DAEMON_WORKER_IDLE_MAX idle ones, and when a map file changed.
  * Since a worker never exits while it may be handed a connection, none
  * is lost in between.  Delivery workers (kind DAEMON_POOL_DELIVERY) are
- * root processes of the same table that deliver one queued message per
- * request (daemon_deliver.c), keeping their SMTP connection cache from
- * one message to the next.
+ * processes of the same table, root or RunAsUser when that is set, that
+ * deliver one queued message per request (daemon_deliver.c), keeping
+ * their SMTP connection cache from one message to the next.
  *
  * Map files: a worker opens the database maps and alias databases once,
  * as root, so a rebuilt map would stay unseen by it.  Before handing on
