@@ -148,11 +148,7 @@ static const char *find_header(const struct sm_buf *hb, const char *name, size_t
 	size_t nl = strlen(name);
 	const char *p = hb->data, *end = hb->data + hb->len;
 	while (p < end) {
-		const char *q = p;
-		do {
-			const char *lf = memchr(q, '\n', (size_t)(end - q));
-			q = lf != NULL ? lf + 1 : end;
-		} while (q < end && (*q == ' ' || *q == '\t'));
+		const char *q = mime_header_field_end(p, end);
 		size_t len = (size_t)(q - p);
 		if (len > nl && sm_strncasecmp(p, name, nl) == 0) {
 			size_t k = nl;

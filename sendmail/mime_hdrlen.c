@@ -243,16 +243,22 @@ char *mime_hdrlen_fix(const char *name, const char *value, const char *qid)
 	return cur.data;
 }
 
+const char *mime_header_field_end(const char *p, const char *end)
+{
+	const char *q = p;
+	do {
+		const char *lf = memchr(q, '\n', (size_t)(end - q));
+		q = lf != NULL ? lf + 1 : end;
+	} while (q < end && (*q == ' ' || *q == '\t'));
+	return q;
+}
+
 void mime_hdrlen_block(const char *hb, size_t len, const char *qid, struct sm_buf *out)
 {
 	const char *p = hb, *end = hb + len;
 	while (p < end) {
 		/* one header with its continuation lines */
-		const char *q = p;
-		do {
-			const char *lf = memchr(q, '\n', (size_t)(end - q));
-			q = lf != NULL ? lf + 1 : end;
-		} while (q < end && (*q == ' ' || *q == '\t'));
+		const char *q = mime_header_field_end(p, end);
 		const char *colon = memchr(p, ':', (size_t)(q - p));
 		bool rewritten = false;
 		if (colon != NULL && colon > p) {

@@ -25,5 +25,10 @@ void mime_hdrlen_parse(const char *v, long *n, long *m);
 char *mime_hdrlen_fix(const char *name, const char *value, const char *qid);
 /* The header block hb (lines with LF) with mime_hdrlen_fix applied to each header, into out. */
 void mime_hdrlen_block(const char *hb, size_t len, const char *qid, struct sm_buf *out);
+/*
+ * The end of the header field that starts at p in a header block ending at
+ * end: just after the LF of its last line, continuation lines included.
+ */
+const char *mime_header_field_end(const char *p, const char *end);
 
 #endif
