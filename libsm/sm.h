@@ -4,7 +4,8 @@
  * It owns: checked allocation (sm_malloc and friends exit on exhaustion with
  * sendmail's EX_OSERR, so callers never see NULL), arenas for allocations that
  * live as long as one envelope or session, growable byte buffers, bounded
- * string copies, ASCII case folding, and a string-keyed hash table.
+ * string copies, ASCII case folding, a string-keyed hash table, writes and
+ * waits with deadlines, and passing a descriptor over a Unix-domain socket.
  */
 #ifndef SM_H
 #define SM_H
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define SM_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
@@ -137,5 +139,21 @@ long long sm_now_ms(void);
  * reaches deadline (sm_now_ms() units): 1 ready, 0 timed out, -1 error.
  */
 int sm_wait_fd(int fd, short events, long long deadline);
+
+/* ---- descriptor passing (sm_fdpass.c) ---- */
+/*
+ * Sends the len bytes of msg with descriptor fd attached (SCM_RIGHTS)
+ * over Unix-domain socket sock, with sendmsg flags (MSG_DONTWAIT ...);
+ * 0, or the errno (EIO when only part of msg went).
+ */
+int sm_fd_send(int sock, int fd, const void *msg, size_t len, int flags);
+/*
+ * Receives one message of at most len bytes into msg from sock (EINTR
+ * retried) and the first descriptor that came with it into *fd (close-
+ * on-exec; -1 when none; any more are closed).  The bytes received, 0 at
+ * end of file, or -1 with errno (EMSGSIZE when the message or its
+ * descriptors were cut: then no descriptor is kept).
+ */
+ssize_t sm_fd_recv(int sock, void *msg, size_t len, int *fd);
 
 #endif

@@ -133,32 +133,6 @@ static void check_files(struct daemon_pool *p)
 	p->stamped = true;
 }
 
-static int send_conn(int chan, int fd, const struct daemon_conn_msg *m)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof u);
-	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof *m};
-	struct msghdr mh;
-	memset(&mh, 0, sizeof mh);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof u.buf;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	/* the channel is empty when the worker is idle: this never blocks */
-	ssize_t r = sendmsg(chan, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (r == (ssize_t)sizeof *m)
-		return 0;
-	return r < 0 ? errno : EIO;
-}
-
 /* The idle worker of kind li most recently used (its pages are warm). */
 static struct daemon_worker *idle_worker(struct daemon_pool *p, size_t li)
 {
@@ -228,7 +202,8 @@ int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size
 		bool fresh = w == NULL;
 		if (fresh && (w = start_worker(p, li, session_entry, tmpl)) == NULL)
 			return EAGAIN;
-		int err = send_conn(w->chan, fd, m);
+		/* the channel is empty when the worker is idle: this never blocks */
+		int err = sm_fd_send(w->chan, fd, m, sizeof *m, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (err == 0) {
 			set_busy(w, ls, true);
 			w->uses++;

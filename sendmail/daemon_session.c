@@ -89,37 +89,9 @@ static void refuse(int fd, const char *why)
  */
 static int receive_conn(int chan, struct daemon_conn_msg *m)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * 4)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {.iov_base = m, .iov_len = sizeof *m};
-	struct msghdr mh;
-	memset(&mh, 0, sizeof mh);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof u.buf;
-	ssize_t r;
-	do
-		r = recvmsg(chan, &mh, MSG_CMSG_CLOEXEC);
-	while (r < 0 && errno == EINTR);
-	int fd = -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); r > 0 && c != NULL; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < nfd; i++) {
-			int one;
-			memcpy(&one, CMSG_DATA(c) + i * sizeof(int), sizeof one);
-			if (fd < 0)
-				fd = one;
-			else
-				(void)close(one);
-		}
-	}
-	if (r != (ssize_t)sizeof *m || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-	    m->peer_len > sizeof m->peer) {
+	int fd;
+	ssize_t r = sm_fd_recv(chan, m, sizeof *m, &fd);
+	if (r != (ssize_t)sizeof *m || m->peer_len > sizeof m->peer) {
 		if (fd >= 0)
 			(void)close(fd);
 		return -1;

@@ -1,10 +1,14 @@
 /*
- * test_sm.c: libsm: arenas, growable buffers, string helpers, hash tables.
+ * test_sm.c: libsm: arenas, growable buffers, string helpers, hash tables,
+ * descriptor passing.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sm.h"
 #include "unit.h"
@@ -293,6 +297,41 @@ static void test_hash(void)
 	CHECK_INT("hash.free_values", FreedValues, 100);
 }
 
+static void test_fdpass(void)
+{
+	int sv[2], pp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0 || pipe(pp) != 0) {
+		CHECK("fdpass.setup", false);
+		return;
+	}
+	char msg[8] = "message", got[8] = "";
+	CHECK_INT("fdpass.send", sm_fd_send(sv[0], pp[1], msg, sizeof msg, MSG_NOSIGNAL), 0);
+	int fd = -2;
+	CHECK_INT("fdpass.recv_len", sm_fd_recv(sv[1], got, sizeof got, &fd), sizeof msg);
+	CHECK_STR("fdpass.recv_msg", got, "message");
+	CHECK("fdpass.recv_fd", fd >= 0 && fd != pp[1]);
+	if (fd >= 0) {
+		char c = 0;
+		CHECK("fdpass.fd_works", write(fd, "x", 1) == 1 && read(pp[0], &c, 1) == 1 && c == 'x');
+		(void)close(fd);
+	}
+	/* a message without a descriptor, and one longer than the room */
+	CHECK("fdpass.plain_send", send(sv[0], "ab", 2, 0) == 2);
+	CHECK_INT("fdpass.no_fd_len", sm_fd_recv(sv[1], got, sizeof got, &fd), 2);
+	CHECK_INT("fdpass.no_fd", fd, -1);
+	CHECK_INT("fdpass.long_send", sm_fd_send(sv[0], pp[1], msg, sizeof msg, 0), 0);
+	errno = 0;
+	CHECK_INT("fdpass.truncated", sm_fd_recv(sv[1], got, 4, &fd), -1);
+	CHECK_INT("fdpass.truncated_errno", errno, EMSGSIZE);
+	CHECK_INT("fdpass.truncated_no_fd", fd, -1);
+	(void)close(sv[0]);
+	CHECK_INT("fdpass.eof", sm_fd_recv(sv[1], got, sizeof got, &fd), 0);
+	CHECK_INT("fdpass.eof_no_fd", fd, -1);
+	(void)close(sv[1]);
+	(void)close(pp[0]);
+	(void)close(pp[1]);
+}
+
 void unit_run(void)
 {
 	test_alloc();
@@ -300,4 +339,5 @@ void unit_run(void)
 	test_buf();
 	test_strings();
 	test_hash();
+	test_fdpass();
 }
