@@ -35,8 +35,10 @@ bool priv_parse_user(const char *v, struct run_user *u)
 	struct passwd *pw = NULL;
 	if (*copy >= '0' && *copy <= '9') {
 		char *end;
+		errno = 0;
 		unsigned long n = strtoul(copy, &end, 10);
-		ok = *end == '\0';
+		/* a number past uid_t would wrap (4294967296 to root) */
+		ok = *end == '\0' && errno == 0 && (unsigned long)(uid_t)n == n;
 		u->uid = (uid_t)n;
 		pw = getpwuid(u->uid);
 		u->gid = pw != NULL ? pw->pw_gid : (gid_t)n;
@@ -48,12 +50,16 @@ bool priv_parse_user(const char *v, struct run_user *u)
 	}
 	if (ok && colon != NULL && *colon != '\0') {
 		struct group *gr;
-		if (*colon >= '0' && *colon <= '9')
-			u->gid = (gid_t)strtoul(colon, NULL, 10);
-		else if ((gr = getgrnam(colon)) != NULL)
+		if (*colon >= '0' && *colon <= '9') {
+			errno = 0;
+			unsigned long n = strtoul(colon, NULL, 10);
+			ok = errno == 0 && (unsigned long)(gid_t)n == n;
+			u->gid = (gid_t)n;
+		} else if ((gr = getgrnam(colon)) != NULL) {
 			u->gid = gr->gr_gid;
-		else
+		} else {
 			ok = false;
+		}
 	}
 	if (ok)
 		u->name = pw != NULL ? sm_strdup(pw->pw_name) : sm_asprintf("%lu", (unsigned long)u->uid);
