@@ -7,7 +7,8 @@
  * gave root up before it got any connection and serves one session after
  * another.  Forking a process per connection cost more than the rest of
  * a message's acceptance on a virtual machine (fork and the copy-on-write
- * faults after it: about 40% of the CPU time; see bench/README).  Limits: MaxDaemonChildren (and children= of a listener) and
+ * faults after it: about 40% of the CPU time; see bench/README).
+ * Limits: MaxDaemonChildren (and children= of a listener) and
  * RefuseLA close the listener while they hold, so connections are
  * refused, as sendmail 8.17 does; ConnectionRateThrottle defers accepting
  * to the next second.  SIGTERM: stop listening, let the sessions finish
@@ -117,10 +118,9 @@ static void add_kid(struct dstate *d, pid_t pid, int listener)
 	d->nkids++;
 }
 
-/* daemon_deliver_pending started a process: into the child table. */
-static void request_started(pid_t pid, bool etrn, void *ctx)
+/* daemon_deliver_pending forked an ETRN queue run: into the child table. */
+static void etrn_started(pid_t pid, void *ctx)
 {
-	(void)etrn; /* only ETRN runs are forked per request */
 	add_kid(ctx, pid, KID_ETRN);
 }
 
@@ -348,7 +348,7 @@ static int loop(struct dstate *d, const struct queue_runner_opts *queue, queue_d
 		if (n <= 0)
 			continue;
 		if (p[np].revents & POLLIN)
-			(void)daemon_deliver_pending(d->req[0], deliver, arg, &d->lim);
+			(void)daemon_deliver_pending(d->req[0], &d->lim);
 		/* sessions that ended first: their workers take the new connections */
 		daemon_pool_events(&d->pool, d->l, p + np + 1, nw, time(NULL));
 		daemon_deliver_dispatch(&d->lim);
@@ -432,7 +432,7 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	d.max_children = long_option(OPT_MaxDaemonChildren, 0);
 	long mq = long_option(OPT_MaxQueueChildren, 0);
 	d.lim.max_deliveries = mq > 0 ? (size_t)mq : DELIVERY_KIDS_DEFAULT;
-	d.lim.started = request_started;
+	d.lim.etrn_started = etrn_started;
 	d.lim.ctx = &d;
 	d.lim.pool = &d.pool;
 	d.lim.deliver = deliver;

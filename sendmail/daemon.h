@@ -211,14 +211,13 @@ struct daemon_req_limits {
 	queue_deliver_fn deliver;       /* what they deliver with */
 	void *arg;
 	/* called in the daemon for each ETRN process started (to count it) */
-	void (*started)(pid_t pid, bool etrn, void *ctx);
+	void (*etrn_started)(pid_t pid, void *ctx);
 	void *ctx;
 };
 /* Reads every pending request on fd: ETRN runs are forked, deliveries
  * wait for a delivery worker (daemon_deliver_dispatch); returns the
  * number of processes started. */
-int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
-			   struct daemon_req_limits *lim);
+int daemon_deliver_pending(int fd, struct daemon_req_limits *lim);
 /* Hands waiting deliveries to idle (or new) delivery workers. */
 void daemon_deliver_dispatch(struct daemon_req_limits *lim);
 void daemon_deliver_free(struct daemon_req_limits *lim);

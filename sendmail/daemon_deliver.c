@@ -91,10 +91,11 @@ static void deliver_one(const char *dir, const char *id, queue_deliver_fn delive
 }
 
 /*
- * A delivery worker (root): one message per request from the daemon,
- * one byte back when it is done, until the daemon closes the channel.
- * Its SMTP connection cache lives on between messages, so a stream of
- * messages to one host goes over one connection.
+ * A delivery worker (RunAsUser when set, else root): one message per
+ * request from the daemon, one byte back when it is done, until the
+ * daemon closes the channel.  Its SMTP connection cache lives on
+ * between messages, so a stream of messages to one host goes over one
+ * connection.
  */
 static void delivery_worker(int chan, const void *ctx)
 {
@@ -164,8 +165,7 @@ void daemon_deliver_free(struct daemon_req_limits *lim)
 	lim->npending = lim->first = 0;
 }
 
-int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
-			   struct daemon_req_limits *lim)
+int daemon_deliver_pending(int fd, struct daemon_req_limits *lim)
 {
 	int started = 0;
 	size_t dropped = 0;
@@ -212,11 +212,11 @@ int daemon_deliver_pending(int fd, queue_deliver_fn deliver, void *arg,
 			/* with RunAsUser, queue runs are that user's, as in 8.17 */
 			if (priv_become_runas() != 0)
 				_exit(EX_OSERR_);
-			etrn_child(id, deliver, arg);
+			etrn_child(id, lim->deliver, lim->arg);
 		}
 		lim->etrn_running = true;
-		if (lim->started != NULL)
-			lim->started(pid, etrn, lim->ctx);
+		if (lim->etrn_started != NULL)
+			lim->etrn_started(pid, lim->ctx);
 		started++;
 	}
 	daemon_deliver_dispatch(lim);
