@@ -29,7 +29,7 @@
 #include "sm.h"
 #include "smtpd.h"
 
-/* Longest request: a queue directory path and an ID. */
+/* One datagram "queue_dir\0queue_id\0" to the daemon (daemon.h). */
 int daemon_request_delivery(const char *queue_dir, const char *queue_id, void *arg)
 {
 	const int *fd = arg;
