@@ -86,6 +86,8 @@ char *sm_buf_steal(struct sm_buf *b);
 size_t sm_strlcpy(char *dst, const char *src, size_t size);
 size_t sm_strlcat(char *dst, const char *src, size_t size);
 char *sm_asprintf(const char *fmt, ...) SM_PRINTF(1, 2);
+/* sm_asprintf for a va_list (the formatting functions that pass theirs on). */
+char *sm_vasprintf(const char *fmt, va_list ap);
 /* ASCII-only case folding: bytes >= 0x80 are left alone, as sendmail does. */
 static inline int sm_lower(int c)
 {

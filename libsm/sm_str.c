@@ -119,15 +119,21 @@ size_t sm_strlcat(char *dst, const char *src, size_t size)
 	return d + sm_strlcpy(dst + d, src, size - d);
 }
 
-char *sm_asprintf(const char *fmt, ...)
+char *sm_vasprintf(const char *fmt, va_list ap)
 {
 	struct sm_buf b;
 	sm_buf_init(&b);
+	sm_buf_vprintf(&b, fmt, ap);
+	return sm_buf_steal(&b);
+}
+
+char *sm_asprintf(const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	sm_buf_vprintf(&b, fmt, ap);
+	char *s = sm_vasprintf(fmt, ap);
 	va_end(ap);
-	return sm_buf_steal(&b);
+	return s;
 }
 
 int sm_strcasecmp(const char *a, const char *b)

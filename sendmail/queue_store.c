@@ -31,12 +31,8 @@ void queue_log(int prio, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = NULL;
-	struct sm_buf b;
-	sm_buf_init(&b);
-	sm_buf_vprintf(&b, fmt, ap);
+	char *msg = sm_vasprintf(fmt, ap);
 	va_end(ap);
-	msg = sm_buf_steal(&b);
 	syslog(LOG_MAIL | prio, "%s", msg);
 	if (QueueVerbose)
 		printf("%s\n", msg);

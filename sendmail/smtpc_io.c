@@ -5,7 +5,8 @@
  * line within the command's timeout, at most MAX_REPLY_LINES lines and
  * MAX_REPLY_BYTES bytes: a server that never ends a line is given up on),
  * writing commands and the message text with a timeout, the -v transcript,
- * the DSN code of a reply, the Timeout.* values, the port of a mailer.
+ * the DSN code of a reply, the Timeout.* values, the port of a mailer, and
+ * the system errors of a delivery (smtpc_syserr: logged as SYSERR).
  */
 #include "smtpc.h"
 
@@ -315,22 +316,20 @@ void smtpc_close(struct smtpc_conn *c)
 
 void smtpc_syserr(int exitstat, bool show, const char *fmt, ...)
 {
-	struct sm_buf b;
-	sm_buf_init(&b);
 	va_list ap;
 	va_start(ap, fmt);
-	sm_buf_vprintf(&b, fmt, ap);
+	char *text = sm_vasprintf(fmt, ap);
 	va_end(ap);
 	struct passwd *pw = getpwuid(priv_caller_uid());
 	const char *qid = macro_get('i');
 	log_line(LOG_CRIT, qid != NULL ? qid : "", "SYSERR(%s): %s", pw != NULL ? pw->pw_name : "root",
-		 b.data != NULL ? b.data : "");
+		 text);
 	if (show) {
 		fflush(stdout);
-		printf("%s\n", b.data != NULL ? b.data : "");
+		printf("%s\n", text);
 		fflush(stdout);
 	}
 	if (ExitStat == EX_OK_)
 		ExitStat = exitstat;
-	sm_buf_free(&b);
+	sm_free(text);
 }
