@@ -141,6 +141,12 @@ long long sm_now_ms(void);
  * reaches deadline (sm_now_ms() units): 1 ready, 0 timed out, -1 error.
  */
 int sm_wait_fd(int fd, short events, long long deadline);
+/*
+ * Sends all n bytes on the socket fd (no SIGPIPE), each piece waited for
+ * until deadline (sm_now_ms() units); 0, ETIMEDOUT, or the errno of the
+ * failure (EPIPE when the peer takes nothing).
+ */
+int sm_send_all(int fd, const void *p, size_t n, long long deadline);
 
 /* ---- descriptor passing (sm_fdpass.c) ---- */
 /*

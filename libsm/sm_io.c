@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,4 +49,24 @@ int sm_wait_fd(int fd, short events, long long deadline)
 			return -1;
 		/* a timeout or an interruption: the deadline decides */
 	}
+}
+
+int sm_send_all(int fd, const void *p, size_t n, long long deadline)
+{
+	const char *c = p;
+	while (n > 0) {
+		int r = sm_wait_fd(fd, POLLOUT, deadline);
+		if (r != 1)
+			return r == 0 ? ETIMEDOUT : errno;
+		ssize_t w = send(fd, c, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w < 0)
+			return errno;
+		if (w == 0)
+			return EPIPE;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

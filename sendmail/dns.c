@@ -622,22 +622,6 @@ static bool answers_query(const unsigned char *q, size_t qlen, const unsigned ch
 
 enum xfer { X_ANSWER, X_SERVFAIL, X_FAIL, X_UNREACH, X_TIMEOUT };
 
-static bool write_all(int fd, const unsigned char *p, size_t n, long long deadline)
-{
-	while (n > 0) {
-		if (sm_wait_fd(fd, POLLOUT, deadline) <= 0)
-			return false;
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static bool read_all(int fd, unsigned char *p, size_t n, long long deadline)
 {
 	while (n > 0) {
@@ -685,7 +669,7 @@ static enum xfer tcp_exchange(int ns, const unsigned char *q, size_t qlen, unsig
 		res = X_UNREACH;
 		goto out;
 	}
-	if (!write_all(fd, hdr, 2, deadline) || !write_all(fd, q, qlen, deadline))
+	if (sm_send_all(fd, hdr, 2, deadline) != 0 || sm_send_all(fd, q, qlen, deadline) != 0)
 		goto out;
 	if (!read_all(fd, hdr, 2, deadline))
 		goto out;

@@ -59,23 +59,6 @@ static int ident_timeout(void)
 	return t <= 0 ? 0 : t > 86400 ? 86400 : (int)t;
 }
 
-/* Writes all of buf before deadline; false when it could not. */
-static bool send_all(int fd, const char *buf, size_t len, long long deadline)
-{
-	while (len > 0) {
-		if (sm_wait_fd(fd, POLLOUT, deadline) != 1)
-			return false;
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (w <= 0)
-			return false;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
 /*
  * The reply line (without its end) into buf, read before deadline: up to
  * a line end, the end of the connection or size - 1 bytes; its length,
@@ -159,7 +142,7 @@ char *smtpd_ident(const struct smtpd_conn *c)
 	}
 	char query[32];
 	int ql = snprintf(query, sizeof query, "%d , %d\r\n", cport, lport);
-	if (ql <= 0 || !send_all(fd, query, (size_t)ql, deadline))
+	if (ql <= 0 || sm_send_all(fd, query, (size_t)ql, deadline) != 0)
 		goto out;
 	char reply[IDENT_REPLY_MAX + 1];
 	if (read_reply(fd, reply, sizeof reply, deadline) > 0)
