@@ -75,6 +75,13 @@ int smtpc_timeout(const char *name, int dflt);
  */
 int smtpc_connect_addr(const void *sa, unsigned salen, int timeout_s);
 /*
+ * A connection on fd (read from) and wfd (written to; the same for a
+ * socket) to host at addr, cached under dest, not greeted yet (LMTP with
+ * F=z); smtpc_close frees it and closes both.
+ */
+struct smtpc_conn *smtpc_conn_new(const struct mailer *m, int fd, int wfd, const char *host,
+				  const char *addr, const char *dest, bool verbose);
+/*
  * Reads a whole reply into c->lastreply within timeout_s seconds; its code,
  * or -1 when the connection broke (c->broken set).
  */

@@ -38,16 +38,7 @@ static struct smtpc_conn *greet(const struct mailer *m, int fd, int wfd, const c
 				const char *addr, const char *dest, bool verbose,
 				struct smtpc_result *r)
 {
-	struct smtpc_conn *c = sm_calloc(1, sizeof *c);
-	c->fd = fd;
-	c->wfd = wfd;
-	c->verbose = verbose;
-	c->lmtp = mailer_has_flag(m, 'z');
-	c->host = sm_strdup(host);
-	c->addr = sm_strdup(addr);
-	c->mailer = sm_strdup(m->name);
-	c->dest = sm_strdup(dest);
-	sm_buf_init(&c->lastreply);
+	struct smtpc_conn *c = smtpc_conn_new(m, fd, wfd, host, addr, dest, verbose);
 	if (smtpc_hello(c, m, r))
 		return c;
 	smtpc_close(c);

@@ -201,6 +201,22 @@ static char *relay_text(const char *host, const char *addr)
 	return sm_asprintf("%s [IPv6:%s]", host, full);
 }
 
+struct smtpc_conn *smtpc_conn_new(const struct mailer *m, int fd, int wfd, const char *host,
+				  const char *addr, const char *dest, bool verbose)
+{
+	struct smtpc_conn *c = sm_calloc(1, sizeof *c);
+	c->fd = fd;
+	c->wfd = wfd;
+	c->verbose = verbose;
+	c->lmtp = mailer_has_flag(m, 'z');
+	c->host = sm_strdup(host);
+	c->addr = sm_strdup(addr);
+	c->mailer = sm_strdup(m->name);
+	c->dest = sm_strdup(dest);
+	sm_buf_init(&c->lastreply);
+	return c;
+}
+
 /*
  * Tries every address of one host; the greeted connection, or NULL with
  * *r set and *relay naming the last address tried.
@@ -273,15 +289,7 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 			hoststat_record(mx, err, r->status, r->dsn, NULL);
 			continue;
 		}
-		struct smtpc_conn *c = sm_calloc(1, sizeof *c);
-		c->fd = c->wfd = fd;
-		c->verbose = verbose;
-		c->lmtp = mailer_has_flag(m, 'z');
-		c->host = sm_strdup(mx);
-		c->addr = sm_strdup(abuf);
-		c->mailer = sm_strdup(m->name);
-		c->dest = sm_strdup(dest);
-		sm_buf_init(&c->lastreply);
+		struct smtpc_conn *c = smtpc_conn_new(m, fd, fd, mx, abuf, dest, verbose);
 		if (smtpc_hello(c, m, r)) {
 			found = c;
 		} else {
@@ -301,16 +309,9 @@ struct smtpc_conn *smtpc_open_program(const struct mailer *m, int fd, int pid, b
 				      struct smtpc_result *r)
 {
 	r->text = r->reply = NULL;
-	struct smtpc_conn *c = sm_calloc(1, sizeof *c);
-	c->fd = c->wfd = fd;
+	struct smtpc_conn *c = smtpc_conn_new(m, fd, fd, m->name, "", "", verbose);
 	c->pid = pid;
-	c->verbose = verbose;
 	c->lmtp = true;
-	c->host = sm_strdup(m->name);
-	c->addr = sm_strdup("");
-	c->mailer = sm_strdup(m->name);
-	c->dest = sm_strdup("");
-	sm_buf_init(&c->lastreply);
 	if (smtpc_hello(c, m, r))
 		return c;
 	smtpc_close(c);
