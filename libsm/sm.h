@@ -133,6 +133,12 @@ uint32_t sm_hash_bytes(const char *s, size_t n, bool nocase);
  * errno of the failure.
  */
 int sm_write_all(int fd, const void *p, size_t n);
+/*
+ * Appends what fd holds from where it stands to its end to b (which stays
+ * NUL-terminated and allocated), retrying EINTR; 0 or the errno of a
+ * failed read (b then keeps what came before it).
+ */
+int sm_buf_read_fd(struct sm_buf *b, int fd);
 
 /* Milliseconds of the monotonic clock (for deadlines; 0 if it cannot be read). */
 long long sm_now_ms(void);

@@ -1,6 +1,7 @@
 /*
- * sm_io.c: small helpers around write(2) and poll(2) that every writer of
- * files and pipes and every client with a deadline needs.
+ * sm_io.c: small helpers around read(2), write(2), send(2) and poll(2)
+ * that every reader and writer of files, pipes and sockets and every client
+ * with a deadline needs.
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +26,21 @@ int sm_write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int sm_buf_read_fd(struct sm_buf *b, int fd)
+{
+	for (;;) {
+		sm_buf_reserve(b, 65536);
+		ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			b->data[b->len] = '\0';
+			return r < 0 ? errno : 0;
+		}
+		b->len += (size_t)r;
+	}
 }
 
 long long sm_now_ms(void)

@@ -27,17 +27,7 @@ static int read_body(int body_fd, struct sm_buf *b)
 {
 	if (lseek(body_fd, 0, SEEK_SET) < 0)
 		return errno;
-	char chunk[65536];
-	for (;;) {
-		ssize_t n = read(body_fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno;
-		if (n == 0)
-			return 0;
-		sm_buf_put(b, chunk, (size_t)n);
-	}
+	return sm_buf_read_fd(b, body_fd);
 }
 
 /*

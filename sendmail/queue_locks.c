@@ -103,21 +103,9 @@ void lock_table_load(struct lock_table *t, int dfd)
 		return;
 	struct sm_buf b;
 	sm_buf_init(&b);
-	bool ok = true;
-	for (;;) {
-		sm_buf_reserve(&b, 65536);
-		ssize_t r = read(fd, b.data + b.len, b.cap - b.len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			ok = false;
-		if (r <= 0)
-			break;
-		b.len += (size_t)r;
-	}
+	bool ok = sm_buf_read_fd(&b, fd) == 0;
 	if (close(fd) != 0)
 		ok = false;
-	b.data[b.len] = '\0';
 	size_t cap = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(b.data, "\n", &save); ok && line != NULL;

@@ -199,16 +199,8 @@ static bool read_whole(const char *qd, const char *name, struct sm_buf *b, bool 
 		return false;
 	if (flock(fd, LOCK_SH | LOCK_NB) != 0)
 		*locked = errno == EWOULDBLOCK; /* the close drops a lock we got */
-	for (;;) {
-		sm_buf_reserve(b, 65536);
-		ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break; /* a read error ends the text, as it ends qf_getline */
-		b->len += (size_t)r;
-	}
-	b->data[b->len] = '\0';
+	/* a read error ends the text, as it ends qf_getline */
+	(void)sm_buf_read_fd(b, fd);
 	(void)close(fd);
 	return true;
 }
