@@ -4,8 +4,9 @@
 # "user" (USERID : UNIX : alice), "junk" (a line that is no ident reply),
 # "long" (a user id of 2000 bytes), "ctrl" (a user id with control and
 # 8-bit bytes), "chars" (every printable ASCII byte, blanks and a tab),
-# "error" (ERROR : NO-USER), "silent" (reads, never
-# answers), "noline" (an answer without line end, then the close).
+# "nul" (a NUL byte inside the user id), "error" (ERROR : NO-USER),
+# "silent" (reads, never answers), "noline" (an answer without line end,
+# then the close).
 # Every query is appended to the file named by IDENTD_LOG, if set.
 import os
 import socket
@@ -39,6 +40,8 @@ def serve(c):
             c.sendall(b"%s : USERID : UNIX : ev\x01il\x7f\xe9x (y) <z>@q\r\n" % ports.encode())
         elif mode == "chars":
             c.sendall(b"%s : USERID : UNIX :  a" % ports.encode() + bytes(range(0x21, 0x7f)) + b" b\tc \r\n")
+        elif mode == "nul":
+            c.sendall(b"%s : USERID : UNIX : ev\x00il\r\n" % ports.encode())
         elif mode == "error":
             c.sendall(b"%s : ERROR : NO-USER\r\n" % ports.encode())
         elif mode == "silent":
