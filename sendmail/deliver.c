@@ -544,10 +544,10 @@ int deliver_envelope(struct envelope *e, int body_fd, const struct deliver_opts 
 			log_to(e, r, NULL, mname, start, false, "550 5.1.1 User unknown", "User unknown");
 			continue;
 		}
-		int compat = deliver_check_compat(e, r, mname);
-		if (compat == 3)
+		enum compat_verdict compat = deliver_check_compat(e, r, mname);
+		if (compat == COMPAT_DEFERRED)
 			left++;
-		if (compat != 0)
+		if (compat != COMPAT_OK)
 			continue;
 		bool ipc = m->path != NULL && m->path[0] == '[' && strcmp(m->path, "[FILE]") != 0;
 		/* an LMTP program (F=z, FEATURE(local_lmtp)) is spoken to as a server */

@@ -40,20 +40,20 @@ static void capture(const char *text, bool is_error)
 }
 
 /*
- * Runs check_compat for r: 0 nothing to say, 1 $#error (*told: the reply
- * it makes, malloc'ed), 2 $#discard.
+ * Runs check_compat for r: COMPAT_OK, COMPAT_FAILED for $#error (*told:
+ * the reply it makes, malloc'ed) or COMPAT_DISCARDED.
  */
-static int verdict_of(struct envelope *e, struct recipient *r, struct sm_arena *arena,
-		      char **told)
+static enum compat_verdict verdict_of(struct envelope *e, struct recipient *r,
+				      struct sm_arena *arena, char **told)
 {
 	char **v;
 	if (rewrite_check("check_compat", sender_of(e), r->address, arena, &v) != EX_OK_ ||
 	    !meta_token_is(v[0], META_CANONNET) || v[1] == NULL)
-		return 0;
+		return COMPAT_OK;
 	if (sm_strcasecmp(v[1], "discard") == 0)
-		return 2;
+		return COMPAT_DISCARDED;
 	if (sm_strcasecmp(v[1], "error") != 0)
-		return 0;
+		return COMPAT_OK;
 	struct address a;
 	memset(&a, 0, sizeof a);
 	const char *saved = err_set_address(r->address);
@@ -70,7 +70,7 @@ static int verdict_of(struct envelope *e, struct recipient *r, struct sm_arena *
 	err_set_address(saved);
 	*told = Told != NULL ? Told : sm_strdup("553 5.3.0 check_compat");
 	Told = NULL;
-	return 1;
+	return COMPAT_FAILED;
 }
 
 bool deliver_compat_refuses(struct envelope *e, struct recipient *r)
@@ -78,26 +78,27 @@ bool deliver_compat_refuses(struct envelope *e, struct recipient *r)
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
 	char *told = NULL;
-	int v = verdict_of(e, r, &arena, &told);
+	enum compat_verdict v = verdict_of(e, r, &arena, &told);
 	sm_free(told);
 	sm_arena_free(&arena);
-	return v != 0;
+	return v != COMPAT_OK;
 }
 
-int deliver_check_compat(struct envelope *e, struct recipient *r, const char *mailer)
+enum compat_verdict deliver_check_compat(struct envelope *e, struct recipient *r,
+					 const char *mailer)
 {
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
 	char *told = NULL;
-	int verdict = verdict_of(e, r, &arena, &told);
+	enum compat_verdict verdict = verdict_of(e, r, &arena, &told);
 	const char *relay = macro_get('_') != NULL ? macro_get('_') : "localhost";
-	if (verdict == 2) {
+	if (verdict == COMPAT_DISCARDED) {
 		/* dropped without a word to anyone: only the ruleset's line */
 		r->flags |= RCPT_DONE;
 		log_line(LOG_INFO, e->id, "ruleset=check_compat, arg1=%s, arg2=%s, relay=%s, discard",
 			 sender_of(e), r->address, relay);
 
-	} else if (verdict == 1) {
+	} else if (verdict == COMPAT_FAILED) {
 		/*
 		 * 8.17 logs the reply, then gives the recipient the status its
 		 * last failure left, whatever the reply said: "User unknown"
@@ -145,7 +146,7 @@ int deliver_check_compat(struct envelope *e, struct recipient *r, const char *ma
 		snprintf(code, sizeof code, "%d", st);
 		deliver_log_to(e, r, NULL, mailer, e->ctime, true, NULL, code, txt);
 		if (st == EX_TEMPFAIL_)
-			verdict = 3;
+			verdict = COMPAT_DEFERRED;
 	}
 	sm_free(told);
 	sm_arena_free(&arena);

@@ -30,12 +30,16 @@ void deliver_set_status(struct envelope *e, struct recipient *r, const char *dsn
 void deliver_log_to(const struct envelope *e, const struct recipient *r, const char *ctl,
 		    const char *mailer, time_t start, bool xdelay, const char *relay,
 		    const char *reply, const char *stat);
-/*
- * check_compat for recipient r of e (through mailer): 0 go on, 1 failed
- * (r's status set, logged), 2 discarded (r done, logged), 3 deferred
- * (r queued, logged).
- */
-int deliver_check_compat(struct envelope *e, struct recipient *r, const char *mailer);
+/* What check_compat makes of a recipient. */
+enum compat_verdict {
+	COMPAT_OK,        /* go on */
+	COMPAT_FAILED,    /* $#error: r's status set, logged */
+	COMPAT_DISCARDED, /* $#discard: r done, logged */
+	COMPAT_DEFERRED,  /* a 4xx $#error: r queued, logged */
+};
+/* check_compat for recipient r of e (through mailer). */
+enum compat_verdict deliver_check_compat(struct envelope *e, struct recipient *r,
+					 const char *mailer);
 /* True when check_compat would refuse, defer or discard r (nothing told or set). */
 bool deliver_compat_refuses(struct envelope *e, struct recipient *r);
 /*
