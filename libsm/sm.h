@@ -153,6 +153,14 @@ int sm_wait_fd(int fd, short events, long long deadline);
  * failure (EPIPE when the peer takes nothing).
  */
 int sm_send_all(int fd, const void *p, size_t n, long long deadline);
+/*
+ * A stream socket connected to the address to (a struct sockaddr of
+ * tolen bytes), from the address from first when not NULL, before
+ * deadline (sm_now_ms() units); the descriptor (non-blocking,
+ * close-on-exec) or -1 with errno (ETIMEDOUT when the deadline passed).
+ */
+int sm_connect(const void *to, unsigned tolen, const void *from, unsigned fromlen,
+	       long long deadline);
 
 /* ---- descriptor passing (sm_fdpass.c) ---- */
 /*

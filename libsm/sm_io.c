@@ -86,3 +86,37 @@ int sm_send_all(int fd, const void *p, size_t n, long long deadline)
 	}
 	return 0;
 }
+
+int sm_connect(const void *to, unsigned tolen, const void *from, unsigned fromlen,
+	       long long deadline)
+{
+	const struct sockaddr *sa = to;
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (from != NULL && bind(fd, from, (socklen_t)fromlen) < 0)
+		goto fail;
+	if (connect(fd, sa, (socklen_t)tolen) < 0) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		int n = sm_wait_fd(fd, POLLOUT, deadline);
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		int err = 0;
+		socklen_t el = sizeof err;
+		if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+			goto fail;
+		if (err != 0) {
+			errno = err;
+			goto fail;
+		}
+	}
+	return fd;
+fail:;
+	int e = errno;
+	(void)close(fd);
+	errno = e;
+	return -1;
+}

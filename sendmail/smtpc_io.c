@@ -72,38 +72,8 @@ const char *smtpc_port(const struct mailer *m)
 
 int smtpc_connect_addr(const void *sa, unsigned salen, int timeout_s)
 {
-	const struct sockaddr *s = sa;
-	int fd = socket(s->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		goto fail;
-	if (connect(fd, s, (socklen_t)salen) < 0) {
-		if (errno != EINPROGRESS)
-			goto fail;
-		/* Timeout.connect 0: the system's own limit, bounded here by 5 minutes */
-		long long deadline = sm_now_ms() + 1000LL * (timeout_s > 0 ? timeout_s : 300);
-		int n = sm_wait_fd(fd, POLLOUT, deadline);
-		if (n == 0) {
-			errno = ETIMEDOUT;
-			goto fail;
-		}
-		int err = 0;
-		socklen_t el = sizeof err;
-		if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
-			goto fail;
-		if (err != 0) {
-			errno = err;
-			goto fail;
-		}
-	}
-	return fd;
-fail:;
-	int e = errno;
-	(void)close(fd);
-	errno = e;
-	return -1;
+	/* Timeout.connect 0: the system's own limit, bounded here by 5 minutes */
+	return sm_connect(sa, salen, NULL, 0, sm_now_ms() + 1000LL * (timeout_s > 0 ? timeout_s : 300));
 }
 
 /* Reads one byte before deadline; -1 at end, error or timeout. */

@@ -122,24 +122,14 @@ char *smtpd_ident(const struct smtpd_conn *c)
 	if (tmo <= 0 || cport < 0 || lport < 0 || c->peer.ss_family != c->local.ss_family)
 		return NULL;
 	long long deadline = sm_now_ms() + 1000LL * tmo;
-	int fd = socket(c->peer.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return NULL;
-	char *user = NULL;
 	/* from the address the client reached, so that its ident service knows the connection */
 	struct sockaddr_storage from = c->local, to = c->peer;
 	with_port(&from, 0);
 	with_port(&to, IDENT_PORT);
-	if (bind(fd, (struct sockaddr *)&from, c->local_len) < 0)
-		goto out;
-	if (connect(fd, (struct sockaddr *)&to, c->peer_len) < 0) {
-		if (errno != EINPROGRESS || sm_wait_fd(fd, POLLOUT, deadline) != 1)
-			goto out;
-		int err = 0;
-		socklen_t el = sizeof err;
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0 || err != 0)
-			goto out;
-	}
+	int fd = sm_connect(&to, (unsigned)c->peer_len, &from, (unsigned)c->local_len, deadline);
+	if (fd < 0)
+		return NULL;
+	char *user = NULL;
 	char query[32];
 	int ql = snprintf(query, sizeof query, "%d , %d\r\n", cport, lport);
 	if (ql <= 0 || sm_send_all(fd, query, (size_t)ql, deadline) != 0)
