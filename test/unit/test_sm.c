@@ -1,13 +1,16 @@
 /*
  * test_sm.c: libsm: arenas, growable buffers, string helpers, hash tables,
- * descriptor passing.
+ * descriptor passing, the descriptor helpers (reading to the end, sending
+ * and connecting with a deadline).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "sm.h"
@@ -332,6 +335,79 @@ static void test_fdpass(void)
 	(void)close(pp[1]);
 }
 
+static char *vas(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = sm_vasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static void test_io(void)
+{
+	char *s = vas("%s-%d", "a", 7);
+	CHECK_STR("io.vasprintf", s, "a-7");
+	sm_free(s);
+
+	/* sm_buf_read_fd: 200 KB with NUL bytes through a pipe, appended, terminated */
+	int p[2];
+	CHECK("io.pipe", pipe(p) == 0);
+	if (fork() == 0) {
+		char chunk[1000];
+		memset(chunk, 'x', sizeof chunk);
+		chunk[10] = '\0';
+		for (int i = 0; i < 200; i++)
+			(void)sm_write_all(p[1], chunk, sizeof chunk);
+		_exit(0);
+	}
+	(void)close(p[1]);
+	struct sm_buf b;
+	sm_buf_init(&b);
+	sm_buf_puts(&b, "hd");
+	CHECK_INT("io.read_fd_ok", sm_buf_read_fd(&b, p[0]), 0);
+	CHECK_INT("io.read_fd_len", b.len, 2 + 200000);
+	CHECK("io.read_fd_nul_kept", b.data[12] == '\0' && b.data[13] == 'x');
+	CHECK("io.read_fd_terminated", b.data[b.len] == '\0');
+	(void)close(p[0]);
+	sm_buf_free(&b);
+	sm_buf_init(&b);
+	CHECK_INT("io.read_fd_bad", sm_buf_read_fd(&b, -1), EBADF);
+	CHECK("io.read_fd_bad_empty", b.data != NULL && b.len == 0 && b.data[0] == '\0');
+	sm_buf_free(&b);
+
+	/* sm_send_all: a peer that reads nothing fills the socket: ETIMEDOUT */
+	int sv[2];
+	CHECK("io.socketpair", socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK_INT("io.send_all_ok", sm_send_all(sv[0], "abc", 3, sm_now_ms() + 1000), 0);
+	char got[4] = {0};
+	CHECK("io.send_all_arrived", read(sv[1], got, 3) == 3 && strcmp(got, "abc") == 0);
+	static char big[1 << 22];
+	CHECK_INT("io.send_all_timeout", sm_send_all(sv[0], big, sizeof big, sm_now_ms() + 200),
+		  ETIMEDOUT);
+	(void)close(sv[1]);
+	CHECK_INT("io.send_all_closed", sm_send_all(sv[0], "x", 1, sm_now_ms() + 1000), EPIPE);
+	(void)close(sv[0]);
+
+	/* sm_connect: a Unix-domain listener, then nothing listening */
+	char dir[] = "/tmp/test_sm.XXXXXX";
+	CHECK("io.mkdtemp", mkdtemp(dir) != NULL);
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s/s", dir);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK("io.listen", bind(ls, (struct sockaddr *)&sun, sizeof sun) == 0 && listen(ls, 4) == 0);
+	int fd = sm_connect(&sun, sizeof sun, NULL, 0, sm_now_ms() + 1000);
+	CHECK("io.connect_ok", fd >= 0);
+	if (fd >= 0)
+		(void)close(fd);
+	(void)close(ls);
+	(void)unlink(sun.sun_path);
+	errno = 0;
+	fd = sm_connect(&sun, sizeof sun, NULL, 0, sm_now_ms() + 1000);
+	CHECK("io.connect_gone", fd < 0 && errno == ENOENT);
+	(void)rmdir(dir);
+}
+
 void unit_run(void)
 {
 	test_alloc();
@@ -340,4 +416,5 @@ void unit_run(void)
 	test_strings();
 	test_hash();
 	test_fdpass();
+	test_io();
 }
