@@ -4,8 +4,10 @@
  * It owns: checked allocation (sm_malloc and friends exit on exhaustion with
  * sendmail's EX_OSERR, so callers never see NULL), arenas for allocations that
  * live as long as one envelope or session, growable byte buffers, bounded
- * string copies, ASCII case folding, a string-keyed hash table, writes and
- * waits with deadlines, and passing a descriptor over a Unix-domain socket.
+ * string copies, ASCII case folding, a string-keyed hash table, the
+ * descriptor helpers (sm_io.c: whole reads and writes, waits, sends and
+ * connects with a deadline) and passing a descriptor over a Unix-domain
+ * socket (sm_fdpass.c).
  */
 #ifndef SM_H
 #define SM_H
