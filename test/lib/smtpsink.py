@@ -16,7 +16,8 @@
 # a 421 line of 3000 bytes holding "E111" and "U9999999999" where a reader
 # of 1023-byte chunks of the host status file's R line would start a new
 # line; MODE "slowdata" offers SIZE without a limit and reads the data
-# 64 KB at a time, 20 ms apart.  SINK_ADDR in the environment: the address to listen on (default
+# 64 KB at a time, 20 ms apart; MODE "nulbytes" greets and answers EHLO
+# with NUL, control and 8-bit bytes inside the lines (a keyword too).  SINK_ADDR in the environment: the address to listen on (default
 # 127.0.0.1; "::1" for IPv6).
 import os
 import socket
@@ -60,6 +61,8 @@ def session(c, log):
         for _ in f:
             pass
         return
+    elif mode == "nulbytes":
+        c.sendall(b"220 sink.example.net ESMTP \x00\xe9\x01 test\r\n")
     else:
         c.sendall(b"220 sink.example.net " + (b"LMTP" if mode == "lmtp" else b"ESMTP") + b" test\r\n")
     data = False
@@ -87,6 +90,10 @@ def session(c, log):
                 ext.append(b"8BITMIME")
             ext.append(b"DSN")
             me = b"mail.example.com" if mode == "self" else b"sink.example.net"
+            if mode == "nulbytes":
+                c.sendall(b"250-" + me + b" \x00hi\xff\r\n250-PIPE\x00LINING\r\n250-\xe9\xe9\r\n"
+                          b"250-\x00\r\n250 DSN\r\n")
+                continue
             if mode == "longlines":
                 c.sendall(b"250-" + me + b" " + b"x" * 5000 + b"\r\n250-PIPELINING\r\n250\r\n")
                 continue
