@@ -357,6 +357,7 @@ static enum mbt leaf(struct walk *w, const struct sm_buf *hb, const struct ctype
 	size_t n, size = 0, high = 0;
 	enum mbt bt = MBT_EOF;
 	const char *stop = w->end;
+	bool count = w->o->convert; /* 8-bit bytes matter only to a conversion */
 	for (;;) {
 		const char *before = w->p;
 		if (!next_line(w, &s, &n))
@@ -368,14 +369,14 @@ static enum mbt leaf(struct walk *w, const struct sm_buf *hb, const struct ctype
 		}
 		bt = MBT_EOF;
 		size += n + 1;
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; count && i < n; i++)
 			high += ((unsigned char)s[i] & 0x80) != 0;
 	}
 	/* never encoded: multipart and message types, class n, unknown encodings */
 	bool encodable = strncmp(ct->type, "multipart/", 10) != 0 &&
 			 strncmp(ct->type, "message/", 8) != 0 &&
 			 !class_has('n', ct->type, strlen(ct->type)) && encoding_convertible(hb);
-	bool convert = w->o->convert && high > 0 && encodable;
+	bool convert = count && high > 0 && encodable;
 	if (!convert) {
 		put_headers(w, hb, kind, NULL, NULL);
 		sm_buf_put(w->out, start, (size_t)(stop - start));
