@@ -450,7 +450,8 @@ bool mime8to7(const char *hdr, size_t hlen, const char *body, size_t blen,
 	entity_ctype(&hb, &ct);
 	bool structured = strncmp(ct.type, "multipart/", 10) == 0 ||
 			  strncmp(ct.type, "message/", 8) == 0;
-	if (!structured && !(o->convert && mime8to7_has8(body, blen)))
+	/* o->convert is only set by a caller that found 8-bit bytes in the body */
+	if (!structured && !o->convert)
 		return false;
 	struct walk *w = sm_calloc(1, sizeof *w);
 	w->p = body;

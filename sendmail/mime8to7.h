@@ -18,7 +18,8 @@
 #define MIME_MAX_ARGS 20       /* Content-Type parameters looked at (MAXMIMEARGS) */
 
 struct mime8to7_opts {
-	bool convert;        /* 8-bit leaves to quoted-printable or base64 */
+	/* 8-bit leaves to quoted-printable or base64; set only when the body has 8-bit bytes */
+	bool convert;
 	const char *j;       /* this host, for X-MIME-Autoconverted */
 	const char *qid;     /* the message, for X-MIME-Autoconverted and logs */
 	const char *charset; /* of a Content-Type added to a converted message without one */
@@ -34,8 +35,9 @@ bool mime8to7_has8(const char *body, size_t len);
 /*
  * Walks the message with header lines hdr and body body (both with LF line
  * ends, the body as stored) into out_hdr and out_body when it has a
- * multipart or message Content-Type, or when o->convert and the body has
- * 8-bit bytes; false (outputs untouched) when it is sent as it is.
+ * multipart or message Content-Type, or when o->convert (the caller found
+ * 8-bit bytes: the body is not scanned for them again); false (outputs
+ * untouched) when it is sent as it is.
  */
 bool mime8to7(const char *hdr, size_t hlen, const char *body, size_t blen,
 	      const struct mime8to7_opts *o, struct sm_buf *out_hdr, struct sm_buf *out_body);
