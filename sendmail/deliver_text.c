@@ -40,7 +40,8 @@ static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct s
 {
 	const char *ebm = opt_value(OPT_EightBitMode);
 	char mode = ebm != NULL && *ebm != '\0' ? (char)sm_lower((unsigned char)*ebm) : 'p';
-	bool declared = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL ||
+	bool mime_version = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL;
+	bool declared = mime_version ||
 			(e->body_type != NULL && sm_strcasecmp(e->body_type, "8BITMIME") == 0);
 	const char *cs = opt_value(OPT_DefaultCharSet);
 	char *j = macro_expand_id('j');
@@ -52,7 +53,6 @@ static bool mime_walk(const struct envelope *e, bool to7bit, bool has8, struct s
 		.hdr_spans = spans,
 	};
 	/* EightBitMode mime labels undeclared 8-bit data it sends as it is */
-	bool mime_version = envelope_find_header((struct envelope *)e, "MIME-Version") != NULL;
 	if (!mo.convert && mode == 'm' && has8 && !mime_version) {
 		sm_buf_puts(hdr, "MIME-Version: 1.0\n");
 		if (envelope_find_header((struct envelope *)e, "Content-Type") == NULL)
