@@ -80,6 +80,8 @@ void sm_buf_reserve(struct sm_buf *b, size_t extra);
 void sm_buf_putc(struct sm_buf *b, int c);
 void sm_buf_put(struct sm_buf *b, const void *p, size_t n);
 void sm_buf_puts(struct sm_buf *b, const char *s);
+/* As sm_buf_put, the eighth bit of each byte cleared on the way (7-bit output). */
+void sm_buf_put7(struct sm_buf *b, const void *p, size_t n);
 void sm_buf_printf(struct sm_buf *b, const char *fmt, ...) SM_PRINTF(2, 3);
 void sm_buf_vprintf(struct sm_buf *b, const char *fmt, va_list ap);
 char *sm_buf_steal(struct sm_buf *b);

@@ -60,6 +60,16 @@ void sm_buf_put(struct sm_buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+void sm_buf_put7(struct sm_buf *b, const void *p, size_t n)
+{
+	sm_buf_reserve(b, n);
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		b->data[b->len + i] = (char)(s[i] & 0x7f);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 void sm_buf_puts(struct sm_buf *b, const char *s)
 {
 	sm_buf_put(b, s, strlen(s));

@@ -36,12 +36,10 @@ void mailer_lines_init(struct mailer_lines *w, const struct mailer *m, struct sm
 
 static void put_bytes(const struct mailer_lines *w, const char *p, size_t n)
 {
-	if (!w->strip8) {
+	if (w->strip8)
+		sm_buf_put7(w->out, p, n);
+	else
 		sm_buf_put(w->out, p, n);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		sm_buf_putc(w->out, (unsigned char)p[i] & 0x7f);
 }
 
 /* One piece: cut while what is left does not fit in the limit. */

@@ -83,12 +83,10 @@ static enum mbt boundary_kind(const struct walk *w, const char *s, size_t n)
 
 static void put_line(struct sm_buf *out, const char *s, size_t n, bool strip)
 {
-	if (!strip) {
+	if (strip)
+		sm_buf_put7(out, s, n);
+	else
 		sm_buf_put(out, s, n);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			sm_buf_putc(out, (unsigned char)s[i] & 0x7f);
-	}
 	sm_buf_putc(out, '\n');
 }
 

@@ -109,6 +109,10 @@ static void test_buf(void)
 	CHECK("buf.reset", b.len == 0 && b.data != NULL && b.data[0] == '\0');
 	sm_buf_printf(&b, "%d-%s", 42, "x");
 	CHECK_STR("buf.printf", b.data, "42-x");
+	sm_buf_put7(&b, "\xe9\0\xff", 3);
+	CHECK("buf.put7", b.len == 7 && memcmp(b.data, "42-xi\0\x7f", 8) == 0);
+	sm_buf_reset(&b);
+	sm_buf_printf(&b, "%d-%s", 42, "x");
 
 	/* longer than printf's small buffer */
 	char longs[1000];
