@@ -182,11 +182,17 @@ static size_t cut_fields(const char *v, long m, struct sm_buf *out)
 
 char *mime_hdrlen_fix(const char *name, const char *value, const char *qid)
 {
+	/* the classes first: most headers are in none, and need no limits parsed */
+	bool field = in_class("checkMIMEFieldHeaders", name);
+	bool text = in_class("checkMIMETextHeaders", name);
+	bool whole = in_class("checkMIMEHeaders", name);
+	if (!field && !text && !whole)
+		return NULL;
 	long n, m;
 	mime_hdrlen_limits(&n, &m);
-	bool field = m > 0 && in_class("checkMIMEFieldHeaders", name);
-	bool text = n > 0 && in_class("checkMIMETextHeaders", name);
-	bool whole = n > 0 && in_class("checkMIMEHeaders", name);
+	field = field && m > 0;
+	text = text && n > 0;
+	whole = whole && n > 0;
 	if (!field && !text && !whole)
 		return NULL;
 	struct sm_buf cur;
