@@ -33,6 +33,7 @@ enum ekind { E_TOP, E_PART, E_MESSAGE };
 struct walk {
 	const char *p, *end;                       /* the unread body */
 	char bounds[MIME_MAX_BOUNDARIES][MIME_MAX_BOUNDARY + 1];
+	size_t blens[MIME_MAX_BOUNDARIES]; /* their lengths, for the test of each line */
 	size_t nb;
 	const struct mime8to7_opts *o;
 	struct sm_buf *hdr_out, *out;
@@ -75,7 +76,7 @@ static enum mbt boundary_kind(const struct walk *w, const char *s, size_t n)
 			k -= 2;
 		}
 		for (size_t i = 0; i < w->nb; i++)
-			if (strlen(w->bounds[i]) == k && memcmp(w->bounds[i], s, k) == 0)
+			if (w->blens[i] == k && memcmp(w->bounds[i], s, k) == 0)
 				return pass == 0 ? MBT_INTERMED : MBT_FINAL;
 	}
 	return MBT_NONE;
@@ -303,8 +304,10 @@ static enum mbt multipart(struct walk *w, const struct sm_buf *hb, const struct 
 	put_headers(w, hb, kind, NULL, mime_version_line(w, hb, kind));
 	/* past MIME_MAX_BOUNDARIES the multipart is walked without its boundary on the stack */
 	bool pushed = w->nb < MIME_MAX_BOUNDARIES;
-	if (pushed)
-		memcpy(w->bounds[w->nb++], bnd, sizeof bnd);
+	if (pushed) {
+		memcpy(w->bounds[w->nb], bnd, sizeof bnd);
+		w->blens[w->nb++] = strlen(bnd);
+	}
 	enum mbt bt = copy_lines(w, true);
 	while (bt == MBT_INTERMED) {
 		sm_buf_printf(w->out, "--%s\n", bnd);
