@@ -35,6 +35,7 @@
 #include "log.h"
 #include "options.h"
 #include "proc.h"
+#include "resolve.h"
 #include "sm.h"
 
 /* How long sessions may go on after SIGTERM before they are told to stop. */
@@ -441,6 +442,8 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	const char *rla = opt_value(OPT_RefuseLA);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	d.refuse_la = rla != NULL && *rla != '\0' ? strtod(rla, NULL) : 12.0 * (ncpu > 0 ? ncpu : 1);
+	/* once here, inherited by every worker (resolve.h) */
+	resolver_startup();
 	Current = &d;
 	daemon_info_log(queue);
 	(void)queue_write_pidfile();

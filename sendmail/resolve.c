@@ -133,8 +133,6 @@ static int timeout_seconds(const char *name)
 	return (int)n;
 }
 
-static void resolver_startup(void);
-
 void resolver_params(const struct resolver_tuning *t, struct dns_params *p)
 {
 	if (!OptsParsed)
@@ -941,10 +939,11 @@ static int byname_h_errno(const char *name, int af, const struct dns_params *p)
  * What sendmail does with the resolver before it reads any input: it
  * looks up this host's own name (IPv6 first, then IPv4), which leaves
  * its trace in h_errno, and it computes the MX hosts of FallbackMXhost
- * once.  We do the same on the first use of the resolver.
+ * once.  We do the same on the first use of the resolver, and the daemon
+ * calls it before it forks anything (daemon.c).
  */
 
-static void resolver_startup(void)
+void resolver_startup(void)
 {
 	if (Started)
 		return;

@@ -74,6 +74,15 @@ void resolver_params(const struct resolver_tuning *t, struct dns_params *p);
 int mx_parse_answer(const unsigned char *ans, int n, int max, char **mxhosts,
 		    unsigned short *prefs, int *weights, int *localpref, bool *nullmx,
 		    unsigned *nrecords);
+/*
+ * The resolver's start-up work (this host's own name looked up, the MX
+ * hosts of FallbackMXhost), done once per process and otherwise on the
+ * first lookup.  The daemon does it before forking its session and
+ * delivery workers, as sendmail 8.17 does it once at start: each worker
+ * asking again cost a round of DNS queries per new worker, and a lost
+ * answer held that worker's first session for the resolver's timeout.
+ */
+void resolver_startup(void);
 /* Forgets the parsed resolver options (after the options changed). */
 void resolver_reset(void);
 
