@@ -229,6 +229,7 @@ int deliver_remote(struct envelope *e, struct recipient **rs, const char **users
 				.body = body,
 				.ret = e->dsn_ret == 1 ? "FULL" : e->dsn_ret == 2 ? "HDRS" : NULL,
 				.envid = e->envid,
+				.auth = e->auth_param,
 				.text = text.data != NULL ? text.data : "",
 				.len = text.len,
 				.early = early_result,

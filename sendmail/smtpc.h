@@ -8,7 +8,10 @@
  * smtpc_io.c owns the socket and reply reading, smtpc_txn.c the
  * transaction, smtpc_route.c the host list and the connection cache,
  * smtpc_local.c the connections that are not TCP ([IPC] with A=FILE: a
- * Unix-domain socket; [LPC]: our own standard input and output).
+ * Unix-domain socket; [LPC]: our own standard input and output),
+ * smtpc_auth.c SMTP AUTH with Cyrus SASL (smtpc_authinfo.c the
+ * credentials), smtpc_sasl_layer.c SASL's security layer over the
+ * connection's bytes (struct smtpc_layer: other layers, TLS, stack the same way).
  */
 #ifndef SMTPC_H
 #define SMTPC_H
@@ -41,6 +44,32 @@ void smtpc_result_set(struct smtpc_result *r, int status, const char *dsn, char 
 #define SMTPC_8BITMIME 0x04u
 #define SMTPC_DSN 0x08u
 #define SMTPC_SIZE 0x10u
+#define SMTPC_AUTH 0x20u
+
+struct smtpc_conn;
+/*
+ * A layer over the connection's bytes (SASL's security layer, TLS): it
+ * reads and writes through the layer below it (below == NULL: the socket
+ * itself), so layers stack.  Installed with smtpc_layer_push, freed with
+ * the connection.
+ */
+struct smtpc_layer {
+	/* up to n bytes before deadline (sm_now_ms units): count, 0 at end, -1 error/timeout */
+	long (*read)(struct smtpc_conn *c, struct smtpc_layer *l, void *buf, size_t n,
+		     long long deadline);
+	/* all n bytes (flags: MSG_MORE or 0): false when they could not be written */
+	bool (*write)(struct smtpc_conn *c, struct smtpc_layer *l, const void *buf, size_t n,
+		      int flags);
+	void (*free)(struct smtpc_layer *l);
+	struct smtpc_layer *below;
+};
+/* Puts l on top of c's layers. */
+void smtpc_layer_push(struct smtpc_conn *c, struct smtpc_layer *l);
+/* Reading and writing through the layer below l (the socket when l->below is NULL). */
+long smtpc_below_read(struct smtpc_conn *c, struct smtpc_layer *l, void *buf, size_t n,
+		      long long deadline);
+bool smtpc_below_write(struct smtpc_conn *c, struct smtpc_layer *l, const void *buf, size_t n,
+		       int flags);
 
 struct smtpc_conn {
 	int fd;         /* read from (and written to, unless wfd differs) */
@@ -64,6 +93,10 @@ struct smtpc_conn {
 	char buf[1024];
 	size_t len, pos;
 	struct sm_buf lastreply; /* the last reply read, lines joined by "\n" */
+	char *auth_mechs;   /* the mechanisms of the server's AUTH line, or NULL (sm_free) */
+	bool authenticated; /* AUTH succeeded on this connection */
+	unsigned ext_ssf;   /* the strength of a layer below SASL (TLS's cipher bits), or 0 */
+	struct smtpc_layer *layer; /* the top layer over the socket, or NULL */
 };
 
 /* Seconds of Timeout.name (default dflt). */
@@ -113,6 +146,41 @@ const char *smtpc_port(const struct mailer *m);
  * connection.  False with *r set when the server refused.
  */
 bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result *r);
+/*
+ * EHLO (LHLO) alone, and the extensions of its reply: again after a
+ * security layer was put in place.  Its reply code, -1 when it broke.
+ */
+int smtpc_ehlo(struct smtpc_conn *c);
+/*
+ * SMTP AUTH after EHLO when the server offers it and the authinfo
+ * ruleset (or DefaultAuthInfo) gives credentials, as 8.17 does: true to
+ * go on (authenticated or not); false with *r set when the recipients are
+ * to be deferred (a 4xx reply to AUTH, the connection lost).
+ */
+bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r);
+/* AuthOptions A: AUTH= on MAIL only when AUTH succeeded. */
+bool smtpc_auth_param_needs_auth(void);
+
+/* What the client authenticates with (each sm_free'd by smtpc_authinfo_free). */
+struct smtpc_authinfo {
+	char *user;   /* U: the authorization id */
+	char *authid; /* I: the authentication id */
+	char *pass;   /* P: */
+	char *realm;  /* R:, or NULL ($j then) */
+	char *mechs;  /* M:, or NULL (AuthMechanisms then) */
+};
+/*
+ * The credentials for connection c from the authinfo ruleset (or the
+ * DefaultAuthInfo file when there is no such ruleset); false when there
+ * are none usable (no user and authentication id, or no password).
+ */
+bool smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai);
+void smtpc_authinfo_free(struct smtpc_authinfo *ai);
+/*
+ * Puts SASL's security layer over c: conn is the sasl_conn_t that
+ * negotiated it; it and ctx (given to free_ctx) are freed with the layer.
+ */
+void smtpc_sasl_layer_push(struct smtpc_conn *c, void *conn, void *ctx, void (*free_ctx)(void *));
 
 /* The envelope of one transaction. */
 struct smtpc_msg {
@@ -124,6 +192,7 @@ struct smtpc_msg {
 	const char *body;        /* BODY= "8BITMIME" or "7BIT" (sent when 8BITMIME is offered), or NULL */
 	const char *ret;         /* RET= "FULL"/"HDRS" when DSN is offered, or NULL */
 	const char *envid;       /* ENVID= (xtext) when DSN is offered, or NULL */
+	const char *auth;        /* AUTH= (xtext) when AUTH is offered, or NULL */
 	const char *text;        /* the message as sent (CRLF, dots doubled) */
 	size_t len;
 	/* called when the result of recipient i is known before the end (a refused RCPT) */

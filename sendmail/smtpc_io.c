@@ -76,23 +76,46 @@ int smtpc_connect_addr(const void *sa, unsigned salen, int timeout_s)
 	return sm_connect(sa, salen, NULL, 0, sm_now_ms() + 1000LL * (timeout_s > 0 ? timeout_s : 300));
 }
 
+/* Reads up to n bytes from the socket before deadline: count, 0 at end, -1 error/timeout. */
+static long raw_read(struct smtpc_conn *c, void *buf, size_t n, long long deadline)
+{
+	if (sm_wait_fd(c->fd, POLLIN, deadline) != 1)
+		return -1;
+	ssize_t r;
+	while ((r = read(c->fd, buf, n)) < 0 && (errno == EINTR || errno == EAGAIN))
+		if (errno == EAGAIN && sm_wait_fd(c->fd, POLLIN, deadline) != 1)
+			return -1;
+	return r < 0 ? -1 : (long)r;
+}
+
+long smtpc_below_read(struct smtpc_conn *c, struct smtpc_layer *l, void *buf, size_t n,
+		      long long deadline)
+{
+	if (l != NULL && l->below != NULL)
+		return l->below->read(c, l->below, buf, n, deadline);
+	return raw_read(c, buf, n, deadline);
+}
+
 /* Reads one byte before deadline; -1 at end, error or timeout. */
 static int getbyte(struct smtpc_conn *c, long long deadline)
 {
 	if (c->pos >= c->len) {
-		if (sm_wait_fd(c->fd, POLLIN, deadline) != 1)
-			return -1;
-		ssize_t r;
-		while ((r = read(c->fd, c->buf, sizeof c->buf)) < 0 &&
-		       (errno == EINTR || errno == EAGAIN))
-			if (errno == EAGAIN && sm_wait_fd(c->fd, POLLIN, deadline) != 1)
-				return -1;
+		long r = c->layer != NULL ? c->layer->read(c, c->layer, c->buf, sizeof c->buf, deadline)
+					  : raw_read(c, c->buf, sizeof c->buf, deadline);
 		if (r <= 0)
 			return -1;
 		c->len = (size_t)r;
 		c->pos = 0;
 	}
 	return (unsigned char)c->buf[c->pos++];
+}
+
+void smtpc_layer_push(struct smtpc_conn *c, struct smtpc_layer *l)
+{
+	/* what was read ahead under the old layer is not the new layer's */
+	c->pos = c->len = 0;
+	l->below = c->layer;
+	c->layer = l;
 }
 
 int smtpc_reply(struct smtpc_conn *c, int timeout_s)
@@ -141,7 +164,7 @@ int smtpc_reply(struct smtpc_conn *c, int timeout_s)
 	return -1;
 }
 
-static bool write_flags(struct smtpc_conn *c, const char *data, size_t len, int flags)
+static bool raw_write(struct smtpc_conn *c, const char *data, size_t len, int flags)
 {
 	if (c->broken)
 		return false;
@@ -176,6 +199,27 @@ static bool write_flags(struct smtpc_conn *c, const char *data, size_t len, int 
 		len -= (size_t)w;
 		if (w > 0)
 			deadline = sm_now_ms() + 1000LL * c->write_timeout;
+	}
+	return true;
+}
+
+bool smtpc_below_write(struct smtpc_conn *c, struct smtpc_layer *l, const void *buf, size_t n,
+		       int flags)
+{
+	if (l != NULL && l->below != NULL)
+		return l->below->write(c, l->below, buf, n, flags);
+	return raw_write(c, buf, n, flags);
+}
+
+static bool write_flags(struct smtpc_conn *c, const char *data, size_t len, int flags)
+{
+	if (c->broken)
+		return false;
+	if (c->layer == NULL)
+		return raw_write(c, data, len, flags);
+	if (!c->layer->write(c, c->layer, data, len, flags)) {
+		c->broken = true;
+		return false;
 	}
 	return true;
 }
@@ -276,7 +320,13 @@ void smtpc_close(struct smtpc_conn *c)
 			(void)poll(NULL, 0, 10);
 		}
 	}
+	while (c->layer != NULL) {
+		struct smtpc_layer *l = c->layer;
+		c->layer = l->below;
+		l->free(l);
+	}
 	sm_buf_free(&c->lastreply);
+	sm_free(c->auth_mechs);
 	sm_free(c->host);
 	sm_free(c->addr);
 	sm_free(c->mailer);

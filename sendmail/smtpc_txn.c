@@ -75,6 +75,51 @@ static void reply_result(struct smtpc_conn *c, int code, struct smtpc_result *r)
 			 sm_strdup(line));
 }
 
+/* The extensions of an EHLO reply (the keywords of the lines after the first). */
+static void read_extensions(struct smtpc_conn *c)
+{
+	c->ext = SMTPC_EHLO;
+	sm_free(c->auth_mechs);
+	c->auth_mechs = NULL;
+	const char *p = c->lastreply.data != NULL ? strchr(c->lastreply.data, '\n') : NULL;
+	while (p != NULL) {
+		/* "250-KEYWORD ...": lines too short to hold one are skipped */
+		size_t ll = strcspn(p + 1, "\n");
+		const char *kw = p + 5;
+		size_t kl = ll > 4 ? strcspn(kw, " =\n") : 0;
+		if (kl == 10 && sm_strncasecmp(kw, "PIPELINING", kl) == 0)
+			c->ext |= SMTPC_PIPELINING;
+		else if (kl == 8 && sm_strncasecmp(kw, "8BITMIME", kl) == 0)
+			c->ext |= SMTPC_8BITMIME;
+		else if (kl == 3 && sm_strncasecmp(kw, "DSN", kl) == 0)
+			c->ext |= SMTPC_DSN;
+		else if (kl == 4 && sm_strncasecmp(kw, "SIZE", kl) == 0) {
+			c->ext |= SMTPC_SIZE;
+			if (kw[4] == ' ')
+				c->maxsize = strtol(kw + 5, NULL, 10);
+		} else if (kl == 4 && sm_strncasecmp(kw, "AUTH", kl) == 0 &&
+			   (kw[4] == ' ' || kw[4] == '=') && c->auth_mechs == NULL) {
+			/* "AUTH PLAIN LOGIN" (or the old "AUTH=PLAIN LOGIN"): the first one counts */
+			c->ext |= SMTPC_AUTH;
+			c->auth_mechs = sm_strndup(kw + 5, ll - 9);
+		}
+		p = strchr(p + 1, '\n');
+	}
+}
+
+int smtpc_ehlo(struct smtpc_conn *c)
+{
+	char *name = helo_name();
+	char *cmd = sm_asprintf("%s %s", c->lmtp ? "LHLO" : "EHLO", name);
+	bool ok = smtpc_send(c, cmd);
+	sm_free(cmd);
+	sm_free(name);
+	int code = ok ? smtpc_reply(c, smtpc_timeout("helo", 300)) : -1;
+	if (code == 250)
+		read_extensions(c);
+	return code;
+}
+
 bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result *r)
 {
 	(void)m;
@@ -122,29 +167,10 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 		return false;
 	}
 	sm_free(name);
-	if (c->ext & SMTPC_EHLO) {
-		/* the keywords of the lines after the first */
-		const char *p = c->lastreply.data != NULL ? strchr(c->lastreply.data, '\n') : NULL;
-		while (p != NULL) {
-			/* "250-KEYWORD ...": lines too short to hold one are skipped */
-			size_t ll = strcspn(p + 1, "\n");
-			const char *kw = p + 5;
-			size_t kl = ll > 4 ? strcspn(kw, " \n") : 0;
-			if (kl == 10 && sm_strncasecmp(kw, "PIPELINING", kl) == 0)
-				c->ext |= SMTPC_PIPELINING;
-			else if (kl == 8 && sm_strncasecmp(kw, "8BITMIME", kl) == 0)
-				c->ext |= SMTPC_8BITMIME;
-			else if (kl == 3 && sm_strncasecmp(kw, "DSN", kl) == 0)
-				c->ext |= SMTPC_DSN;
-			else if (kl == 4 && sm_strncasecmp(kw, "SIZE", kl) == 0) {
-				c->ext |= SMTPC_SIZE;
-				if (kw[4] == ' ')
-					c->maxsize = strtol(kw + 5, NULL, 10);
-			}
-			p = strchr(p + 1, '\n');
-		}
-	}
-	return true;
+	if (c->ext & SMTPC_EHLO)
+		read_extensions(c);
+	/* SMTP AUTH when offered (smtpc_auth.c); STARTTLS, when there is one, comes before it */
+	return smtpc_auth(c, r);
 }
 
 /* Sets every recipient not told yet to r0's outcome. */
@@ -187,6 +213,9 @@ static char *mail_command(const struct smtpc_conn *c, const struct smtpc_msg *ms
 		if (msg->envid != NULL)
 			sm_buf_printf(&b, " ENVID=%s", msg->envid);
 	}
+	if ((c->ext & SMTPC_AUTH) && msg->auth != NULL && *msg->auth != '\0' &&
+	    (c->authenticated || !smtpc_auth_param_needs_auth()))
+		sm_buf_printf(&b, " AUTH=%s", msg->auth);
 	return sm_buf_steal(&b);
 }
 

@@ -1,0 +1,146 @@
+/*
+ * smtpc_authinfo.c: the credentials our SMTP client authenticates with
+ * (see smtpc.h, smtpc_auth.c).
+ *
+ * Owns: asking the authinfo ruleset of the configuration (with
+ * {server_name} and {server_addr} of the connection set, as the cf's rules
+ * look them up: FEATURE(`authinfo')'s map or AuthInfo: entries of the
+ * access map), reading its $# answer of "TDvalue" items (U user, I
+ * authentication id, P password, R realm, M mechanisms; D ':' for text,
+ * '=' for base64), and the deprecated DefaultAuthInfo file, which counts
+ * only when the configuration has no authinfo ruleset at all.
+ */
+#include "smtpc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sasl/saslutil.h>
+
+#include "macro.h"
+#include "meta.h"
+#include "options.h"
+#include "rewrite.h"
+#include "rule.h"
+
+#define MAX_ITEM 1024 /* bytes of one item (a password, a mechanism list) */
+
+void smtpc_authinfo_free(struct smtpc_authinfo *ai)
+{
+	char **v[] = {&ai->user, &ai->authid, &ai->pass, &ai->realm, &ai->mechs};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (*v[i] != NULL) {
+			/* a password does not stay in freed memory */
+			memset(*v[i], 0, strlen(*v[i]));
+			sm_free(*v[i]);
+		}
+		*v[i] = NULL;
+	}
+}
+
+static void set_item(char **slot, const char *value, size_t len)
+{
+	if (*slot != NULL) {
+		memset(*slot, 0, strlen(*slot));
+		sm_free(*slot);
+	}
+	*slot = sm_strndup(value, len);
+}
+
+/*
+ * One "TDvalue" token of the ruleset's answer (its quotes around it, as
+ * the map gives them).  Tokens of another form or tag are passed over.
+ */
+static void take_token(struct smtpc_authinfo *ai, const char *tok)
+{
+	size_t n = strlen(tok);
+	if (n >= 2 && tok[0] == '"' && tok[n - 1] == '"') {
+		tok++;
+		n -= 2;
+	}
+	if (n < 2 || (tok[1] != ':' && tok[1] != '=') || n - 2 > MAX_ITEM)
+		return;
+	char **slot;
+	switch (tok[0]) {
+	case 'U': slot = &ai->user; break;
+	case 'I': slot = &ai->authid; break;
+	case 'P': slot = &ai->pass; break;
+	case 'R': slot = &ai->realm; break;
+	case 'M': slot = &ai->mechs; break;
+	default: return;
+	}
+	if (tok[1] == ':') {
+		set_item(slot, tok + 2, n - 2);
+		return;
+	}
+	char dec[MAX_ITEM + 4];
+	unsigned dl = 0;
+	if (sasl_decode64(tok + 2, (unsigned)(n - 2), dec, sizeof dec - 1, &dl) == SASL_OK)
+		set_item(slot, dec, dl);
+	memset(dec, 0, sizeof dec);
+}
+
+/*
+ * DefaultAuthInfo: the user, the authentication id, the password, the
+ * realm and the mechanisms, one a line.  Refused unless only its owner
+ * can read it (group-readable with DontBlameSendmail's
+ * GroupReadableDefaultAuthInfoFile).
+ */
+static bool read_default_file(const char *path, struct smtpc_authinfo *ai)
+{
+	struct stat st;
+	if (path == NULL || *path == '\0' || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if ((st.st_mode & S_IRWXO) ||
+	    ((st.st_mode & S_IRGRP) && !DontBlame[DBS_GROUPREADABLEDEFAULTAUTHINFOFILE]))
+		return false;
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	char **slot[] = {&ai->user, &ai->authid, &ai->pass, &ai->realm, &ai->mechs};
+	char line[MAX_ITEM + 2];
+	for (size_t i = 0; i < sizeof slot / sizeof slot[0] && fgets(line, sizeof line, f) != NULL;
+	     i++) {
+		size_t l = strcspn(line, "\r\n");
+		if (l > 0)
+			set_item(slot[i], line, l);
+	}
+	memset(line, 0, sizeof line);
+	(void)fclose(f);
+	return true;
+}
+
+bool smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
+{
+	memset(ai, 0, sizeof *ai);
+	macro_define(macro_id("server_name", 11, true), c->host);
+	macro_define(macro_id("server_addr", 11, true), c->addr);
+	int rs = ruleset_lookup("authinfo", false);
+	if (rs < 0 || ruleset_get(rs) == NULL) {
+		if (!read_default_file(opt_value(OPT_DefaultAuthInfo), ai))
+			return false;
+	} else {
+		struct sm_arena arena;
+		sm_arena_init(&arena, 4096);
+		char **v = NULL;
+		int st = rewrite_check("authinfo", c->host, c->addr, &arena, &v);
+		/* anything but "$# items" is no answer */
+		if (st == EX_OK_ && v != NULL && v[0] != NULL && meta_token_is(v[0], META_CANONNET))
+			for (size_t i = 1; v[i] != NULL; i++)
+				take_token(ai, v[i]);
+		for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+			memset(v[i], 0, strlen(v[i]));
+		sm_arena_free(&arena);
+	}
+	/* a user or an authentication id (each stands for the other) and a password */
+	if (ai->user == NULL && ai->authid != NULL)
+		ai->user = sm_strdup(ai->authid);
+	if (ai->authid == NULL && ai->user != NULL)
+		ai->authid = sm_strdup(ai->user);
+	if (ai->user == NULL || ai->pass == NULL) {
+		smtpc_authinfo_free(ai);
+		return false;
+	}
+	return true;
+}
