@@ -45,6 +45,7 @@ void smtpc_result_set(struct smtpc_result *r, int status, const char *dsn, char 
 #define SMTPC_DSN 0x08u
 #define SMTPC_SIZE 0x10u
 #define SMTPC_AUTH 0x20u
+#define SMTPC_ENHSC 0x40u /* ENHANCEDSTATUSCODES */
 
 struct smtpc_conn;
 /*
@@ -171,10 +172,11 @@ struct smtpc_authinfo {
 };
 /*
  * The credentials for connection c from the authinfo ruleset (or the
- * DefaultAuthInfo file when there is no such ruleset); false when there
- * are none usable (no user and authentication id, or no password).
+ * DefaultAuthInfo file when there is no such ruleset): 1 with *ai set, 0
+ * when there are none, -1 when the answer lacks a user and
+ * authentication id or a password.
  */
-bool smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai);
+int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai);
 void smtpc_authinfo_free(struct smtpc_authinfo *ai);
 /*
  * Puts SASL's security layer over c: conn is the sasl_conn_t that

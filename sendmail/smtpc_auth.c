@@ -129,12 +129,20 @@ static int get_realm(void *ctx, int id, const char **avail, const char **result)
 	return SASL_OK;
 }
 
+static void sasl_end(void)
+{
+	(void)sasl_client_done();
+}
+
 /* The library, started once in a process; false when it cannot be. */
 static bool sasl_ready(void)
 {
 	if (InitState == 0) {
 		int rc = sasl_client_init(GlobalCallbacks);
 		InitState = rc == SASL_OK ? 1 : -1;
+		/* the plugins and what they hold go at exit (a leak checker sees them otherwise) */
+		if (rc == SASL_OK)
+			(void)atexit(sasl_end);
 		if (rc != SASL_OK)
 			log_line(LOG_WARNING, "", "AUTH=client, sasl_client_init failed=%d", rc);
 	}
@@ -277,13 +285,33 @@ static int exchange(struct smtpc_conn *c, sasl_conn_t *conn, int tmo)
 	}
 }
 
+/*
+ * A temporary failure: 8.17 gives the connection up (QUIT) and defers the
+ * recipients, with the server's reply (reply, sm_free'd) when there was one.
+ */
+static void temp_failure(struct smtpc_conn *c, struct smtpc_result *r, char *reply)
+{
+	log_line(LOG_INFO, "", "AUTH=client, relay=%s, temporary failure, connection abort", c->host);
+	if (smtpc_send(c, "QUIT"))
+		(void)smtpc_reply(c, smtpc_timeout("quit", 120));
+	c->broken = true;
+	/* "Closing connection" is told after the deferral, as 8.17 tells it */
+	c->quiet_close = true;
+	smtpc_result_set(r, EX_TEMPFAIL_, "4.3.0", sm_strdup("Deferred: Temporary AUTH failure"),
+			 reply);
+}
+
 bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r)
 {
 	if (!(c->ext & SMTPC_AUTH) || c->authenticated || c->broken || !sasl_ready())
 		return true;
 	struct auth_ctx *ax = sm_calloc(1, sizeof *ax);
-	if (!smtpc_authinfo_get(c, &ax->ai)) {
+	int got = smtpc_authinfo_get(c, &ax->ai);
+	if (got <= 0) {
 		/* nothing to authenticate with: 8.17 says so with an empty mech= */
+		if (got < 0 && log_level() > 8)
+			log_line(LOG_WARNING, "", "AUTH=client, relay=%s [%s], authinfo failed", c->host,
+				 c->addr);
 		if (log_level() > 9)
 			log_line(LOG_INFO, "", "AUTH=client, relay=%s, mech=, bits=0", c->host);
 		auth_ctx_free(ax);
@@ -308,15 +336,30 @@ bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r)
 	const char *out = NULL, *mech = NULL;
 	unsigned outlen = 0;
 	int rc = SASL_NOMECH;
-	if (mechs != NULL && *mechs != '\0' &&
-	    sasl_client_new("smtp", c->host, have_ip ? lip : NULL, have_ip ? rip : NULL, cb, 0,
-			    &conn) == SASL_OK) {
+	if (mechs == NULL)
+		mechs = sm_strdup("");
+	if (*mechs != '\0')
+		rc = sasl_client_new("smtp", c->host, have_ip ? lip : NULL, have_ip ? rip : NULL, cb, 0,
+				     &conn);
+	if (*mechs != '\0' && rc == SASL_OK) {
 		set_secprops(conn, c);
 		rc = sasl_client_start(conn, mechs, NULL, &out, &outlen, &mech);
 	}
+	if (rc == SASL_NOMECH) {
+		/* no mechanism both sides have: 8.17 takes it for a temporary failure */
+		if (log_level() > 8)
+			log_line(LOG_WARNING, macro_get('i') != NULL ? macro_get('i') : "",
+				 "AUTH=client, available mechanisms=%s do not fulfill requirements", mechs);
+		sm_free(mechs);
+		if (conn != NULL)
+			sasl_dispose(&conn);
+		auth_ctx_free(ax);
+		temp_failure(c, r, NULL);
+		return false;
+	}
 	sm_free(mechs);
 	if (rc != SASL_OK && rc != SASL_CONTINUE) {
-		/* no mechanism both sides have: on without AUTH */
+		/* the library fails otherwise: on without AUTH */
 		if (conn != NULL)
 			sasl_dispose(&conn);
 		auth_ctx_free(ax);
@@ -352,15 +395,7 @@ bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r)
 			}
 		}
 	} else if (code >= 400 && code < 500) {
-		/* 8.17 gives the connection up and defers the recipients */
-		log_line(LOG_INFO, "", "AUTH=client, relay=%s, temporary failure, connection abort",
-			 c->host);
-		char *reply = sm_strdup(smtpc_last_line(c));
-		if (smtpc_send(c, "QUIT"))
-			(void)smtpc_reply(c, smtpc_timeout("quit", 120));
-		c->broken = true;
-		smtpc_result_set(r, EX_TEMPFAIL_, "4.3.0", sm_strdup("Deferred: Temporary AUTH failure"),
-				 reply);
+		temp_failure(c, r, sm_strdup(smtpc_last_line(c)));
 		go_on = false;
 	} else if (code < 0) {
 		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.2",

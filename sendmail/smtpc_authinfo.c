@@ -111,24 +111,28 @@ static bool read_default_file(const char *path, struct smtpc_authinfo *ai)
 	return true;
 }
 
-bool smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
+int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
 {
 	memset(ai, 0, sizeof *ai);
+	bool answered = false;
 	macro_define(macro_id("server_name", 11, true), c->host);
 	macro_define(macro_id("server_addr", 11, true), c->addr);
 	int rs = ruleset_lookup("authinfo", false);
 	if (rs < 0 || ruleset_get(rs) == NULL) {
 		if (!read_default_file(opt_value(OPT_DefaultAuthInfo), ai))
-			return false;
+			return 0;
+		answered = true;
 	} else {
 		struct sm_arena arena;
 		sm_arena_init(&arena, 4096);
 		char **v = NULL;
 		int st = rewrite_check("authinfo", c->host, c->addr, &arena, &v);
 		/* anything but "$# items" is no answer */
-		if (st == EX_OK_ && v != NULL && v[0] != NULL && meta_token_is(v[0], META_CANONNET))
+		if (st == EX_OK_ && v != NULL && v[0] != NULL && meta_token_is(v[0], META_CANONNET)) {
+			answered = true;
 			for (size_t i = 1; v[i] != NULL; i++)
 				take_token(ai, v[i]);
+		}
 		for (size_t i = 0; v != NULL && v[i] != NULL; i++)
 			memset(v[i], 0, strlen(v[i]));
 		sm_arena_free(&arena);
@@ -140,7 +144,7 @@ bool smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
 		ai->authid = sm_strdup(ai->user);
 	if (ai->user == NULL || ai->pass == NULL) {
 		smtpc_authinfo_free(ai);
-		return false;
+		return answered ? -1 : 0;
 	}
-	return true;
+	return 1;
 }

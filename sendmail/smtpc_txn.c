@@ -91,6 +91,8 @@ static void read_extensions(struct smtpc_conn *c)
 			c->ext |= SMTPC_PIPELINING;
 		else if (kl == 8 && sm_strncasecmp(kw, "8BITMIME", kl) == 0)
 			c->ext |= SMTPC_8BITMIME;
+		else if (kl == 19 && sm_strncasecmp(kw, "ENHANCEDSTATUSCODES", kl) == 0)
+			c->ext |= SMTPC_ENHSC;
 		else if (kl == 3 && sm_strncasecmp(kw, "DSN", kl) == 0)
 			c->ext |= SMTPC_DSN;
 		else if (kl == 4 && sm_strncasecmp(kw, "SIZE", kl) == 0) {
@@ -208,10 +210,11 @@ static char *mail_command(const struct smtpc_conn *c, const struct smtpc_msg *ms
 	if ((c->ext & SMTPC_8BITMIME) && msg->body != NULL)
 		sm_buf_printf(&b, " BODY=%s", msg->body);
 	if (c->ext & SMTPC_DSN) {
-		if (msg->ret != NULL)
-			sm_buf_printf(&b, " RET=%s", msg->ret);
+		/* ENVID= before RET=, as 8.17 writes them */
 		if (msg->envid != NULL)
 			sm_buf_printf(&b, " ENVID=%s", msg->envid);
+		if (msg->ret != NULL)
+			sm_buf_printf(&b, " RET=%s", msg->ret);
 	}
 	if ((c->ext & SMTPC_AUTH) && msg->auth != NULL && *msg->auth != '\0' &&
 	    (c->authenticated || !smtpc_auth_param_needs_auth()))
@@ -352,10 +355,16 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			const char *line = smtpc_last_line(c);
 			smtpc_reply_dsn(line, "2.0.0", dsn, sizeof dsn);
 			/* an LMTP server's reply (program, socket or TCP) is not quoted, as 8.17 does */
+			/*
+			 * the text after the code; from a server that offers
+			 * ENHANCEDSTATUSCODES without its enhanced code, as 8.17 has it
+			 */
+			const char *txt = strlen(line) > 4 ? line + 4 : line;
+			size_t dl = strlen(dsn);
+			if ((c->ext & SMTPC_ENHSC) && strncmp(txt, dsn, dl) == 0 && txt[dl] == ' ')
+				txt += dl + 1;
 			smtpc_result_set(&r[i], EX_OK_, dsn,
-					 c->lmtp ? sm_strdup("Sent")
-						    : sm_asprintf("Sent (%s)", strlen(line) > 4 ? line + 4 : line),
-					 NULL);
+					 c->lmtp ? sm_strdup("Sent") : sm_asprintf("Sent (%s)", txt), NULL);
 		} else {
 			reply_result(c, code, &r[i]);
 			if (code < 0 || code == 421)
