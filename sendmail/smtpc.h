@@ -178,6 +178,14 @@ struct smtpc_authinfo {
  */
 int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai);
 void smtpc_authinfo_free(struct smtpc_authinfo *ai);
+/* s as xtext (RFC 3461: "+XX" for '+', '=', blanks, controls and 8-bit bytes; sm_free). */
+char *smtpc_xtext(const char *s);
+/*
+ * The AUTH= value 8.17 gives a message submitted on the command line: the
+ * sender as its tokens join (blanks become BlankSub), @domain added to a
+ * bare name, as xtext (sm_free).
+ */
+char *smtpc_auth_param_local(const char *sender, const char *domain);
 /*
  * Puts SASL's security layer over c: conn is the sasl_conn_t that
  * negotiated it; it and ctx (given to free_ctx) are freed with the layer.

@@ -269,10 +269,13 @@ static int exchange(struct smtpc_conn *c, sasl_conn_t *conn, int tmo)
 		/* a reply line is at most 4096 bytes: its decoded text fits */
 		char in[4096];
 		unsigned inlen = 0;
-		if (sasl_decode64(b64, (unsigned)strlen(b64), in, sizeof in, &inlen) != SASL_OK) {
-			cancel(c, tmo);
-			return c->broken ? -1 : 0;
-		}
+		/*
+		 * a challenge that does not decode (or was cut at our reply
+		 * limit) is taken as empty, as 8.17 goes on with it: a mechanism
+		 * that needs it fails its step below, LOGIN answers anyway
+		 */
+		if (sasl_decode64(b64, (unsigned)strlen(b64), in, sizeof in, &inlen) != SASL_OK)
+			inlen = 0;
 		const char *out = NULL;
 		unsigned outlen = 0;
 		int rc = sasl_client_step(conn, in, inlen, NULL, &out, &outlen);

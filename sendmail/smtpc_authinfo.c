@@ -23,6 +23,7 @@
 #include "options.h"
 #include "rewrite.h"
 #include "rule.h"
+#include "token.h"
 
 #define MAX_ITEM 1024 /* bytes of one item (a password, a mechanism list) */
 
@@ -147,4 +148,37 @@ int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
 		return answered ? -1 : 0;
 	}
 	return 1;
+}
+
+char *smtpc_xtext(const char *s)
+{
+	struct sm_buf b;
+	sm_buf_init(&b);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < '!' || *p > '~' || *p == '+' || *p == '=')
+			sm_buf_printf(&b, "+%02X", *p);
+		else
+			sm_buf_putc(&b, (char)*p);
+	}
+	if (b.data == NULL)
+		return sm_strdup("");
+	return sm_buf_steal(&b);
+}
+
+char *smtpc_auth_param_local(const char *sender, const char *domain)
+{
+	/* the address as its tokens give it (blanks become BlankSub), then @domain when bare */
+	struct tokens *t = sm_malloc(sizeof *t);
+	char joined[MAXLINE];
+	int n = tok_scan(sender, '\0', TOK_ADDR, t, NULL);
+	if (n > 0)
+		(void)tok_cat(t->v, 0, n, joined, sizeof joined, SpaceSub);
+	else
+		sm_strlcpy(joined, sender, sizeof joined);
+	sm_free(t);
+	char *full = strchr(joined, '@') != NULL ? sm_strdup(joined)
+						  : sm_asprintf("%s@%s", joined, domain);
+	char *x = smtpc_xtext(full);
+	sm_free(full);
+	return x;
 }

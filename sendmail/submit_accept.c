@@ -34,6 +34,7 @@
 #include "options.h"
 #include "parseaddr.h"
 #include "queue.h"
+#include "smtpc.h"
 
 char submit_error_mode(void)
 {
@@ -190,8 +191,7 @@ int submit_accept(struct envelope *e, struct submit_accept *a)
 	e->body_size = cr->size;
 	if (!a->smtp && e->sender[0] != '\0') {
 		char *j = macro_expand_id('j');
-		char *ap = strchr(e->sender, '@') ? sm_strdup(e->sender)
-						  : sm_asprintf("%s@%s", e->sender, j);
+		char *ap = smtpc_auth_param_local(e->sender, j);
 		e->auth_param = sm_arena_strdup(e->arena, ap);
 		sm_free(ap);
 		sm_free(j);
