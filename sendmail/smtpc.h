@@ -174,7 +174,8 @@ struct smtpc_authinfo {
  * The credentials for connection c from the authinfo ruleset (or the
  * DefaultAuthInfo file when there is no such ruleset): 1 with *ai set, 0
  * when there are none, -1 when the answer lacks a user and
- * authentication id or a password.
+ * authentication id or a password, -2 when the DefaultAuthInfo file
+ * cannot be used (logged; 8.17 defers then).
  */
 int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai);
 void smtpc_authinfo_free(struct smtpc_authinfo *ai);

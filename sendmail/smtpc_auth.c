@@ -310,6 +310,11 @@ bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r)
 		return true;
 	struct auth_ctx *ax = sm_calloc(1, sizeof *ax);
 	int got = smtpc_authinfo_get(c, &ax->ai);
+	if (got == -2) {
+		auth_ctx_free(ax);
+		temp_failure(c, r, NULL);
+		return false;
+	}
 	if (got <= 0) {
 		/* nothing to authenticate with: 8.17 says so with an empty mech= */
 		if (got < 0 && log_level() > 8)

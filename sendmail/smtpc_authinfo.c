@@ -12,12 +12,15 @@
  */
 #include "smtpc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 
 #include <sasl/saslutil.h>
 
+#include "log.h"
 #include "macro.h"
 #include "meta.h"
 #include "options.h"
@@ -84,21 +87,30 @@ static void take_token(struct smtpc_authinfo *ai, const char *tok)
 
 /*
  * DefaultAuthInfo: the user, the authentication id, the password, the
- * realm and the mechanisms, one a line.  Refused unless only its owner
- * can read it (group-readable with DontBlameSendmail's
+ * realm and the mechanisms, one a line.  1 read, 0 no file named, -2 the
+ * file cannot be used (logged as 8.17 logs it: not there, or readable by
+ * others than its owner, group-readable allowed with DontBlameSendmail's
  * GroupReadableDefaultAuthInfoFile).
  */
-static bool read_default_file(const char *path, struct smtpc_authinfo *ai)
+static int read_default_file(const char *path, struct smtpc_authinfo *ai)
 {
+	if (path == NULL || *path == '\0')
+		return 0;
 	struct stat st;
-	if (path == NULL || *path == '\0' || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return false;
-	if ((st.st_mode & S_IRWXO) ||
-	    ((st.st_mode & S_IRGRP) && !DontBlame[DBS_GROUPREADABLEDEFAULTAUTHINFOFILE]))
-		return false;
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return false;
+	const char *why = NULL;
+	if (stat(path, &st) < 0)
+		why = strerror(errno);
+	else if ((st.st_mode & S_IRGRP) && !DontBlame[DBS_GROUPREADABLEDEFAULTAUTHINFOFILE])
+		why = "Group readable file";
+	else if (st.st_mode & S_IROTH)
+		why = "World readable file";
+	FILE *f = why == NULL ? fopen(path, "r") : NULL;
+	if (why == NULL && f == NULL)
+		why = strerror(errno);
+	if (why != NULL) {
+		log_line(LOG_WARNING, "", "AUTH=client, error: can't open %s: %s", path, why);
+		return -2;
+	}
 	char **slot[] = {&ai->user, &ai->authid, &ai->pass, &ai->realm, &ai->mechs};
 	char line[MAX_ITEM + 2];
 	for (size_t i = 0; i < sizeof slot / sizeof slot[0] && fgets(line, sizeof line, f) != NULL;
@@ -109,7 +121,7 @@ static bool read_default_file(const char *path, struct smtpc_authinfo *ai)
 	}
 	memset(line, 0, sizeof line);
 	(void)fclose(f);
-	return true;
+	return 1;
 }
 
 int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
@@ -120,8 +132,9 @@ int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
 	macro_define(macro_id("server_addr", 11, true), c->addr);
 	int rs = ruleset_lookup("authinfo", false);
 	if (rs < 0 || ruleset_get(rs) == NULL) {
-		if (!read_default_file(opt_value(OPT_DefaultAuthInfo), ai))
-			return 0;
+		int st = read_default_file(opt_value(OPT_DefaultAuthInfo), ai);
+		if (st <= 0)
+			return st;
 		answered = true;
 	} else {
 		struct sm_arena arena;
