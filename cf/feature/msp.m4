@@ -7,8 +7,9 @@ divert(-1)
 #  mailers speak SMTP too.  `MSA' as second argument: port 587.
 #  Also sets: UseMSP, DeliveryMode=i, no daemon but a NoMTA entry, the
 #  client queue /var/spool/clientmqueue (MSP_QUEUE_DIR), PrivacyOptions
-#  goaway,noetrn,restrictqrun, DontProbeInterfaces, DontInitGroups,
-#  TimeZoneSpec empty (USE_TZ), its own pid file.
+#  goaway,noetrn,restrictqrun, DontProbeInterfaces, its own pid file
+#  (TimeZoneSpec and DontInitGroups are submit.mc's to set, as with 8.17's
+#  tree).
 define(`_MSP_HOST_', ifelse(defn(`_ARG_'), `', `[localhost]', `defn(`_ARG_')'))
 # the second argument: MSA (port 587), or a port number (Debian's
 # submit.mc says 25), which sendmail's tree accepts and leaves unused
@@ -17,13 +18,10 @@ ifelse(defn(`_ARG2_'), `', `', defn(`_ARG2_'), `MSA', `define(`RELAY_MAILER_ARGS
 	`_CF_ERR(`FEATURE(msp): the second argument must be empty, MSA or a port number, not "'defn(`_ARG2_')`"')')
 define(`confUSE_MSP', `True')
 ifdef(`confDELIVERY_MODE', `', `define(`confDELIVERY_MODE', `i')')
-# TimeZoneSpec empty: the submission program passes TZ on unchanged
-ifdef(`confTIME_ZONE', `', `define(`confTIME_ZONE', `')')
 ifdef(`confQUEUE_FILE_MODE', `', `define(`confQUEUE_FILE_MODE', `0660')')
 ifdef(`confRUN_AS_USER', `', `define(`confRUN_AS_USER', `smmsp')')
 ifdef(`confTRUSTED_USER', `', `define(`confTRUSTED_USER', `smmsp')')
 ifdef(`STATUS_FILE', `', `define(`STATUS_FILE', `ifdef(`MSP_QUEUE_DIR', `MSP_QUEUE_DIR', `/var/spool/clientmqueue')/sm-client.st')')
-ifdef(`confDONT_INIT_GROUPS', `', `define(`confDONT_INIT_GROUPS', `True')')
 ifdef(`confPRIVACY_FLAGS', `', `define(`confPRIVACY_FLAGS', `goaway,noetrn,restrictqrun')')
 ifdef(`confDONT_PROBE_INTERFACES', `', `define(`confDONT_PROBE_INTERFACES', `True')')
 ifdef(`confPID_FILE', `', `define(`confPID_FILE', `ifdef(`MSP_QUEUE_DIR', `MSP_QUEUE_DIR', `/var/spool/clientmqueue')/sm-client.pid')')

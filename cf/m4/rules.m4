@@ -1053,8 +1053,9 @@ R< ? >				$@ ""
 R< $+ >				$@ $1
 
 ')')dnl
-ifdef(`_FEAT_msp_', `', `Sauthinfo
-#  Called before AUTH as a client: $# and the AUTH data.
+Sauthinfo
+#  Called before AUTH as a client: $# and the AUTH data (in an MSP's
+#  configuration too, for a submission server that wants AUTH).
 ifdef(`_AUTHINFO_SPEC_', `# `authinfo': AuthInfo:server name, AuthInfo:server address, AuthInfo:
 R$*				$: < $(authinfo AuthInfo:$&{server_name} $: ? $) >
 R< ? >				$: < $(authinfo AuthInfo:$&{server_addr} $: ? $) >
@@ -1065,4 +1066,3 @@ R< $* >				$# $1
 R< ? >				$@ no
 R< $* >				$# $1
 ')')dnl
-')dnl
