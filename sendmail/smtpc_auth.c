@@ -304,6 +304,80 @@ static void temp_failure(struct smtpc_conn *c, struct smtpc_result *r, char *rep
 			 reply);
 }
 
+/*
+ * A SASL client connection for c with ax's callbacks, started with the
+ * mechanisms mechs: sasl_client_start's result, *conn set (NULL when it
+ * could not even be made), the first response and the mechanism chosen.
+ */
+static int begin(struct smtpc_conn *c, struct auth_ctx *ax, const char *mechs, sasl_conn_t **conn,
+		 const char **out, unsigned *outlen, const char **mech)
+{
+	sasl_callback_t *cb = ax->cb;
+	cb[0] = (sasl_callback_t){SASL_CB_USER, (int (*)(void))(void (*)(void))get_simple, ax};
+	cb[1] = (sasl_callback_t){SASL_CB_AUTHNAME, (int (*)(void))(void (*)(void))get_simple, ax};
+	cb[2] = (sasl_callback_t){SASL_CB_PASS, (int (*)(void))(void (*)(void))get_secret, ax};
+	cb[3] = (sasl_callback_t){SASL_CB_GETREALM, (int (*)(void))(void (*)(void))get_realm, ax};
+	cb[4] = (sasl_callback_t){SASL_CB_LIST_END, NULL, NULL};
+	*conn = NULL;
+	if (*mechs == '\0')
+		return SASL_NOMECH;
+	/* the addresses with their ports, which DIGEST-MD5's layer uses */
+	char lip[INET6_ADDRSTRLEN + 8], rip[INET6_ADDRSTRLEN + 8];
+	bool have_ip = ip_port(c->fd, true, lip, sizeof lip) && ip_port(c->fd, false, rip, sizeof rip);
+	int rc = sasl_client_new("smtp", c->host, have_ip ? lip : NULL, have_ip ? rip : NULL, cb, 0,
+				 conn);
+	if (rc != SASL_OK)
+		return rc;
+	set_secprops(*conn, c);
+	return sasl_client_start(*conn, mechs, NULL, out, outlen, mech);
+}
+
+/*
+ * What the final reply of the exchange (code) makes of the connection,
+ * as 8.17 has it; false with *r set when the recipients are deferred.
+ * Takes conn and ax over (into the security layer, or freed).
+ */
+static bool outcome(struct smtpc_conn *c, struct smtpc_result *r, int code, sasl_conn_t *conn,
+		    struct auth_ctx *ax, const char *mech)
+{
+	bool go_on = true;
+	if (code == 235) {
+		const void *v = NULL;
+		unsigned ssf = sasl_getprop(conn, SASL_SSF, &v) == SASL_OK && v != NULL
+				       ? *(const sasl_ssf_t *)v
+				       : 0;
+		if (log_level() > 9)
+			log_line(LOG_INFO, "", "AUTH=client, relay=%s, mech=%s, bits=%u", c->host, mech,
+				 ssf);
+		c->authenticated = true;
+		if (ssf > 0) {
+			/* the layer keeps the SASL connection; the server is greeted anew through it */
+			smtpc_sasl_layer_push(c, conn, ax, auth_ctx_free);
+			conn = NULL;
+			ax = NULL;
+			if (smtpc_ehlo(c) != 250) {
+				go_on = false;
+				smtpc_result_set(r, EX_TEMPFAIL_, "4.4.2",
+						 sm_asprintf("Deferred: Connection reset by %s", c->host),
+						 NULL);
+				c->broken = true;
+			}
+		}
+	} else if (code >= 400 && code < 500) {
+		temp_failure(c, r, sm_strdup(smtpc_last_line(c)));
+		go_on = false;
+	} else if (code < 0) {
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.2",
+				 sm_asprintf("Deferred: Connection reset by %s", c->host), NULL);
+		go_on = false;
+	}
+	/* 5xx, or given up: on without AUTH, as 8.17 goes on */
+	if (conn != NULL)
+		sasl_dispose(&conn);
+	auth_ctx_free(ax);
+	return go_on;
+}
+
 bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r)
 {
 	if (!(c->ext & SMTPC_AUTH) || c->authenticated || c->broken || !sasl_ready())
@@ -332,88 +406,34 @@ bool smtpc_auth(struct smtpc_conn *c, struct smtpc_result *r)
 	if (want == NULL || *want == '\0')
 		want = DEFAULT_MECHS;
 	char *mechs = common_mechs(want, c->auth_mechs);
-	sasl_callback_t *cb = ax->cb;
-	cb[0] = (sasl_callback_t){SASL_CB_USER, (int (*)(void))(void (*)(void))get_simple, ax};
-	cb[1] = (sasl_callback_t){SASL_CB_AUTHNAME, (int (*)(void))(void (*)(void))get_simple, ax};
-	cb[2] = (sasl_callback_t){SASL_CB_PASS, (int (*)(void))(void (*)(void))get_secret, ax};
-	cb[3] = (sasl_callback_t){SASL_CB_GETREALM, (int (*)(void))(void (*)(void))get_realm, ax};
-	cb[4] = (sasl_callback_t){SASL_CB_LIST_END, NULL, NULL};
-	char lip[INET6_ADDRSTRLEN + 8], rip[INET6_ADDRSTRLEN + 8];
-	bool have_ip = ip_port(c->fd, true, lip, sizeof lip) && ip_port(c->fd, false, rip, sizeof rip);
-	sasl_conn_t *conn = NULL;
-	const char *out = NULL, *mech = NULL;
-	unsigned outlen = 0;
-	int rc = SASL_NOMECH;
 	if (mechs == NULL)
 		mechs = sm_strdup("");
-	if (*mechs != '\0')
-		rc = sasl_client_new("smtp", c->host, have_ip ? lip : NULL, have_ip ? rip : NULL, cb, 0,
-				     &conn);
-	if (*mechs != '\0' && rc == SASL_OK) {
-		set_secprops(conn, c);
-		rc = sasl_client_start(conn, mechs, NULL, &out, &outlen, &mech);
-	}
+	sasl_conn_t *conn;
+	const char *out = NULL, *mech = NULL;
+	unsigned outlen = 0;
+	int rc = begin(c, ax, mechs, &conn, &out, &outlen, &mech);
 	if (rc == SASL_NOMECH) {
 		/* no mechanism both sides have: 8.17 takes it for a temporary failure */
 		if (log_level() > 8)
 			log_line(LOG_WARNING, macro_get('i') != NULL ? macro_get('i') : "",
 				 "AUTH=client, available mechanisms=%s do not fulfill requirements", mechs);
-		sm_free(mechs);
-		if (conn != NULL)
-			sasl_dispose(&conn);
-		auth_ctx_free(ax);
 		temp_failure(c, r, NULL);
-		return false;
 	}
 	sm_free(mechs);
 	if (rc != SASL_OK && rc != SASL_CONTINUE) {
-		/* the library fails otherwise: on without AUTH */
+		/* (other failures of the library: on without AUTH) */
 		if (conn != NULL)
 			sasl_dispose(&conn);
 		auth_ctx_free(ax);
-		return true;
+		return rc != SASL_NOMECH;
 	}
 	char *used = sm_strdup(mech);
 	char *prefix = sm_asprintf("AUTH %s%s", used, out != NULL && outlen > 0 ? " " : "");
-	int tmo = smtpc_timeout("auth", 600);
-	int code = send_b64(c, prefix, out, out != NULL ? outlen : 0) ? exchange(c, conn, tmo) : -1;
+	int code = send_b64(c, prefix, out, out != NULL ? outlen : 0)
+			   ? exchange(c, conn, smtpc_timeout("auth", 600))
+			   : -1;
 	sm_free(prefix);
-	bool go_on = true;
-	if (code == 235) {
-		const void *v = NULL;
-		unsigned ssf = sasl_getprop(conn, SASL_SSF, &v) == SASL_OK && v != NULL
-				       ? *(const sasl_ssf_t *)v
-				       : 0;
-		if (log_level() > 9)
-			log_line(LOG_INFO, "", "AUTH=client, relay=%s, mech=%s, bits=%u", c->host, used,
-				 ssf);
-		c->authenticated = true;
-		if (ssf > 0) {
-			/* the layer keeps the SASL connection; the server is greeted anew through it */
-			smtpc_sasl_layer_push(c, conn, ax, auth_ctx_free);
-			conn = NULL;
-			ax = NULL;
-			int ec = smtpc_ehlo(c);
-			if (ec != 250) {
-				go_on = false;
-				smtpc_result_set(r, EX_TEMPFAIL_, "4.4.2",
-						 sm_asprintf("Deferred: Connection reset by %s", c->host),
-						 NULL);
-				c->broken = true;
-			}
-		}
-	} else if (code >= 400 && code < 500) {
-		temp_failure(c, r, sm_strdup(smtpc_last_line(c)));
-		go_on = false;
-	} else if (code < 0) {
-		smtpc_result_set(r, EX_TEMPFAIL_, "4.4.2",
-				 sm_asprintf("Deferred: Connection reset by %s", c->host), NULL);
-		go_on = false;
-	}
-	/* 5xx, or given up: on without AUTH, as 8.17 goes on */
+	bool go_on = outcome(c, r, code, conn, ax, used);
 	sm_free(used);
-	if (conn != NULL)
-		sasl_dispose(&conn);
-	auth_ctx_free(ax);
 	return go_on;
 }
