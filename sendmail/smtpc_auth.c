@@ -294,7 +294,9 @@ static int exchange(struct smtpc_conn *c, sasl_conn_t *conn, int tmo)
  */
 static void temp_failure(struct smtpc_conn *c, struct smtpc_result *r, char *reply)
 {
-	log_line(LOG_INFO, "", "AUTH=client, relay=%s, temporary failure, connection abort", c->host);
+	if (log_level() > 8)
+		log_line(LOG_INFO, "", "AUTH=client, relay=%s, temporary failure, connection abort",
+			 c->host);
 	if (smtpc_send(c, "QUIT"))
 		(void)smtpc_reply(c, smtpc_timeout("quit", 120));
 	c->broken = true;
