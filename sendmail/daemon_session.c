@@ -26,6 +26,7 @@
 #include "map.h"
 #include "options.h"
 #include "proc.h"
+#include "sasl_srv.h"
 #include "sm.h"
 #include "smtpd.h"
 
@@ -150,6 +151,9 @@ void daemon_worker_main(const struct daemon_worker_args *a)
 	proc_child_signals(true);
 	if (a->user != NULL)
 		open_maps_as_root();
+	/* the SASL library reads its configuration and plugins while root
+	 * (8.17's sessions stay root; these give it up below) */
+	(void)saslsrv_process_init();
 	int err = priv_become(a->user);
 	if (err != 0) {
 		/* the connection it was started for hears why (no byte read) */

@@ -30,6 +30,8 @@
 #include "macro.h"
 #include "options.h"
 #include "queue.h"
+#include "sasl_layer.h"
+#include "sasl_srv.h"
 #include "smtpd_int.h"
 #include "timeconv.h"
 
@@ -244,7 +246,7 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 	s->helo = sm_strdup(arg);
 	s->esmtp = esmtp;
 	smtpd_setmacro("s", s->helo);
-	smtpd_setmacro("r", esmtp ? "ESMTP" : "SMTP");
+	smtpd_setmacro("r", smtpd_protocol(s));
 	char *j = macro_expand_id('j');
 	char *client = macro_expand_id('_');
 	smtpd_reply(s, "250%c%s Hello %s, pleased to meet you", esmtp ? '-' : ' ', j, client);
@@ -274,7 +276,9 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 			kw[n++] = "DSN";
 		if (!smtpd_privacy("noetrn") && !(s->hidden & SRV_NO_ETRN))
 			kw[n++] = "ETRN";
-		/* AUTH and STARTTLS are offered here once they exist */
+		if (saslsrv_ehlo_keyword(s) != NULL)
+			kw[n++] = saslsrv_ehlo_keyword(s);
+		/* STARTTLS is offered here once it exists */
 		kw[n++] = "DELIVERBY";
 		kw[n++] = "HELP";
 	}
@@ -402,12 +406,7 @@ static void command(struct smtpd *s, char *line)
 		/* the hook for TLS: without it, 8.17's answer when TLS cannot start */
 		smtpd_reply(s, "454 4.3.3 TLS not available after start");
 	} else if (strcmp(cmd, "AUTH") == 0) {
-		/* the hook for SASL: no mechanism is offered */
-		if (*arg == '\0')
-			smtpd_reply(s, "501 5.5.2 AUTH mechanism must be specified");
-		else
-			smtpd_reply(s, "504 5.3.3 AUTH mechanism %.*s not available",
-				    (int)strcspn(arg, " \t"), arg);
+		saslsrv_cmd_auth(s, arg);
 	} else if (strcmp(cmd, "TURN") == 0 || strcmp(cmd, "SEND") == 0 ||
 		   strcmp(cmd, "SOML") == 0 || strcmp(cmd, "SAML") == 0) {
 		smtpd_reply(s, "502 5.5.1 Command not implemented: \"%.*s\"", 200, line);
@@ -456,6 +455,8 @@ int smtpd_session(const struct smtpd_conn *c)
 	 * no DSN, as srv_features D */
 	if (opt_privacy_word("noreceipts"))
 		s->hidden |= SRV_NO_DSN;
+	if (conn != RS_REJECT)
+		s->sasl = saslsrv_session_new(s);
 	if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
 		char *j = macro_expand_id('j');
 		smtpd_reply(s, "554 %s ESMTP not accepting messages", j);
@@ -521,6 +522,9 @@ int smtpd_session(const struct smtpd_conn *c)
 	}
 	ErrReplySink = old_sink;
 	Current = NULL;
+	/* the SASL layer (if any) comes off the stream before its connection goes */
+	sasl_layer_pop(&s->io);
+	saslsrv_session_free(s->sasl);
 	sm_free(s->helo);
 	sm_free(s->last_error);
 	sm_free(s->last_told);

@@ -15,6 +15,7 @@
 #include "macro.h"
 #include "options.h"
 #include "queue.h"
+#include "sasl_srv.h"
 #include "smtpd_int.h"
 
 const char *smtpd_log_id(struct smtpd *s)
@@ -30,13 +31,21 @@ const char *smtpd_log_id(struct smtpd *s)
 	return s->sid[0] != '\0' ? s->sid : NULL;
 }
 
+const char *smtpd_protocol(struct smtpd *s)
+{
+	/* 8.17 says ESMTPA after AUTH even when the client said HELO */
+	if (saslsrv_authenticated(s))
+		return "ESMTPA";
+	return s->esmtp ? "ESMTP" : "SMTP";
+}
+
 void smtpd_log_proto(struct smtpd *s, char *buf, size_t size)
 {
 	if (s->conn->daemon_name != NULL)
-		snprintf(buf, size, ", proto=%s, daemon=%s", s->esmtp ? "ESMTP" : "SMTP",
+		snprintf(buf, size, ", proto=%s, daemon=%s", smtpd_protocol(s),
 			 s->conn->daemon_name);
 	else
-		snprintf(buf, size, ", proto=%s", s->esmtp ? "ESMTP" : "SMTP");
+		snprintf(buf, size, ", proto=%s", smtpd_protocol(s));
 }
 
 void smtpd_log_traffic(struct smtpd *s, const char *cmd)

@@ -384,7 +384,7 @@ void smtpd_cmd_data(struct smtpd *s)
 		e->quarantine = sm_arena_strdup(e->arena, s->quarantine);
 	/* what the queue file keeps of the session */
 	envelope_set_macro(e, "_", macro_get('_') ? macro_get('_') : "");
-	envelope_set_macro(e, "r", s->esmtp ? "ESMTP" : "SMTP");
+	envelope_set_macro(e, "r", smtpd_protocol(s));
 	if (s->helo != NULL)
 		envelope_set_macro(e, "s", s->helo);
 	const char *df = macro_get(macro_id("daemon_flags", 12, true));

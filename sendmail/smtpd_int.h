@@ -88,6 +88,8 @@ struct smtpd {
 	/* a local recipient was accepted without its alias map (unreadable):
 	 * the message is queued with "alias database unavailable" */
 	bool no_aliases;
+	/* SMTP AUTH (sasl_srv.c); NULL when AUTH is not offered */
+	struct saslsrv *sasl;
 };
 
 /* srv_features letters that turn a feature off */
@@ -97,6 +99,9 @@ enum {
 	SRV_NO_ETRN = 4,        /* E */
 	SRV_NO_EXPN = 8,        /* X */
 	SRV_NO_PIPELINING = 16, /* P */
+	SRV_NO_AUTH = 32,       /* A */
+	SRV_SECLAYER = 64,      /* c: no plaintext mechanisms without a security layer */
+	SRV_REQUIRE_AUTH = 128, /* l: MAIL only after AUTH */
 };
 
 /* What smtpd_unknown_local() found out about a recipient. */
@@ -122,6 +127,9 @@ bool smtpd_privacy(const char *word);
 
 /* The queue ID log lines of the session carry: the transaction's, else the session's. */
 const char *smtpd_log_id(struct smtpd *s);
+
+/* $r and proto=: SMTP, ESMTP, or ESMTPA after AUTH. */
+const char *smtpd_protocol(struct smtpd *s);
 
 /* ", proto=ESMTP[, daemon=NAME]" of the session's from= log lines. */
 void smtpd_log_proto(struct smtpd *s, char *buf, size_t size);

@@ -28,6 +28,7 @@
 #include "options.h"
 #include "parseaddr.h"
 #include "queue.h"
+#include "sasl_srv.h"
 #include "smtpd_int.h"
 #include "submit.h"
 
@@ -157,10 +158,14 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 		return;
 	}
 	s->did_something = true;
+	if (saslsrv_mail_refused(s))
+		return;
 	char *arg = keyword(s, args, "FROM");
 	if (arg == NULL)
 		return;
 	s->e = envelope_new();
+	/* {auth_author} is the AUTH= of this MAIL, if it has one */
+	smtpd_setmacro("auth_author", NULL);
 	s->e->ctime = time(NULL);
 	struct address a;
 	char *addr, *params;
@@ -226,7 +231,9 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 				goto fail;
 			}
 		} else if (sm_strcasecmp(key, "AUTH") == 0 && value != NULL) {
-			/* AUTH= is for an authenticated session; without AUTH it is ignored */
+			/* without SASL here it is ignored */
+			if (s->sasl != NULL && !saslsrv_mail_param(s, value))
+				goto fail;
 		} else {
 			smtpd_reply(s, "555 5.5.4 %s parameter unrecognized", key);
 			goto fail;

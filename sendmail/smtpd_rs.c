@@ -152,9 +152,19 @@ unsigned smtpd_srv_features(struct smtpd *s)
 	if (rewrite_check("srv_features", name, NULL, &arena, &v) == EX_OK_ &&
 	    meta_token_is(v[0], META_CANONNET)) {
 		/* single letters; upper case turns off, lower case turns on again */
-		static const char letters[] = "BDEXP";
+		static const char letters[] = "BDEXPA";
 		for (int i = 1; v[i] != NULL; i++)
 			for (const char *c = v[i]; *c; c++) {
+				/* c and l turn a requirement on, C and L off */
+				if (*c == 'c' || *c == 'C' || *c == 'l' || *c == 'L') {
+					unsigned req = sm_lower((unsigned char)*c) == 'c' ? SRV_SECLAYER
+											  : SRV_REQUIRE_AUTH;
+					if (*c == 'c' || *c == 'l')
+						hidden |= req;
+					else
+						hidden &= ~req;
+					continue;
+				}
 				const char *l = strchr(letters, sm_upper((unsigned char)*c));
 				if (l == NULL || *l == '\0')
 					continue;
