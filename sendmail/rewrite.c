@@ -106,6 +106,29 @@ static int class_span(int cls, char **av, int n, int pos, int minlen)
 }
 
 /*
+ * $&x on a LHS (trust_auth's $&{auth_authen}): the tokens from pos on
+ * whose texts, put together, are the macro's value (case ignored); their
+ * number, 0 for an unset or empty macro, -1 when they do not spell it.
+ */
+static int dmacro_span(int id, char **av, int n, int pos)
+{
+	const char *v = macro_get(id);
+	int l = 0;
+	if (v == NULL)
+		return 0;
+	while (*v != '\0') {
+		if (pos + l >= n)
+			return -1;
+		size_t tl = strlen(av[pos + l]);
+		if (tl == 0 || sm_strncasecmp(v, av[pos + l], tl) != 0)
+			return -1;
+		v += tl;
+		l++;
+	}
+	return l;
+}
+
+/*
  * Matches rule r against av[0..n).  On success fills start/len of every
  * LHS item.
  */
@@ -147,6 +170,14 @@ static bool match(const struct rule *r, char **av, int n, int *start, int *len)
 					break;
 				}
 				goto backtrack;
+			case LHS_DMACRO: {
+				int l = dmacro_span(it->cls, av, n, pos);
+				if (l >= 0) {
+					len[i] = l;
+					break;
+				}
+				goto backtrack;
+			}
 			case LHS_CLASS: {
 				int l = pos < n ? class_span(it->cls, av, n, pos, 1) : 0;
 				if (l > 0) {
@@ -421,7 +452,7 @@ int rewrite(char **pvp, int maxatom, int rs, int reclevel, struct sm_arena *aren
 		int bstart[MAXMATCH + 1], blen[MAXMATCH + 1], nb = 0;
 		for (int i = 0; i < r->nlhs && nb < MAXMATCH; i++) {
 			int k = r->lhs[i].kind;
-			if (k != LHS_WORD && k != LHS_ZERO) {
+			if (k != LHS_WORD && k != LHS_ZERO && k != LHS_DMACRO) {
 				nb++;
 				bstart[nb] = start[i];
 				blen[nb] = len[i];

@@ -251,8 +251,12 @@ void rule_add(int number, const char *lhs, const char *rhs)
 		else if ((c == META_MATCHCLASS || c == META_MATCHNCLASS) && w[1] != '\0') {
 			it->kind = c == META_MATCHCLASS ? LHS_CLASS : LHS_NCLASS;
 			it->cls = macro_scan_name(w + 1, &endp);
+		} else if (c == META_DMACRO && w[1] != '\0') {
+			/* no $n of its own: a fixed text, known only at run time */
+			it->kind = LHS_DMACRO;
+			it->cls = macro_scan_name(w + 1, &endp);
 		}
-		if (it->kind != LHS_WORD && it->kind != LHS_ZERO)
+		if (it->kind != LHS_WORD && it->kind != LHS_ZERO && it->kind != LHS_DMACRO)
 			nvars++;
 	}
 

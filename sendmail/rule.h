@@ -26,6 +26,7 @@ enum lhs_kind {
 	LHS_ONE,    /* $- */
 	LHS_CLASS,  /* $=X */
 	LHS_NCLASS, /* $~X */
+	LHS_DMACRO, /* $&x: the tokens that spell the macro's value when the rule runs */
 };
 
 struct lhs_item {

@@ -145,10 +145,11 @@ static bool new_conn(struct saslsrv *a)
 {
 	if (a->conn != NULL)
 		sasl_dispose(&a->conn);
-	char *j = macro_expand_id('j');
+	/* the server's name is the realm (AuthRealm, else $j); no user realm,
+	 * so the library names users without "@realm", as 8.17 gets them */
 	const char *realm = opt_value(OPT_AuthRealm);
-	int r = sasl_server_new("smtp", j, realm != NULL && *realm != '\0' ? realm : j,
-				a->local[0] != '\0' ? a->local : NULL,
+	char *j = realm != NULL && *realm != '\0' ? sm_strdup(realm) : macro_expand_id('j');
+	int r = sasl_server_new("smtp", j, NULL, a->local[0] != '\0' ? a->local : NULL,
 				a->remote[0] != '\0' ? a->remote : NULL, NULL, 0, &a->conn);
 	sm_free(j);
 	if (r != SASL_OK) {
@@ -408,15 +409,17 @@ static int auth_timeout(void)
 static void failed(struct smtpd *s, struct saslsrv *a, const char *mech, int result)
 {
 	smtpd_reply(s, "535 5.7.0 authentication failed");
+	/* the detail first: asking for a property sets the connection's error */
+	const char *d = sasl_errdetail(a->conn);
+	char *detail = sm_strdup(d != NULL ? d : "");
 	const void *u = NULL;
 	const char *user = "";
 	if (sasl_getprop(a->conn, SASL_USERNAME, &u) == SASL_OK && u != NULL)
 		user = u;
-	const char *detail = sasl_errdetail(a->conn);
 	char *ux = xtextify(user);
 	log_line(LOG_WARNING, smtpd_log_id(s), "AUTH failure (%s): %s (%d) %s, user=%s, relay=%s",
-		 mech, sasl_errstring(result, NULL, NULL), result, detail != NULL ? detail : "", ux,
-		 relay());
+		 mech, sasl_errstring(result, NULL, NULL), result, detail, ux, relay());
+	sm_free(detail);
 	sm_free(ux);
 	(void)new_conn(a);
 }
