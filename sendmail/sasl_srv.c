@@ -14,6 +14,7 @@
 #include "sasl_srv.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -55,6 +56,7 @@ struct saslsrv {
 	bool auth_required;       /* srv_features l, DaemonPortOptions M=a */
 	bool authenticated;
 	int nauth;                /* AUTH commands so far */
+	bool param_seen;          /* MAIL gave AUTH= (see saslsrv_mail_param) */
 	int delay;                /* the throttle's next wait, seconds */
 };
 
@@ -327,14 +329,14 @@ static char *xtextify(const char *text)
 	return r;
 }
 
-/* RFC 3461 xtext: printable ASCII but '+' and '=', and "+HH" (upper-case hex) */
+/* xtext: printable ASCII but '+' and '=', and "+HH" (8.17 takes lower-case hex here) */
 static bool valid_xtext(const char *p)
 {
 	for (; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '+') {
 			for (int i = 1; i <= 2; i++)
-				if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'A' && p[i] <= 'F')))
+				if (!isxdigit((unsigned char)p[i]))
 					return false;
 			p += 2;
 		} else if (c < '!' || c > '~' || c == '=') {
@@ -443,7 +445,8 @@ static void succeeded(struct smtpd *s, struct saslsrv *a, const char *mech)
 	smtpd_setmacro("auth_authen", ux);
 	smtpd_setmacro("auth_ssf", bits);
 	a->authenticated = true;
-	smtpd_setmacro("r", smtpd_protocol(s));
+	s->proto = "ESMTPA";
+	smtpd_setmacro("r", s->proto);
 	log_line(LOG_INFO, NULL, "AUTH=server, relay=%s, authid=%s, mech=%s, bits=%u", relay(), ux,
 		 mech, ssf);
 	sm_free(ux);
@@ -581,13 +584,19 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 		failed(s, a, mech, result);
 }
 
+void saslsrv_forget_param(struct smtpd *s)
+{
+	if (s->sasl != NULL)
+		s->sasl->param_seen = false;
+}
+
 bool saslsrv_mail_param(struct smtpd *s, const char *value)
 {
 	if (value == NULL) {
-		smtpd_setmacro("auth_author", NULL);
-		return true;
+		smtpd_reply(s, "501 5.5.2 AUTH= requires a value");
+		return false;
 	}
-	if (s->e->auth_param != NULL) {
+	if (s->sasl->param_seen) {
 		smtpd_reply(s, "501 5.5.0 Duplicate AUTH parameter");
 		return false;
 	}
@@ -595,6 +604,7 @@ bool saslsrv_mail_param(struct smtpd *s, const char *value)
 		smtpd_reply(s, "501 5.5.4 Syntax error in AUTH parameter value");
 		return false;
 	}
+	s->sasl->param_seen = true;
 	smtpd_setmacro("auth_author", value);
 	if (strcmp(value, "<>") == 0) {
 		s->e->auth_param = sm_arena_strdup(s->e->arena, "<>");

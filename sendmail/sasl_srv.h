@@ -60,8 +60,12 @@ bool saslsrv_mail_refused(struct smtpd *s);
  * The AUTH= parameter of MAIL (value NULL when MAIL has none): checks its
  * xtext, sets {auth_author}, asks trust_auth and keeps what the queue file
  * records as the message's AUTH parameter (e's auth_param).  False after
- * the 501 reply for a bad value.
+ * the 501 reply for a bad value.  As in 8.17 the parameter counts as
+ * given (a second one is a duplicate) until RSET, HELO/EHLO or the end of
+ * a message, even when its MAIL was refused.
  */
 bool saslsrv_mail_param(struct smtpd *s, const char *value);
+/* RSET, HELO/EHLO, a message accepted: the next MAIL may give AUTH= again. */
+void saslsrv_forget_param(struct smtpd *s);
 
 #endif

@@ -245,6 +245,9 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 	sm_free(s->helo);
 	s->helo = sm_strdup(arg);
 	s->esmtp = esmtp;
+	/* as 8.17: ESMTPA after AUTH, but HELO says SMTP even then */
+	s->proto = !esmtp ? "SMTP" : saslsrv_authenticated(s) ? "ESMTPA" : "ESMTP";
+	saslsrv_forget_param(s);
 	smtpd_setmacro("s", s->helo);
 	smtpd_setmacro("r", smtpd_protocol(s));
 	char *j = macro_expand_id('j');
@@ -381,6 +384,7 @@ static void command(struct smtpd *s, char *line)
 	} else if (strcmp(cmd, "RSET") == 0) {
 		smtpd_reset_transaction(s);
 		s->ret_seen = false;
+		saslsrv_forget_param(s);
 		smtpd_reply(s, "250 2.0.0 Reset state");
 	} else if (strcmp(cmd, "NOOP") == 0) {
 		smtpd_reply(s, "250 2.0.0 OK");

@@ -33,9 +33,8 @@ const char *smtpd_log_id(struct smtpd *s)
 
 const char *smtpd_protocol(struct smtpd *s)
 {
-	/* 8.17 says ESMTPA after AUTH even when the client said HELO */
-	if (saslsrv_authenticated(s))
-		return "ESMTPA";
+	if (s->proto != NULL)
+		return s->proto;
 	return s->esmtp ? "ESMTP" : "SMTP";
 }
 

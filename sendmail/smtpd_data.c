@@ -23,6 +23,7 @@
 #include "macro.h"
 #include "options.h"
 #include "queue.h"
+#include "sasl_srv.h"
 #include "smtpd_int.h"
 #include "submit.h"
 
@@ -454,6 +455,7 @@ void smtpd_cmd_data(struct smtpd *s)
 		sm_free(s->last_error);
 		s->last_error = NULL;
 		s->ret_seen = false;
+		saslsrv_forget_param(s);
 	}
 	else if (acc.no_space)
 		smtpd_reply(s, "452 4.3.1 Insufficient disk space; try again later");

@@ -90,6 +90,8 @@ struct smtpd {
 	bool no_aliases;
 	/* SMTP AUTH (sasl_srv.c); NULL when AUTH is not offered */
 	struct saslsrv *sasl;
+	/* $r and proto=: set by HELO/EHLO and AUTH (NULL before either) */
+	const char *proto;
 };
 
 /* srv_features letters that turn a feature off */
@@ -128,7 +130,7 @@ bool smtpd_privacy(const char *word);
 /* The queue ID log lines of the session carry: the transaction's, else the session's. */
 const char *smtpd_log_id(struct smtpd *s);
 
-/* $r and proto=: SMTP, ESMTP, or ESMTPA after AUTH. */
+/* $r and proto=: SMTP, ESMTP, ESMTPA (EHLO after AUTH, or AUTH after HELO/EHLO). */
 const char *smtpd_protocol(struct smtpd *s);
 
 /* ", proto=ESMTP[, daemon=NAME]" of the session's from= log lines. */
