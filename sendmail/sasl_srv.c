@@ -407,22 +407,38 @@ static int auth_timeout(void)
 	return t > 0 && t < 86400 * 30 ? (int)t : 600;
 }
 
+/*
+ * The user a failure's log line names, from the client's first data of
+ * the exchange, as 8.17 takes it: LOGIN's user name, PLAIN's
+ * authentication id (the whole text when it has no NUL); none for the
+ * other mechanisms.
+ */
+static char *client_user(const char *mech, const char *data, unsigned len)
+{
+	if (data == NULL)
+		return sm_strdup("");
+	if (sm_strcasecmp(mech, "LOGIN") == 0)
+		return sm_strndup(data, strnlen(data, len));
+	if (sm_strcasecmp(mech, "PLAIN") == 0) {
+		const char *nul = memchr(data, '\0', len);
+		if (nul == NULL)
+			return sm_strndup(data, len);
+		const char *id = nul + 1;
+		size_t rest = len - (size_t)(id - data);
+		return sm_strndup(id, strnlen(id, rest));
+	}
+	return sm_strdup("");
+}
+
 /* The exchange failed: 535, the log line, a fresh connection for the next try. */
-static void failed(struct smtpd *s, struct saslsrv *a, const char *mech, int result)
+static void failed(struct smtpd *s, struct saslsrv *a, const char *mech, int result,
+		   const char *user)
 {
 	smtpd_reply(s, "535 5.7.0 authentication failed");
-	/* the detail first: asking for a property sets the connection's error */
 	const char *d = sasl_errdetail(a->conn);
-	char *detail = sm_strdup(d != NULL ? d : "");
-	const void *u = NULL;
-	const char *user = "";
-	if (sasl_getprop(a->conn, SASL_USERNAME, &u) == SASL_OK && u != NULL)
-		user = u;
-	char *ux = xtextify(user);
-	log_line(LOG_WARNING, smtpd_log_id(s), "AUTH failure (%s): %s (%d) %s, user=%s, relay=%s",
-		 mech, sasl_errstring(result, NULL, NULL), result, detail, ux, relay());
-	sm_free(detail);
-	sm_free(ux);
+	log_line(LOG_WARNING, smtpd_log_id(s), "AUTH failure (%s): %s (%d) %s, user=%.64s, relay=%s",
+		 mech, sasl_errstring(result, NULL, NULL), result, d != NULL ? d : "",
+		 user != NULL ? user : "", relay());
 	(void)new_conn(a);
 }
 
@@ -460,14 +476,15 @@ static void succeeded(struct smtpd *s, struct saslsrv *a, const char *mech)
 
 /*
  * Reads the client's next response; NULL when the session is over (end
- * of input, a time-out, a line too long: as for a command).
+ * of input, a time-out).
  */
 static const char *response(struct smtpd *s)
 {
-	bool too_long, bare_cr;
+	bool bare_cr;
 	int ending;
-	int r = smtpd_io_getline(&s->io, &s->line, SMTPD_MAX_CMDLINE, auth_timeout(), &too_long,
-				 &ending, &bare_cr);
+	/* a longer line is cut as 8.17 cuts it: the rest is the next line */
+	int r = smtpd_io_getdata(&s->io, &s->line, SMTPD_MAX_INPLINE, auth_timeout(), &ending,
+				 &bare_cr);
 	if (r < 0 && s->io.timed_out) {
 		char *j = macro_expand_id('j');
 		smtpd_reply(s, "421 4.4.1 %s Lost input channel from %s", j, relay());
@@ -475,17 +492,6 @@ static const char *response(struct smtpd *s)
 		log_line(LOG_NOTICE, NULL, "timeout waiting for input during server cmd read");
 	}
 	if (r <= 0) {
-		s->quit = true;
-		return NULL;
-	}
-	if (too_long) {
-		char *j = macro_expand_id('j');
-		char *who = macro_expand_id('_');
-		smtpd_reply(s, "421 4.7.0 %s Command too long, possible attack %s", j, who);
-		log_line(LOG_NOTICE, smtpd_log_id(s), "%s: SMTP violation, input too long: %zu", who,
-			 s->io.line_bytes);
-		sm_free(who);
-		sm_free(j);
 		s->quit = true;
 		return NULL;
 	}
@@ -501,12 +507,8 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 {
 	struct saslsrv *a = s->sasl;
 	if (a == NULL) {
-		/* no SASL here: what 8.17 answers when it offers no mechanism */
-		if (*arg == '\0')
-			smtpd_reply(s, "501 5.5.2 AUTH mechanism must be specified");
-		else
-			smtpd_reply(s, "504 5.3.3 AUTH mechanism %.*s not available",
-				    (int)strcspn(arg, " \t"), arg);
+		/* srv_features A, DaemonPortOptions M=A, no SASL library */
+		smtpd_reply(s, "503 5.3.3 AUTH not available");
 		return;
 	}
 	throttle(s, a);
@@ -533,8 +535,8 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 		smtpd_reply(s, "504 5.3.3 AUTH mechanism %.*s not available", 200, arg);
 		return;
 	}
-	for (size_t i = 0; i <= ml; i++)
-		mech[i] = (char)sm_upper((unsigned char)arg[i]);
+	/* {auth_type} and the log lines name it as the client wrote it (8.17) */
+	memcpy(mech, arg, ml + 1);
 	char *in = NULL;
 	unsigned inlen = 0;
 	bool have_in = *initial != '\0';
@@ -549,6 +551,7 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 	}
 	const char *out = NULL;
 	unsigned outlen = 0;
+	char *user = have_in ? client_user(mech, in != NULL ? in : "", inlen) : NULL;
 	int result = sasl_server_start(a->conn, mech, have_in ? (in != NULL ? in : "") : NULL,
 				       inlen, &out, &outlen);
 	sm_free(in);
@@ -559,11 +562,13 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 		const char *line = response(s);
 		if (line == NULL) {
 			(void)new_conn(a);
+			sm_free(user);
 			return;
 		}
 		if (strcmp(line, "*") == 0) {
 			smtpd_reply(s, "501 5.0.0 AUTH aborted");
 			(void)new_conn(a);
+			sm_free(user);
 			return;
 		}
 		char *resp = NULL;
@@ -571,8 +576,11 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 		if (unb64(line, &resp, &rlen) != SASL_OK) {
 			smtpd_reply(s, "501 5.5.4 cannot decode AUTH parameter %s", line);
 			(void)new_conn(a);
+			sm_free(user);
 			return;
 		}
+		if (user == NULL)
+			user = client_user(mech, resp, rlen);
 		out = NULL;
 		outlen = 0;
 		result = sasl_server_step(a->conn, resp, rlen, &out, &outlen);
@@ -581,7 +589,8 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 	if (result == SASL_OK)
 		succeeded(s, a, mech);
 	else
-		failed(s, a, mech, result);
+		failed(s, a, mech, result, user);
+	sm_free(user);
 }
 
 void saslsrv_forget_param(struct smtpd *s)

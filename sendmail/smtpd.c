@@ -427,6 +427,15 @@ static void command(struct smtpd *s, char *line)
 	}
 }
 
+/* The line is an AUTH command (which may be longer than others). */
+static bool is_auth(const struct sm_buf *line)
+{
+	const char *p = line->data != NULL ? line->data : "";
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return sm_strncasecmp(p, "AUTH", 4) == 0 && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t');
+}
+
 bool smtpd_la_over(int option)
 {
 	const char *v = opt_value(option);
@@ -480,8 +489,20 @@ int smtpd_session(const struct smtpd_conn *c)
 			smtpd_io_flush(&s->io);
 			sleep(1);
 		}
-		int r = smtpd_io_getline(&s->io, &s->line, SMTPD_MAX_CMDLINE, s->timeout_cmd,
-					 &too_long, &ending, &bare_cr);
+		int r = smtpd_io_getdata(&s->io, &s->line, SMTPD_MAX_INPLINE, s->timeout_cmd,
+					 &ending, &bare_cr);
+		too_long = false;
+		if (r > 0 && !is_auth(&s->line) &&
+		    (ending == SMTPD_LINE_PART || s->line.len > SMTPD_MAX_CMDLINE)) {
+			/* past the command limit: the rest of the line is read and dropped */
+			size_t total = s->io.line_bytes;
+			while (ending == SMTPD_LINE_PART &&
+			       smtpd_io_getdata(&s->io, &s->line, SMTPD_MAX_INPLINE, s->timeout_cmd,
+						&ending, &bare_cr) > 0)
+				total += s->io.line_bytes;
+			s->io.line_bytes = total;
+			too_long = true;
+		}
 		if (r < 0 && s->io.timed_out) {
 			char *j = macro_expand_id('j');
 			smtpd_reply(s, "421 4.4.1 %s Lost input channel from %s", j,

@@ -21,6 +21,10 @@
 
 /* longest command line kept (RFC 5321 says 512; sendmail reads more) */
 #define SMTPD_MAX_CMDLINE 2048
+/* 8.17 reads every line into a buffer this long: an AUTH line (a GSSAPI
+ * ticket is long) may fill it; a longer one is cut there, its rest read
+ * as the next line */
+#define SMTPD_MAX_INPLINE 12287
 /* longest data line kept; longer lines are split as sendmail splits them */
 #define SMTPD_MAX_DATALINE 32768
 /* the status of a message whose local recipients' alias map cannot be read */
