@@ -123,7 +123,9 @@ class SaslEnv:
         self.saslauthd = subprocess.Popen(argv + ["saslauthd", "-a", "sasldb", "-m", self.run,
                                                   "-n", "1", "-d"],
                                           stdin=subprocess.DEVNULL, stdout=log,
-                                          stderr=subprocess.STDOUT)
+                                          stderr=subprocess.STDOUT,
+                                          # it signals its whole process group when it ends
+                                          start_new_session=True)
         log.close()
         mux = os.path.join(self.run, "mux")
         deadline = time.monotonic() + 15
