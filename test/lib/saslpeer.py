@@ -168,6 +168,9 @@ class SaslDaemon(sp.Daemon):
     def __init__(self, side, base, env, **kw):
         sp.Daemon.__init__(self, side, base, **kw)
         self.env = env
+        # a second listener's port where the .mc lines say @PORT2@
+        self.port2 = sp.free_port()
+        self.extra = self.extra.replace("@PORT2@", str(self.port2))
 
     def argv(self, *args):
         if self.side == "ref":
