@@ -117,7 +117,10 @@ static const char CfText[] =
 	"R$*\t$@ $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 "
 	"$1 $1 $1\n"
 	"S36\n"
-	"R$*\t$: $(nosuchmap $1 $)\n";
+	"R$*\t$: $(nosuchmap $1 $)\n"
+	"S37\n"
+	"R< $* > $&M\t$@ same $1\n"
+	"R$*\t$@ differs $1\n";
 
 static struct sm_arena Arena;
 
@@ -317,6 +320,16 @@ static void test_macros_and_trace(void)
 	rw("rewrite.deferred_macro_now", 20, "q", "changed - q");
 	macro_define('M', NULL);
 	rw("rewrite.deferred_macro_unset", 20, "q", "- q");
+	/* $&x on the left: the tokens that spell its value now (trust_auth) */
+	macro_define('M', "macval");
+	rw("rewrite.lhs_macro", 37, "<x> macval", "same x");
+	rw("rewrite.lhs_macro_case", 37, "<x> MacVal", "same x");
+	rw("rewrite.lhs_macro_other", 37, "<x> other", "differs < x > other");
+	macro_define('M', "a+b.c");
+	rw("rewrite.lhs_macro_tokens", 37, "<x> a+b.c", "same x");
+	rw("rewrite.lhs_macro_prefix", 37, "<x> a+b", "differs < x > a+b");
+	macro_define('M', NULL);
+	rw("rewrite.lhs_macro_unset", 37, "<x>", "same x");
 
 	RewriteTrace = true;
 	run(1, "user@host");
