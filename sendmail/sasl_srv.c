@@ -15,8 +15,10 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +355,27 @@ static const char *relay(void)
 }
 
 /*
+ * Waits secs seconds, or less when the client has closed its side: the
+ * wait is for a client that goes on trying, and one that is gone would
+ * only keep the session process.
+ */
+static void wait_unless_gone(int fd, int secs)
+{
+	long long deadline = sm_now_ms() + (long long)secs * 1000;
+	for (;;) {
+		long long left = deadline - sm_now_ms();
+		if (left <= 0)
+			return;
+		struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != 0)
+			return;
+	}
+}
+
+/*
  * The bad-login throttle: from the AUTH_THROTTLE-th AUTH command of a
  * session on, each waits before it is answered, twice as long as the one
  * before (at most AUTH_MAX_DELAY seconds); the first is logged as an attack.
@@ -368,7 +391,7 @@ static void throttle(struct smtpd *s, struct saslsrv *a)
 		sm_free(who);
 	}
 	smtpd_io_flush(&s->io);
-	sleep((unsigned)a->delay);
+	wait_unless_gone(s->conn->in_fd, a->delay);
 	a->delay = a->delay * 2 > AUTH_MAX_DELAY ? AUTH_MAX_DELAY : a->delay * 2;
 }
 
