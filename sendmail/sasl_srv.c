@@ -47,6 +47,9 @@
 #define AUTH_DEFAULT_MECHS "EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5"
 
 struct saslsrv {
+	/* AUTH is not offered (srv_features A, M=A, no usable library):
+	 * 503 to AUTH; AUTH= of MAIL is still handled, as in 8.17 */
+	bool off;
 	sasl_conn_t *conn;
 	char *mechs;              /* offered mechanisms, blank-separated ("" for none) */
 	char *ehlo;               /* "AUTH " mechs */
@@ -249,21 +252,20 @@ static bool daemon_flag(const struct smtpd *s, const char *word)
 
 struct saslsrv *saslsrv_session_new(struct smtpd *s)
 {
-	if ((s->hidden & SRV_NO_AUTH) || daemon_flag(s, "AA"))
-		return NULL;
-	if (!saslsrv_process_init())
-		return NULL;
 	struct saslsrv *a = sm_calloc(1, sizeof *a);
+	a->delay = 1;
+	a->off = (s->hidden & SRV_NO_AUTH) || daemon_flag(s, "AA") || !saslsrv_process_init();
+	if (a->off)
+		return a;
 	ipport(&s->conn->local, s->conn->local_len, a->local, sizeof a->local);
 	ipport(&s->conn->peer, s->conn->peer_len, a->remote, sizeof a->remote);
 	a->seclayer_required = (s->hidden & SRV_SECLAYER) != 0;
 	a->auth_required = (s->hidden & SRV_REQUIRE_AUTH) != 0 || daemon_flag(s, "a");
-	a->delay = 1;
 	if (!new_conn(a)) {
 		if (a->conn != NULL)
 			sasl_dispose(&a->conn);
-		sm_free(a);
-		return NULL;
+		a->off = true;
+		return a;
 	}
 	make_mechs(a);
 	return a;
@@ -284,7 +286,7 @@ void saslsrv_session_free(struct saslsrv *a)
 void saslsrv_external(struct smtpd *s, unsigned ssf, const char *authid)
 {
 	struct saslsrv *a = s->sasl;
-	if (a == NULL || a->authenticated)
+	if (a == NULL || a->off || a->authenticated)
 		return;
 	a->ext_ssf = ssf;
 	sm_free(a->ext_authid);
@@ -529,7 +531,7 @@ static const char *response(struct smtpd *s)
 void saslsrv_cmd_auth(struct smtpd *s, char *arg)
 {
 	struct saslsrv *a = s->sasl;
-	if (a == NULL) {
+	if (a == NULL || a->off) {
 		/* srv_features A, DaemonPortOptions M=A, no SASL library */
 		smtpd_reply(s, "503 5.3.3 AUTH not available");
 		return;
@@ -624,6 +626,8 @@ void saslsrv_forget_param(struct smtpd *s)
 
 bool saslsrv_mail_param(struct smtpd *s, const char *value)
 {
+	if (s->sasl == NULL)
+		return true;
 	if (value == NULL) {
 		smtpd_reply(s, "501 5.5.2 AUTH= requires a value");
 		return false;

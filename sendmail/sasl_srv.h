@@ -26,8 +26,9 @@ bool saslsrv_process_init(void);
 
 /*
  * The session's SASL state, made when the session starts (after the
- * client's macros and srv_features): NULL when AUTH is not offered
- * (library unusable, srv_features A, DaemonPortOptions M=A).
+ * client's macros and srv_features).  When AUTH is not offered (library
+ * unusable, srv_features A, DaemonPortOptions M=A) AUTH gets 503, but
+ * AUTH= of MAIL is still handled, as 8.17 does.
  */
 struct saslsrv *saslsrv_session_new(struct smtpd *s);
 void saslsrv_session_free(struct saslsrv *a);

@@ -92,7 +92,7 @@ struct smtpd {
 	/* a local recipient was accepted without its alias map (unreadable):
 	 * the message is queued with "alias database unavailable" */
 	bool no_aliases;
-	/* SMTP AUTH (sasl_srv.c); NULL when AUTH is not offered */
+	/* SMTP AUTH (sasl_srv.c) */
 	struct saslsrv *sasl;
 	/* $r and proto=: set by HELO/EHLO and AUTH (NULL before either) */
 	const char *proto;

@@ -230,9 +230,9 @@ void smtpd_cmd_mail(struct smtpd *s, char *args)
 				smtpd_reply(s, "501 5.5.2 BY= missing ';'");
 				goto fail;
 			}
-		} else if (sm_strcasecmp(key, "AUTH") == 0 && (value != NULL || s->sasl != NULL)) {
-			/* without SASL here it is ignored */
-			if (s->sasl != NULL && !saslsrv_mail_param(s, value))
+		} else if (sm_strcasecmp(key, "AUTH") == 0) {
+			/* also where AUTH is not offered (8.17) */
+			if (!saslsrv_mail_param(s, value))
 				goto fail;
 		} else {
 			smtpd_reply(s, "555 5.5.4 %s parameter unrecognized", key);
