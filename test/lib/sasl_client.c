@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 		printf("sasl_client_start: %s\n", sasl_errdetail(Conn));
 		return 1;
 	}
-	char cmd[8192], b64[8192];
+	char cmd[8300], b64[8192];
 	unsigned bl = 0;
 	if (out != NULL && outlen > 0) {
 		sasl_encode64(out, outlen, b64, sizeof b64, &bl);
