@@ -9,7 +9,9 @@
  *   sasl_client PORT MECH USER PASSWORD MIN_SSF MAX_SSF CMD...
  *
  * Each CMD is sent as a line and one reply read; "DATA" sends a small
- * message after the 354.  Exits 0 when every reply came (whatever its code).
+ * message after the 354; "RAW:text" writes text and CRLF past the layer
+ * (a peer that breaks it) and reads to the end.  Exits 0 when every reply
+ * came (whatever its code).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -234,6 +236,18 @@ int main(int argc, char **argv)
 	printf("SSF %u\n", ssf);
 	Layer = ssf > 0;
 	for (int i = 7; i < argc; i++) {
+		if (strncmp(argv[i], "RAW:", 4) == 0) {
+			printf(">>> (raw) %s\n", argv[i] + 4);
+			int was = Layer;
+			Layer = 0;
+			put(argv[i] + 4, strlen(argv[i] + 4));
+			put("\r\n", 2);
+			Layer = was;
+			/* what comes back, if anything, until the server closes */
+			while (reply(line, sizeof line) != 0)
+				;
+			return 0;
+		}
 		send_line(argv[i]);
 		code = reply(line, sizeof line);
 		if (code == 0)
