@@ -36,6 +36,7 @@
 #include "options.h"
 #include "proc.h"
 #include "resolve.h"
+#include "sasl_srv.h"
 #include "sm.h"
 
 /* How long sessions may go on after SIGTERM before they are told to stop. */
@@ -444,6 +445,10 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	d.refuse_la = rla != NULL && *rla != '\0' ? strtod(rla, NULL) : 12.0 * (ncpu > 0 ? ncpu : 1);
 	/* once here, inherited by every worker (resolve.h) */
 	resolver_startup();
+	/* SMTP AUTH: the SASL library reads Sendmail.conf and its plugins once,
+	 * here, as in 8.17: every session process inherits it (a changed
+	 * Sendmail.conf counts after SIGHUP) */
+	(void)saslsrv_process_init();
 	Current = &d;
 	daemon_info_log(queue);
 	(void)queue_write_pidfile();

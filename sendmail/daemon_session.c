@@ -151,8 +151,8 @@ void daemon_worker_main(const struct daemon_worker_args *a)
 	proc_child_signals(true);
 	if (a->user != NULL)
 		open_maps_as_root();
-	/* the SASL library reads its configuration and plugins while root
-	 * (8.17's sessions stay root; these give it up below) */
+	/* the SASL library: set up by the daemon already (its state is
+	 * inherited); otherwise now, while still root */
 	(void)saslsrv_process_init();
 	int err = priv_become(a->user);
 	if (err != 0) {

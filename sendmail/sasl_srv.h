@@ -17,10 +17,11 @@ struct smtpd;
 struct saslsrv;
 
 /*
- * sasl_server_init("Sendmail") once per process: the daemon's session
- * workers call it while still root (the configuration file and the
- * plugins are read then); a -bs session calls it when it starts.  False
- * when the library cannot be used (AUTH is then not offered).
+ * sasl_server_init("Sendmail") once per process: the daemon calls it at
+ * start (as root; its session workers inherit the set-up, so a changed
+ * Sendmail.conf counts after a SIGHUP, as in 8.17); a -bs session when
+ * it starts.  False when the library cannot be used (AUTH then gets
+ * 503 5.3.3 AUTH not available).
  */
 bool saslsrv_process_init(void);
 
