@@ -25,7 +25,7 @@ else
 CFLAGS_ALL += -O2
 LDFLAGS_ALL =
 endif
-LIBS = -lgdbm -lresolv -lsasl2
+LIBS = -lgdbm -lresolv -lsasl2 -lssl -lcrypto
 
 LIBSM_SRC := $(sort $(wildcard libsm/*.c))
 CORE_SRC := $(sort $(filter-out sendmail/main.c,$(wildcard sendmail/*.c)))
