@@ -37,6 +37,7 @@
 #include "proc.h"
 #include "resolve.h"
 #include "sasl_srv.h"
+#include "tls.h"
 #include "sm.h"
 
 /* How long sessions may go on after SIGTERM before they are told to stop. */
@@ -451,6 +452,9 @@ int daemon_run(bool foreground, const struct queue_runner_opts *queue, queue_del
 	(void)saslsrv_process_init();
 	Current = &d;
 	daemon_info_log(queue);
+	/* the server's TLS context, once, as root (key files are root's):
+	 * every session worker forked later has it */
+	(void)tls_ready(TLS_SERVER);
 	(void)queue_write_pidfile();
 
 	sigset_t block, orig;

@@ -146,9 +146,16 @@ static struct daemon_worker *idle_worker(struct daemon_pool *p, size_t li)
 	return best;
 }
 
-/* Forks a worker of kind li that runs entry(its channel end, ctx). */
+/*
+ * Forks a worker of kind li that runs entry(its channel end, ctx).
+ * conn_fd (-1 for none) is the connection the daemon is about to hand
+ * over: the child closes the copy fork gave it, or the connection would
+ * stay open in the worker after its session closed the copy it was sent
+ * (the client would never see the server hang up).
+ */
 static struct daemon_worker *start_worker(struct daemon_pool *p, size_t li,
-					  void (*entry)(int chan, const void *ctx), const void *ctx)
+					  void (*entry)(int chan, const void *ctx), const void *ctx,
+					  int conn_fd)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -165,6 +172,8 @@ static struct daemon_worker *start_worker(struct daemon_pool *p, size_t li,
 	}
 	if (pid == 0) {
 		(void)close(sv[0]);
+		if (conn_fd >= 0)
+			(void)close(conn_fd);
 		daemon_close_fds_in_child();
 		entry(sv[1], ctx);
 		_exit(EX_OSERR_); /* entry does not return */
@@ -200,7 +209,7 @@ int daemon_pool_dispatch(struct daemon_pool *p, struct daemon_listener *ls, size
 	for (;;) {
 		struct daemon_worker *w = idle_worker(p, li);
 		bool fresh = w == NULL;
-		if (fresh && (w = start_worker(p, li, session_entry, tmpl)) == NULL)
+		if (fresh && (w = start_worker(p, li, session_entry, tmpl, fd)) == NULL)
 			return EAGAIN;
 		/* the channel is empty when the worker is idle: this never blocks */
 		int err = sm_fd_send(w->chan, fd, m, sizeof *m, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -237,7 +246,7 @@ int daemon_pool_request(struct daemon_pool *p, const char *req, size_t len, size
 		bool fresh = w == NULL;
 		if (fresh && count_kind(p, DAEMON_POOL_DELIVERY) >= max)
 			return EBUSY;
-		if (fresh && (w = start_worker(p, DAEMON_POOL_DELIVERY, entry, ctx)) == NULL)
+		if (fresh && (w = start_worker(p, DAEMON_POOL_DELIVERY, entry, ctx, -1)) == NULL)
 			return EAGAIN;
 		ssize_t r = send(w->chan, req, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (r == (ssize_t)len) {

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "macro.h"
+#include "log.h"
 #include "map.h"
 #include "options.h"
 #include "switchfile.h"
@@ -296,7 +297,8 @@ static bool syslog_parse(struct map *m, char *p)
 static char *syslog_lookup(struct map *m, const char *key, char **args, int *stat)
 {
 	(void)args, (void)stat;
-	syslog(LOG_MAIL | m->syslog_level, "%s", key);
+	/* through log_line, so that -D's copy of the log has it too */
+	log_line(m->syslog_level, NULL, "%s", key);
 	return "";
 }
 

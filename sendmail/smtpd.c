@@ -204,7 +204,7 @@ static bool early_talker(struct smtpd *s)
 		 "rejecting commands from %s [%s] due to pre-greeting traffic after %ld seconds",
 		 name != NULL ? name : "localhost", addr != NULL ? addr : "0",
 		 (long)(time(NULL) - start));
-	s->nullserver = "Command rejected";
+	s->nullserver = "550 5.0.0 Command rejected";
 	return true;
 }
 
@@ -281,7 +281,8 @@ static void cmd_helo(struct smtpd *s, const char *cmd, char *arg, bool esmtp)
 			kw[n++] = "ETRN";
 		if (saslsrv_ehlo_keyword(s) != NULL)
 			kw[n++] = saslsrv_ehlo_keyword(s);
-		/* STARTTLS is offered here once it exists */
+		if (smtpd_tls_offer(s))
+			kw[n++] = "STARTTLS";
 		kw[n++] = "DELIVERBY";
 		kw[n++] = "HELP";
 	}
@@ -362,7 +363,7 @@ static void command(struct smtpd *s, char *line)
 			bad_command(s);
 		else {
 			s->nbad++;
-			smtpd_reply(s, "550 5.0.0 %s", s->nullserver);
+			smtpd_reply(s, "%s", s->nullserver);
 		}
 	} else if (helo) {
 		cmd_helo(s, cmd, arg, cmd[0] == 'E');
@@ -407,8 +408,7 @@ static void command(struct smtpd *s, char *line)
 	} else if (strcmp(cmd, "VRFY") == 0 || strcmp(cmd, "EXPN") == 0) {
 		smtpd_cmd_vrfy(s, arg, cmd[0] == 'E');
 	} else if (strcmp(cmd, "STARTTLS") == 0) {
-		/* the hook for TLS: without it, 8.17's answer when TLS cannot start */
-		smtpd_reply(s, "454 4.3.3 TLS not available after start");
+		smtpd_cmd_starttls(s, arg);
 	} else if (strcmp(cmd, "AUTH") == 0) {
 		saslsrv_cmd_auth(s, arg);
 	} else if (strcmp(cmd, "TURN") == 0 || strcmp(cmd, "SEND") == 0 ||
@@ -470,7 +470,15 @@ int smtpd_session(const struct smtpd_conn *c)
 		s->hidden |= SRV_NO_DSN;
 	if (conn != RS_REJECT)
 		s->sasl = saslsrv_session_new(s);
-	if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
+	/* an SMTPS listener (M=s): TLS before a word is said (a check_relay
+	 * refusal too goes over it); a failed handshake ends the session
+	 * unheard */
+	bool smtps_failed = smtpd_tls_smtps(s) && !smtpd_tls_smtps_start(s);
+	if (smtps_failed) {
+		/* nothing can be said */
+		s->io.failed = true;
+		s->quit = true;
+	} else if (conn != RS_REJECT && c->daemon_mode && early_talker(s)) {
 		char *j = macro_expand_id('j');
 		smtpd_reply(s, "554 %s ESMTP not accepting messages", j);
 		sm_free(j);
@@ -545,6 +553,7 @@ int smtpd_session(const struct smtpd_conn *c)
 			 c->daemon_name != NULL ? c->daemon_name : "stdin");
 		sm_free(who);
 	}
+	smtpd_tls_end(s);
 	ErrReplySink = old_sink;
 	Current = NULL;
 	/* the SASL layer (if any) comes off the stream before its connection goes */

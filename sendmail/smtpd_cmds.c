@@ -33,9 +33,12 @@ const char *smtpd_log_id(struct smtpd *s)
 
 const char *smtpd_protocol(struct smtpd *s)
 {
-	if (s->proto != NULL)
-		return s->proto;
-	return s->esmtp ? "ESMTP" : "SMTP";
+	const char *p = s->proto != NULL ? s->proto : s->esmtp ? "ESMTP" : "SMTP";
+	/* 8.17 puts an S after STARTTLS into the ESMTP names (EHLO's), and the
+	 * A after AUTH behind it */
+	if (s->tls == NULL || strncmp(p, "ESMTP", 5) != 0)
+		return p;
+	return p[5] == 'A' ? "ESMTPSA" : "ESMTPS";
 }
 
 void smtpd_log_proto(struct smtpd *s, char *buf, size_t size)

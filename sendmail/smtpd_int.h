@@ -84,9 +84,12 @@ struct smtpd {
 	/* while set, replies (the error sink's too) do not become last_error:
 	 * refusals 8.17 does not keep as the message's status */
 	bool status_off;
-	/* the client talked before the greeting (greet_pause): every command
-	 * but HELO/EHLO/NOOP/RSET/QUIT gets this refusal */
+	/* the client talked before the greeting (greet_pause), or tls_client
+	 * refused it after STARTTLS: every command but HELO/EHLO/NOOP/RSET/QUIT
+	 * gets this refusal (a whole reply line: code, enhanced code, text) */
 	const char *nullserver;
+	char *refusal;            /* tls_client's refusal (malloc'ed; nullserver points here) */
+	struct tls_conn *tls;     /* STARTTLS done: the connection's TLS (smtpd_tls.c) */
 	/* what srv_features turned off: SRV_NO_* bits */
 	unsigned hidden;
 	/* a local recipient was accepted without its alias map (unreadable):
@@ -106,8 +109,10 @@ enum {
 	SRV_NO_EXPN = 8,        /* X */
 	SRV_NO_PIPELINING = 16, /* P */
 	SRV_NO_AUTH = 32,       /* A */
-	SRV_SECLAYER = 64,      /* c: no plaintext mechanisms without a security layer */
-	SRV_REQUIRE_AUTH = 128, /* l: MAIL only after AUTH */
+	SRV_NO_STARTTLS = 64,   /* S */
+	SRV_NO_CERTREQ = 128,   /* V: ask no client certificate */
+	SRV_SECLAYER = 256,     /* c: no plaintext mechanisms without a security layer */
+	SRV_REQUIRE_AUTH = 512, /* l: MAIL only after AUTH */
 };
 
 /* What smtpd_unknown_local() found out about a recipient. */
@@ -134,7 +139,8 @@ bool smtpd_privacy(const char *word);
 /* The queue ID log lines of the session carry: the transaction's, else the session's. */
 const char *smtpd_log_id(struct smtpd *s);
 
-/* $r and proto=: SMTP, ESMTP, ESMTPA (EHLO after AUTH, or AUTH after HELO/EHLO). */
+/* $r and proto=: SMTP, ESMTP, ESMTPA (EHLO after AUTH, or AUTH after HELO/EHLO),
+ * ESMTPS/ESMTPSA after STARTTLS. */
 const char *smtpd_protocol(struct smtpd *s);
 
 /* ", proto=ESMTP[, daemon=NAME]" of the session's from= log lines. */
@@ -159,6 +165,16 @@ void smtpd_cmd_help(struct smtpd *s, const char *arg);
 /* ETRN: a queue run of the daemon for a host or "#group". */
 void smtpd_cmd_etrn(struct smtpd *s, char *arg);
 void smtpd_cmd_data(struct smtpd *s);
+/* STARTTLS (smtpd_tls.c): replies, handshake, the session reset after it. */
+void smtpd_cmd_starttls(struct smtpd *s, const char *arg);
+/* EHLO lists STARTTLS: a server certificate, not M=S/srv_features S, not after TLS. */
+bool smtpd_tls_offer(struct smtpd *s);
+/* The listener is an SMTPS one (M=s): TLS before the greeting. */
+bool smtpd_tls_smtps(struct smtpd *s);
+/* TLS before the greeting; false when it failed (the session ends unheard). */
+bool smtpd_tls_smtps_start(struct smtpd *s);
+/* Closes the session's TLS (the closing alert) at its end. */
+void smtpd_tls_end(struct smtpd *s);
 /* Puts e's recipients in 8.17's queue order: by host, as given within a host. */
 void smtpd_sort_rcpts(struct smtpd *s);
 

@@ -92,7 +92,11 @@ bool smtpd_io_pending(struct smtpd_io *io)
 {
 	if (io->in_start < io->in_end)
 		return true;
-	if (io->eof || io->failed || io->layer != NULL)
+	if (io->eof || io->failed)
+		return false;
+	if (io->pending_fn != NULL)
+		return io->pending_fn(io);
+	if (io->layer != NULL)
 		return false;
 	struct pollfd p = {.fd = io->in_fd, .events = POLLIN};
 	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);

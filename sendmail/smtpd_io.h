@@ -23,6 +23,8 @@ struct smtpd_io {
 	/* the layer: returns bytes read/written, 0 at end of input, -1 on error */
 	ssize_t (*read_fn)(struct smtpd_io *io, void *buf, size_t n, long long deadline);
 	ssize_t (*write_fn)(struct smtpd_io *io, const void *buf, size_t n);
+	/* input is waiting (for a layer that buffers: TLS); NULL: the plain check */
+	bool (*pending_fn)(struct smtpd_io *io);
 	void *layer;              /* the security layer's state, NULL for plain */
 	unsigned char in[SMTPD_IO_BUFSIZE];
 	size_t in_start, in_end;  /* unread input is in[in_start..in_end) */

@@ -152,7 +152,7 @@ unsigned smtpd_srv_features(struct smtpd *s)
 	if (rewrite_check("srv_features", name, NULL, &arena, &v) == EX_OK_ &&
 	    meta_token_is(v[0], META_CANONNET)) {
 		/* single letters; upper case turns off, lower case turns on again */
-		static const char letters[] = "BDEXPA";
+		static const char letters[] = "BDEXPASV";
 		for (int i = 1; v[i] != NULL; i++)
 			for (const char *c = v[i]; *c; c++) {
 				/* c and l turn a requirement on, C and L off */

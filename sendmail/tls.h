@@ -43,6 +43,9 @@ enum tls_role { TLS_SERVER = 0, TLS_CLIENT = 1 };
  */
 bool tls_ready(enum tls_role role);
 
+/* A letter of TLSSrvOptions is set ('V': ask no client certificate). */
+bool tls_srv_option(char letter);
+
 /* Forgets both contexts (at exit, or before the options are read again). */
 void tls_free_contexts(void);
 

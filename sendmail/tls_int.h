@@ -22,8 +22,6 @@ struct tls_conn {
 const char *tls_role_name(enum tls_role role);
 /* The role's context once tls_ready() said yes, else NULL. */
 SSL_CTX *tls_role_ctx(enum tls_role role);
-/* A TLSSrvOptions letter is set. */
-bool tls_srv_option(char letter);
 /* Logs and empties OpenSSL's error queue (above LogLevel 9). */
 void tls_log_errors(const char *who);
 /* ServerSSLOptions-style list onto ctx (ssl NULL) or one connection. */

@@ -140,12 +140,19 @@ class Unavailable(Exception):
 class Daemon:
     """One daemon: side is "ref" (sendmail 8.17) or "our"."""
 
-    def __init__(self, side, base, port=None, extra="", privacy="authwarnings"):
+    def __init__(self, side, base, port=None, extra="", privacy="authwarnings", access="",
+                 tail="", env=None):
+        """extra: .mc lines before the MAILER lines; tail: after them
+        (LOCAL_RULESETS); access: more access map lines; env: more
+        environment for the daemon (the ref's syslog shim)."""
         self.side = side
         self.dir = os.path.join(base, side)
         self.port = port or free_port()
         self.extra = extra
         self.privacy = privacy
+        self.access = access
+        self.tail = tail
+        self.env = env or {}
         self.proc = None
         self.log = os.path.join(self.dir, "daemon.out")
         self.qdir = os.path.join(self.dir, "q")
@@ -185,9 +192,9 @@ class Daemon:
         os.makedirs(mbox)
         os.chmod(mbox, 0o1777)
         self._write("aliases", ALIASES + "filebox: %s/filebox\n" % mbox)
-        self._write("access.txt", ACCESS)
+        self._write("access.txt", ACCESS + self.access)
         mc = self._write("sendmail.mc", MC.format(
-            d=self.dir, port=self.port, extra=self.extra, privacy=self.privacy))
+            d=self.dir, port=self.port, extra=self.extra, privacy=self.privacy) + self.tail)
         if self.side == "ref":
             argv = [oracle("refcf"), mc]
         else:
@@ -232,7 +239,7 @@ class Daemon:
     # --- the process --------------------------------------------------
     def start(self, timeout=30):
         """Starts the daemon in the foreground (-bD) and waits for its 220."""
-        env = dict(os.environ, REFSENDMAIL_HOSTNAME=HOSTNAME)
+        env = dict(os.environ, REFSENDMAIL_HOSTNAME=HOSTNAME, **self.env)
         if self.side == "our":
             # sanitizer reports of the daemon and of its sessions (which
             # run as another user and may have lost stderr) go to files
