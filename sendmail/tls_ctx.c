@@ -213,7 +213,12 @@ static bool load_pairs(SSL_CTX *ctx, const char *certs, const char *keys, const 
 		if (e == 0)
 			e = check_file(k, true);
 		if (e != 0) {
-			if (tls_loglevel() > 14)
+			/* 8.17 says so above LogLevel 14, or above 7 when the
+			 * other role uses the same key file (as measured) */
+			const char *other = opt_value(strcmp(who, "server") == 0 ? OPT_ClientKeyFile
+										   : OPT_ServerKeyFile);
+			bool shared = other != NULL && strcmp(other, keys) == 0;
+			if (tls_loglevel() > (shared ? 7 : 14))
 				log_line(LOG_WARNING, NULL, "STARTTLS=%s: file %s unsafe: %s", who,
 					 check_file(c, false) != 0 ? c : k, sm_errstring(e));
 			ok = false;
