@@ -4,8 +4,8 @@
  * STARTTLS, the STARTTLS command and its replies, the handshake within
  * Timeout.starttls, the session's byte stream moved onto TLS, the state
  * the client must give again afterwards (HELO/EHLO, the transaction),
- * the TLS macros and log line, and the tls_client ruleset after the
- * handshake, whose refusal turns the session into one that answers
+ * the TLS macros and log line, the tls_srv_features ruleset before the
+ * handshake and the tls_client ruleset after it, whose refusal turns the session into one that answers
  * every command with that refusal.
  *
  * Owns the TLS layer of struct smtpd_io (read_fn/write_fn/pending_fn
@@ -20,6 +20,7 @@
 #include "log.h"
 #include "macro.h"
 #include "options.h"
+#include "rewrite.h"
 #include "smtpd_int.h"
 #include "timeconv.h"
 #include "tls.h"
@@ -91,19 +92,79 @@ static bool layer_pending(struct smtpd_io *io)
 	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
+/* "name [addr]" of the client, as the tls_srv_features lines name it. */
+static char *client_relay(void)
+{
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	const char *addr = macro_get(macro_id("client_addr", 11, true));
+	return sm_asprintf("%s [%s]", name != NULL ? name : "localhost", addr != NULL ? addr : "");
+}
+
 /*
- * The handshake on the session's descriptors; on success the byte stream
- * goes through TLS, input read before it (plain text a client pipelined
- * after STARTTLS) is dropped, as RFC 3207 asks.  False when it failed
- * (logged; the session cannot go on).
+ * The connection's TLS, before a byte of it is exchanged: the
+ * tls_srv_features ruleset on "client_name $| client_addr" may change
+ * the cipher list, the SSL options, the certificate.  NULL when its
+ * answer cannot be used (logged as 8.17 logs it).
  */
-static bool start_tls(struct smtpd *s)
+static struct tls_conn *new_tls(struct smtpd *s)
+{
+	const char *name = macro_get(macro_id("client_name", 11, true));
+	const char *addr = macro_get(macro_id("client_addr", 11, true));
+	char *relay = client_relay();
+	struct sm_arena arena;
+	sm_arena_init(&arena, 8192);
+	char **v = NULL;
+	char text[2048];
+	text[0] = '\0';
+	if (rewrite_check("tls_srv_features", name != NULL ? name : "localhost", addr != NULL ? addr : "",
+			  &arena, &v) >= 0 &&
+	    v != NULL) {
+		int end = 0;
+		while (v[end] != NULL)
+			end++;
+		tok_cat(v, 0, end, text, sizeof text, ' ');
+	}
+	sm_arena_free(&arena);
+	/* the cf's "no features" answer is an empty quoted string */
+	if (strcmp(text, "\"\"") == 0)
+		text[0] = '\0';
+	if (tls_loglevel() > 9) {
+		log_line(LOG_INFO, NULL, "tls_srv_features=%s, relay=%s", text[0] ? text : "(null)",
+			 macro_get('_') != NULL ? macro_get('_') : "localhost");
+		if (text[0] == '\0')
+			log_line(LOG_INFO, NULL, "tls_srv_features=empty, stat=0, relay=%s",
+				 macro_get('_') != NULL ? macro_get('_') : "localhost");
+	}
+	struct tls_features f;
+	const char *bad = NULL;
+	const char *err = text[0] ? tls_features_parse(text, &f, &bad) : NULL;
+	struct tls_conn *t = NULL;
+	if (err != NULL) {
+		if (tls_loglevel() > 7) {
+			if (bad != NULL)
+				log_line(LOG_WARNING, NULL, "tls_srv_features=%s, opt=%s, relay=%s", err, bad, relay);
+			else
+				log_line(LOG_WARNING, NULL, "tls_srv_features=%s, relay=%s", err, relay);
+		}
+	} else {
+		bool request = !tls_srv_option('V') && !(s->hidden & SRV_NO_CERTREQ);
+		t = tls_new(TLS_SERVER, s->conn->in_fd, s->conn->out_fd, request, text[0] ? &f : NULL,
+			    "tls_srv_features", relay);
+	}
+	sm_free(relay);
+	return t;
+}
+
+/*
+ * The handshake of t on the session's descriptors; on success the byte
+ * stream goes through TLS, input read before it (plain text a client
+ * pipelined after STARTTLS) is dropped, as RFC 3207 asks.  False when it
+ * failed (logged; the session cannot go on).
+ */
+static bool start_tls(struct smtpd *s, struct tls_conn *t)
 {
 	const char *relay = macro_get('_') != NULL ? macro_get('_') : "localhost";
-	bool request = !tls_srv_option('V') && !(s->hidden & SRV_NO_CERTREQ);
-	struct tls_conn *t = tls_handshake(TLS_SERVER, s->conn->in_fd, s->conn->out_fd,
-					   starttls_timeout(), relay, request);
-	if (t == NULL) {
+	if (!tls_start(t, starttls_timeout(), relay)) {
 		tls_clear_macros("SOFTWARE");
 		return false;
 	}
@@ -171,12 +232,18 @@ void smtpd_cmd_starttls(struct smtpd *s, const char *arg)
 		smtpd_reply(s, "503 5.5.0 TLS not permitted during a mail transaction");
 		return;
 	}
+	struct tls_conn *t = new_tls(s);
+	if (t == NULL) {
+		smtpd_reply(s, "454 4.3.3 TLS currently not available");
+		return;
+	}
 	smtpd_reply(s, "220 2.0.0 Ready to start TLS");
 	if (!smtpd_io_flush(&s->io)) {
+		tls_free(t);
 		s->quit = true;
 		return;
 	}
-	if (!start_tls(s)) {
+	if (!start_tls(s, t)) {
 		/* nothing more can be said on this connection */
 		s->quit = true;
 		s->io.failed = true;
@@ -195,7 +262,8 @@ bool smtpd_tls_smtps_start(struct smtpd *s)
 				 macro_get('_') != NULL ? macro_get('_') : "localhost");
 		return false;
 	}
-	if (!start_tls(s))
+	struct tls_conn *t = new_tls(s);
+	if (t == NULL || !start_tls(s, t))
 		return false;
 	check_tls_client(s);
 	return true;

@@ -57,8 +57,88 @@ static int want(struct tls_conn *t, int ret, long long deadline, int *err)
 	return w > 0 ? 1 : w == 0 ? 0 : -1;
 }
 
-struct tls_conn *tls_handshake(enum tls_role role, int rfd, int wfd, int timeout_s,
-			       const char *relay, bool request_cert)
+const char *tls_features_parse(char *text, struct tls_features *f, const char **bad)
+{
+	memset(f, 0, sizeof *f);
+	*bad = NULL;
+	char *save = NULL;
+	for (char *pair = strtok_r(text, ";", &save); pair != NULL; pair = strtok_r(NULL, ";", &save)) {
+		while (*pair == ' ' || *pair == '\t')
+			pair++;
+		if (*pair == '\0')
+			continue;
+		char *eq = strchr(pair, '=');
+		char *val = eq != NULL ? eq + 1 : pair + strlen(pair);
+		char *kend = eq != NULL ? eq : val;
+		while (kend > pair && (kend[-1] == ' ' || kend[-1] == '\t'))
+			kend--;
+		*kend = '\0';
+		while (*val == ' ' || *val == '\t')
+			val++;
+		size_t vl = strlen(val);
+		while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
+			val[--vl] = '\0';
+		if (sm_strcasecmp(pair, "CipherList") == 0)
+			f->cipher_list = val;
+		else if (sm_strcasecmp(pair, "Options") == 0)
+			f->options = val;
+		else if (sm_strcasecmp(pair, "CertFile") == 0)
+			f->cert_file = val;
+		else if (sm_strcasecmp(pair, "KeyFile") == 0)
+			f->key_file = val;
+		else if (sm_strcasecmp(pair, "Flags") == 0)
+			f->flags = val;
+		else {
+			*bad = pair;
+			return "unknown_option";
+		}
+	}
+	if ((f->cert_file == NULL) != (f->key_file == NULL))
+		return "only_one_of_CertFile/KeyFile_specified";
+	return NULL;
+}
+
+/* The features on a new connection; false (logged) when one cannot be used. */
+static bool apply_features(struct tls_conn *t, const struct tls_features *f, const char *rsname,
+			   const char *relay)
+{
+	const char *who = tls_role_name(t->role);
+	if (f->options != NULL) {
+		char bad[96];
+		if (!tls_apply_ssl_options(NULL, t->ssl, f->options, bad, sizeof bad)) {
+			if (tls_loglevel() > 8)
+				log_line(LOG_WARNING, NULL, "%s=%s, error=SSL_OP not found, relay=%s",
+					 rsname, bad, relay != NULL ? relay : "");
+			return false;
+		}
+	}
+	if (f->cipher_list != NULL && SSL_set_cipher_list(t->ssl, f->cipher_list) != 1) {
+		if (tls_loglevel() > 7)
+			log_line(LOG_WARNING, NULL, "STARTTLS=%s, error: SSL_set_cipher_list(%s) failed",
+				 who, f->cipher_list);
+		tls_log_errors(who);
+		return false;
+	}
+	if (f->cert_file != NULL &&
+	    (SSL_use_certificate_chain_file(t->ssl, f->cert_file) != 1 ||
+	     SSL_use_PrivateKey_file(t->ssl, f->key_file, SSL_FILETYPE_PEM) != 1 ||
+	     SSL_check_private_key(t->ssl) != 1)) {
+		if (tls_loglevel() > 7)
+			log_line(LOG_WARNING, NULL, "STARTTLS=%s, error: load cert/key %s/%s failed", who,
+				 f->cert_file, f->key_file);
+		tls_log_errors(who);
+		return false;
+	}
+	if (f->flags != NULL && strchr(f->flags, 'R') != NULL) {
+		/* a CRL for every certificate checked: none found is a failure */
+		X509_VERIFY_PARAM *vp = SSL_get0_param(t->ssl);
+		X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	}
+	return true;
+}
+
+struct tls_conn *tls_new(enum tls_role role, int rfd, int wfd, bool request_cert,
+			 const struct tls_features *f, const char *rsname, const char *relay)
 {
 	const char *who = tls_role_name(role);
 	SSL_CTX *ctx = tls_role_ctx(role);
@@ -80,15 +160,26 @@ struct tls_conn *tls_handshake(enum tls_role role, int rfd, int wfd, int timeout
 	}
 	if (role == TLS_SERVER && !request_cert)
 		SSL_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
-	set_nonblocking(rfd);
-	if (wfd != rfd)
-		set_nonblocking(wfd);
+	if (f != NULL && !apply_features(t, f, rsname != NULL ? rsname : "tls_features", relay)) {
+		tls_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+bool tls_start(struct tls_conn *t, int timeout_s, const char *relay)
+{
+	const char *who = tls_role_name(t->role);
+	set_nonblocking(t->rfd);
+	if (t->wfd != t->rfd)
+		set_nonblocking(t->wfd);
 	long long deadline = timeout_s > 0 ? sm_now_ms() + (long long)timeout_s * 1000 : 0;
 	for (;;) {
 		errno = 0;
-		int r = role == TLS_SERVER ? SSL_accept(t->ssl) : SSL_connect(t->ssl);
+		ERR_clear_error();
+		int r = t->role == TLS_SERVER ? SSL_accept(t->ssl) : SSL_connect(t->ssl);
 		if (r == 1)
-			return t;
+			return true;
 		int saved_errno = errno, err;
 		int w = want(t, r, deadline, &err);
 		if (w == 1)
@@ -100,14 +191,23 @@ struct tls_conn *tls_handshake(enum tls_role role, int rfd, int wfd, int timeout
 			const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
 			log_line(LOG_WARNING, NULL,
 				 "STARTTLS=%s, error: %s failed=%d, reason=%s, SSL_error=%d, errno=%d, retry=%d, relay=%.100s",
-				 who, role == TLS_SERVER ? "accept" : "connect", w == 0 ? 1 : r,
+				 who, t->role == TLS_SERVER ? "accept" : "connect", w == 0 ? 1 : r,
 				 reason != NULL ? reason : "unknown", err, w == 0 ? 0 : saved_errno,
 				 w == 0 ? 0 : -1, relay != NULL ? relay : "");
 		}
 		tls_log_errors(who);
 		tls_free(t);
-		return NULL;
+		return false;
 	}
+}
+
+struct tls_conn *tls_handshake(enum tls_role role, int rfd, int wfd, int timeout_s,
+			       const char *relay, bool request_cert)
+{
+	struct tls_conn *t = tls_new(role, rfd, wfd, request_cert, NULL, NULL, relay);
+	if (t == NULL || !tls_start(t, timeout_s, relay))
+		return NULL;
+	return t;
 }
 
 ssize_t tls_read(struct tls_conn *t, void *buf, size_t n, long long deadline, bool *timed_out)

@@ -52,8 +52,44 @@ void tls_free_contexts(void);
 struct tls_conn;
 
 /*
- * Runs the TLS handshake over rfd/wfd (the same socket, or -bs's standard
- * input and output) as the role says, within timeout_s seconds (0: no
+ * What the tls_srv_features / tls_clt_features rulesets may set for one
+ * connection ("CipherList=HIGH; Options=SSL_OP_NO_TLSv1_3"); NULL: the
+ * context's setting.
+ */
+struct tls_features {
+	const char *cipher_list;  /* CipherList= */
+	const char *options;      /* Options=: ServerSSLOptions words, added */
+	const char *cert_file;    /* CertFile= and KeyFile=: both or neither */
+	const char *key_file;
+	const char *flags;        /* Flags=: R (require a CRL), c/C (TLSFallbacktoClear), d */
+};
+/*
+ * Parses a features ruleset's result (keys case-insensitive, pairs
+ * separated by ";") into f, pointing into text (which is cut up).  NULL
+ * when it is fine, else 8.17's word for the log line
+ * ("unknown_option", *bad then the key; "only_one_of_CertFile/KeyFile_specified").
+ */
+const char *tls_features_parse(char *text, struct tls_features *f, const char **bad);
+
+/*
+ * A new connection of the role over rfd/wfd with the features applied
+ * (f may be NULL), before any byte is exchanged; NULL when a feature
+ * cannot be used (logged as 8.17: "STARTTLS=server, error:
+ * SSL_set_cipher_list(x) failed", "RSNAME=word, error=SSL_OP not found,
+ * relay=...").  rsname names the features ruleset for the log.
+ */
+struct tls_conn *tls_new(enum tls_role role, int rfd, int wfd, bool request_cert,
+			 const struct tls_features *f, const char *rsname, const char *relay);
+/*
+ * The handshake of t within timeout_s seconds (0: no limit); true when
+ * done.  On failure (logged as tls_handshake) t is freed.
+ */
+bool tls_start(struct tls_conn *t, int timeout_s, const char *relay);
+
+/*
+ * tls_new without features, then tls_start: the TLS handshake over
+ * rfd/wfd (the same socket, or -bs's standard input and output) as the
+ * role says, within timeout_s seconds (0: no
  * limit).  request_cert: the server asks the client for a certificate
  * (off for TLSSrvOptions V or srv_features V); ignored for the client.
  * relay ("name [addr]") is for the log lines.  The descriptors are made

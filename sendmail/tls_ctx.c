@@ -132,9 +132,9 @@ static const struct {
 /*
  * Applies an SSL options list ("SSL_OP_NO_TLSv1 -SSL_OP_ALL 0x4"): a word
  * or number sets the bits, with "-" before it clears them.  False on an
- * unknown word (logged).
+ * unknown word, copied to bad (the others are applied).
  */
-bool tls_apply_ssl_options(SSL_CTX *ctx, SSL *ssl, const char *list, const char *who)
+bool tls_apply_ssl_options(SSL_CTX *ctx, SSL *ssl, const char *list, char *bad, size_t badsize)
 {
 	bool ok = true;
 	const char *p = list;
@@ -167,7 +167,8 @@ bool tls_apply_ssl_options(SSL_CTX *ctx, SSL *ssl, const char *list, const char 
 				}
 		}
 		if (!known) {
-			log_line(LOG_WARNING, NULL, "STARTTLS=%s: unknown SSL option %s", who, word);
+			if (ok && bad != NULL)
+				snprintf(bad, badsize, "%s", w);
 			ok = false;
 			continue;
 		}
@@ -365,7 +366,11 @@ static SSL_CTX *build(enum tls_role role)
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	const char *sslopts = optstr(server ? OPT_ServerSSLOptions : OPT_ClientSSLOptions);
-	bool ok = tls_apply_ssl_options(ctx, NULL, sslopts, who);
+	char bad[96];
+	bool ok = tls_apply_ssl_options(ctx, NULL, sslopts, bad, sizeof bad);
+	if (!ok && tls_loglevel() > 8)
+		log_line(LOG_WARNING, NULL, "STARTTLS=%s, error: %sSSLOptions=%s, SSL_OP not found", who,
+			 server ? "Server" : "Client", bad);
 	int loaded = 0;
 	if (ok)
 		ok = load_pairs(ctx, certs, keys, who, &loaded);

@@ -24,7 +24,7 @@ const char *tls_role_name(enum tls_role role);
 SSL_CTX *tls_role_ctx(enum tls_role role);
 /* Logs and empties OpenSSL's error queue (above LogLevel 9). */
 void tls_log_errors(const char *who);
-/* ServerSSLOptions-style list onto ctx (ssl NULL) or one connection. */
-bool tls_apply_ssl_options(SSL_CTX *ctx, SSL *ssl, const char *list, const char *who);
+/* ServerSSLOptions-style list; false on an unknown word (copied to bad). */
+bool tls_apply_ssl_options(SSL_CTX *ctx, SSL *ssl, const char *list, char *bad, size_t badsize);
 
 #endif
