@@ -12,9 +12,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 #include <syslog.h>
+
+#include <sys/socket.h>
 
 #include <openssl/err.h>
 
@@ -170,6 +174,12 @@ struct tls_conn *tls_new(enum tls_role role, int rfd, int wfd, bool request_cert
 bool tls_start(struct tls_conn *t, int timeout_s, const char *relay)
 {
 	const char *who = tls_role_name(t->role);
+	/* TLS writes small records of its own (the handshake's last flight,
+	 * TLS 1.3's session tickets) right before a reply: with Nagle's
+	 * algorithm the reply would wait for the peer's delayed ACK, 40 ms
+	 * per command (not a socket, e.g. -bs on pipes: no matter) */
+	int one = 1;
+	(void)setsockopt(t->wfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	set_nonblocking(t->rfd);
 	if (t->wfd != t->rfd)
 		set_nonblocking(t->wfd);

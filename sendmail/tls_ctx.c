@@ -214,12 +214,14 @@ static bool load_pairs(SSL_CTX *ctx, const char *certs, const char *keys, const 
 		if (e == 0)
 			e = check_file(k, true);
 		if (e != 0) {
-			/* 8.17 says so above LogLevel 14, or above 7 when the
-			 * other role uses the same key file (as measured) */
+			/* 8.17 says so above LogLevel 7, but above 14 for a key
+			 * others may read unless the other role uses the same
+			 * key file (as measured) */
 			const char *other = opt_value(strcmp(who, "server") == 0 ? OPT_ClientKeyFile
 										   : OPT_ServerKeyFile);
 			bool shared = other != NULL && strcmp(other, keys) == 0;
-			if (tls_loglevel() > (shared ? 7 : 14))
+			bool readable = e == E_SM_GRFILE || e == E_SM_WRFILE;
+			if (tls_loglevel() > (readable && !shared ? 14 : 7))
 				log_line(LOG_WARNING, NULL, "STARTTLS=%s: file %s unsafe: %s", who,
 					 check_file(c, false) != 0 ? c : k, sm_errstring(e));
 			ok = false;
@@ -312,11 +314,8 @@ static bool set_trust(SSL_CTX *ctx, enum tls_role role, const char *who)
 	}
 	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
 	const char *crl = optstr(OPT_CRLFile), *crlpath = optstr(OPT_CRLPath);
-	if (crl == NULL && crlpath == NULL) {
-		if (tls_loglevel() > 12)
-			log_line(LOG_INFO, NULL, "STARTTLS: CRLFile missing");
+	if (crl == NULL && crlpath == NULL)
 		return true;
-	}
 	if (crl != NULL && access(crl, F_OK) == 0) {
 		X509_LOOKUP *lu = X509_STORE_add_lookup(store, X509_LOOKUP_file());
 		if (lu == NULL || X509_load_crl_file(lu, crl, X509_FILETYPE_PEM) <= 0) {
@@ -352,6 +351,26 @@ static SSL_CTX *build(enum tls_role role)
 	/* the server needs its certificate unless TLSSrvOptions says C */
 	if (server && (certs == NULL || keys == NULL) && !tls_srv_option('C'))
 		return NULL;
+	/* 8.17's server wants both CA options (the files need not hold anything useful) */
+	const char *cafile = optstr(OPT_CACertFile);
+	if (server && (optstr(OPT_CACertPath) == NULL || cafile == NULL)) {
+		if (tls_loglevel() > 12)
+			log_line(LOG_INFO, NULL, "STARTTLS: %s missing",
+				 optstr(OPT_CACertPath) == NULL ? "CACertPath" : "CACertFile");
+		return NULL;
+	}
+	if (optstr(OPT_CRLFile) == NULL && optstr(OPT_CRLPath) == NULL && tls_loglevel() > 12)
+		log_line(LOG_INFO, NULL, "STARTTLS: CRLFile missing");
+	if (cafile != NULL) {
+		int e = check_file(cafile, false);
+		if (e != 0) {
+			if (tls_loglevel() > 7)
+				log_line(LOG_WARNING, NULL, "STARTTLS=%s: file %s unsafe: %s", who, cafile,
+					 sm_errstring(e));
+			if (server)
+				return NULL;
+		}
+	}
 	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) != 1)
 		return NULL;
 	SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());

@@ -66,6 +66,11 @@ void unit_run(void)
 	p = sm_asprintf("%s/srv.crt", d);
 	option_set("ServerCertFile", p, true);
 	sm_free(p);
+	/* the server wants both CA options */
+	p = sm_asprintf("%s/ca.crt", d);
+	option_set("CACertFile", p, true);
+	sm_free(p);
+	option_set("CACertPath", d, true);
 	p = sm_asprintf("%s/srv.key", d);
 	option_set("ServerKeyFile", p, true);
 	chmod(p, 0640);
@@ -80,15 +85,16 @@ void unit_run(void)
 	tls_free_contexts();
 	chmod(p, 0600);
 	sm_free(p);
-	p = sm_asprintf("%s/ca.crt", d);
-	option_set("CACertFile", p, true);
-	sm_free(p);
 	p = sm_asprintf("%s/clt.crt", d);
 	option_set("ClientCertFile", p, true);
 	sm_free(p);
 	p = sm_asprintf("%s/clt.key", d);
 	option_set("ClientKeyFile", p, true);
 	sm_free(p);
+	option_set("CACertPath", "", true);
+	CHECK("no-capath-refused", !tls_ready(TLS_SERVER));
+	tls_free_contexts();
+	option_set("CACertPath", d, true);
 	CHECK("server-ready", tls_ready(TLS_SERVER));
 	CHECK("client-ready", tls_ready(TLS_CLIENT));
 
