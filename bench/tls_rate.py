@@ -64,7 +64,8 @@ def sm_extra(certs):
     return ("define(`confSERVER_CERT', `%s/server.crt')dnl\n"
             "define(`confSERVER_KEY', `%s/server.key')dnl\n"
             "define(`confCACERT', `%s/server.crt')dnl\n"
-            "FEATURE(`accept_unresolvable_domains')dnl\n") % (certs, certs, certs)
+            "define(`confCACERT_PATH', `%s')dnl\n"
+            "FEATURE(`accept_unresolvable_domains')dnl\n") % (certs, certs, certs, certs)
 
 
 def one(port, rcpt, body, with_message):
