@@ -31,7 +31,7 @@ char *tls_xtextify(const char *s, size_t len)
 	sm_buf_init(&b);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c <= ' ' || c > '~' || c == '+' || strchr("<>\")", c) != NULL) {
+		if (c <= ' ' || c > '~' || c == '+' || strchr("<>()\"\\", c) != NULL) {
 			char e[3] = {'+', hex[c >> 4], hex[c & 15]};
 			sm_buf_put(&b, e, 3);
 		} else

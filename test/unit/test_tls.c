@@ -45,8 +45,8 @@ static bool make_certs(const char *d)
 
 static void test_xtext(void)
 {
-	char *s = tls_xtextify("/O=A B+C/CN=<x>\"y\")", 19);
-	CHECK_STR("xtext", s, "/O=A+20B+2BC/CN=+3Cx+3E+22y+22+29");
+	char *s = tls_xtextify("/O=A B+C/CN=<x>\"y\")(\\;,=", 24);
+	CHECK_STR("xtext", s, "/O=A+20B+2BC/CN=+3Cx+3E+22y+22+29+28+5C;,=");
 	sm_free(s);
 	s = tls_xtextify("\xe9\x01", 2);
 	CHECK_STR("xtext-8bit", s, "+E9+01");
