@@ -21,6 +21,7 @@
 #include "macro.h"
 #include "options.h"
 #include "rewrite.h"
+#include "sasl_srv.h"
 #include "smtpd_int.h"
 #include "timeconv.h"
 #include "tls.h"
@@ -176,6 +177,11 @@ static bool start_tls(struct smtpd *s, struct tls_conn *t)
 	s->io.pending_fn = layer_pending;
 	tls_set_macros(t);
 	tls_log_conn(t, relay);
+	/* AUTH learns the layer's strength and the certificate's subject, as
+	 * 8.17 gives them to SASL (SSF_EXTERNAL, AUTH_EXTERNAL) */
+	if (s->sasl != NULL)
+		saslsrv_external(s, (unsigned)tls_cipher_bits(t),
+				 macro_get(macro_id("cert_subject", 12, true)));
 	return true;
 }
 
