@@ -42,6 +42,12 @@ int daemon_session_user(struct run_user *u)
 		log_line(LOG_CRIT, NULL, "daemon: %s %s unknown", which, v);
 		return EINVAL;
 	}
+	/* RunAsUser gets its group alone, as 8.17 gives it; the session user
+	 * of our own (which 8.17 does not have: its sessions stay root) gets
+	 * its supplementary groups too, unless DontInitGroups */
+	const char *dig = opt_value(OPT_DontInitGroups);
+	u->all_groups = strcmp(which, "RunAsUser") != 0 && getpwnam(u->name) != NULL &&
+			!(dig != NULL && strchr("tTyY", dig[0]) != NULL);
 	if (u->uid == 0) {
 		log_line(LOG_CRIT, NULL, "daemon: %s %s is root: sessions must not run as root",
 			 which, v);

@@ -72,7 +72,8 @@ int priv_become(const struct run_user *u)
 	if (u == NULL || geteuid() != 0)
 		return 0;
 	gid_t g = u->gid;
-	if (setgroups(1, &g) != 0)
+	if ((!u->all_groups || u->name == NULL || initgroups(u->name, u->gid) != 0) &&
+	    setgroups(1, &g) != 0)
 		return errno;
 	if (setgid(u->gid) != 0)
 		return errno;

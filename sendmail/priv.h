@@ -14,6 +14,10 @@ struct run_user {
 	uid_t uid;
 	gid_t gid;
 	char *name; /* for the log, malloc'ed */
+	/* also the user's supplementary groups from the group file (initgroups):
+	 * for the SMTP session user, so that an admin can let it read a sasldb
+	 * or reach saslauthd's socket by adding it to their group */
+	bool all_groups;
 };
 
 /*
