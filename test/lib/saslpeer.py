@@ -167,20 +167,20 @@ class SaslDaemon(sp.Daemon):
 
     def __init__(self, side, base, env, **kw):
         sp.Daemon.__init__(self, side, base, **kw)
-        self.env = env
+        self.sasl_env = env
         # a second listener's port where the .mc lines say @PORT2@
         self.port2 = sp.free_port()
         self.extra = self.extra.replace("@PORT2@", str(self.port2))
 
     def argv(self, *args):
         if self.side == "ref":
-            ns = self.env.ns(["SHIM_LOG=" + self.syslog, "LD_PRELOAD=" + self.env.shim])
-            return ns + [self.env.ref_binary(), "-C", self.cf] + list(args)
-        return self.env.ns() + sp.Daemon.argv(self, *args)
+            ns = self.sasl_env.ns(["SHIM_LOG=" + self.syslog, "LD_PRELOAD=" + self.sasl_env.shim])
+            return ns + [self.sasl_env.ref_binary(), "-C", self.cf] + list(args)
+        return self.sasl_env.ns() + sp.Daemon.argv(self, *args)
 
     def setup(self):
         if self.side == "ref":
-            self.env.ref_binary()
+            self.sasl_env.ref_binary()
         sp.Daemon.setup(self)
         open(self.syslog, "a").close()
         os.chmod(self.syslog, 0o666)
