@@ -9,6 +9,7 @@
  */
 #include "sasl_layer.h"
 
+#include <poll.h>
 #include <string.h>
 
 #include "sm.h"
@@ -19,6 +20,7 @@
 struct sasl_layer {
 	ssize_t (*below_read)(struct smtpd_io *io, void *buf, size_t n, long long deadline);
 	ssize_t (*below_write)(struct smtpd_io *io, const void *buf, size_t n);
+	bool (*below_pending)(struct smtpd_io *io);
 	void *below;
 	sasl_conn_t *conn;
 	unsigned maxout;
@@ -107,6 +109,28 @@ static ssize_t layer_write(struct smtpd_io *io, const void *buf, size_t n)
 	return (ssize_t)n;
 }
 
+/*
+ * Input waiting: decoded bytes not handed out yet, or whatever the layer
+ * below says (with its own state in io->layer, as for reads).  Without a
+ * layer below, the socket itself.
+ */
+static bool layer_pending(struct smtpd_io *io)
+{
+	struct sasl_layer *l = io->layer;
+	if (l->decpos < l->declen)
+		return true;
+	if (l->failed)
+		return false;
+	if (l->below_pending == NULL) {
+		struct pollfd p = {.fd = io->in_fd, .events = POLLIN};
+		return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+	}
+	io->layer = l->below;
+	bool r = l->below_pending(io);
+	io->layer = l;
+	return r;
+}
+
 bool sasl_layer_push(struct smtpd_io *io, sasl_conn_t *conn)
 {
 	const void *v = NULL;
@@ -117,6 +141,7 @@ bool sasl_layer_push(struct smtpd_io *io, sasl_conn_t *conn)
 	struct sasl_layer *l = sm_calloc(1, sizeof *l);
 	l->below_read = io->read_fn;
 	l->below_write = io->write_fn;
+	l->below_pending = io->pending_fn;
 	l->below = io->layer;
 	l->conn = conn;
 	l->maxout = maxout;
@@ -129,6 +154,7 @@ bool sasl_layer_push(struct smtpd_io *io, sasl_conn_t *conn)
 	}
 	io->read_fn = layer_read;
 	io->write_fn = layer_write;
+	io->pending_fn = layer_pending;
 	io->layer = l;
 	return true;
 }
@@ -140,6 +166,7 @@ void sasl_layer_pop(struct smtpd_io *io)
 	struct sasl_layer *l = io->layer;
 	io->read_fn = l->below_read;
 	io->write_fn = l->below_write;
+	io->pending_fn = l->below_pending;
 	io->layer = l->below;
 	sm_free(l->dec);
 	sm_free(l);

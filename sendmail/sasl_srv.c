@@ -33,6 +33,7 @@
 #include "meta.h"
 #include "options.h"
 #include "rewrite.h"
+#include "rule.h"
 #include "sasl_layer.h"
 #include "smtpd_int.h"
 #include "timeconv.h"
@@ -56,6 +57,7 @@ struct saslsrv {
 	char local[INET6_ADDRSTRLEN + 8];  /* "addr;port", "" when unknown */
 	char remote[INET6_ADDRSTRLEN + 8];
 	unsigned ext_ssf;         /* the external layer's (TLS) strength */
+	bool layer;               /* a SASL security layer is on the stream */
 	char *ext_authid;         /* and the identity it proves */
 	bool seclayer_required;   /* srv_features c: as AuthOptions p */
 	bool auth_required;       /* srv_features l, DaemonPortOptions M=a */
@@ -147,6 +149,8 @@ static unsigned sec_flags(const char *opts)
 	return f;
 }
 
+static bool set_props(struct saslsrv *a);
+
 /* A new SASL connection with the session's addresses and properties. */
 static bool new_conn(struct saslsrv *a)
 {
@@ -163,6 +167,19 @@ static bool new_conn(struct saslsrv *a)
 		a->conn = NULL;
 		return false;
 	}
+	/* a connection without all its properties (AuthOptions p and y
+	 * among them) must not be used: it goes */
+	if (!set_props(a)) {
+		sasl_dispose(&a->conn);
+		a->conn = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* The security properties and the external layer of a->conn. */
+static bool set_props(struct saslsrv *a)
+{
 	sasl_security_properties_t ssp;
 	memset(&ssp, 0, sizeof ssp);
 	const char *mb = opt_value(OPT_AuthMaxBits);
@@ -200,9 +217,8 @@ static bool in_list(const char *list, const char *word, size_t n)
 }
 
 /*
- * The offered list: AuthMechanisms (EXTERNAL added under an external
- * layer), in its order, keeping what the library lists for the
- * connection now.
+ * The offered list: AuthMechanisms in its order, keeping what the
+ * library lists for the connection now.
  */
 static void make_mechs(struct saslsrv *a)
 {
@@ -219,9 +235,9 @@ static void make_mechs(struct saslsrv *a)
 	const char *want = opt_value(OPT_AuthMechanisms);
 	if (want == NULL)
 		want = AUTH_DEFAULT_MECHS;
-	char *wanted = a->ext_ssf > 0 && !in_list(want, "EXTERNAL", 8)
-			       ? sm_asprintf("%s EXTERNAL", want)
-			       : sm_strdup(want);
+	/* what AuthMechanisms names only, as 8.17 intersects the two: an
+	 * EXTERNAL it does not name is not offered after STARTTLS either */
+	char *wanted = sm_strdup(want);
 	struct sm_buf b;
 	sm_buf_init(&b);
 	for (const char *p = wanted; *p;) {
@@ -281,6 +297,11 @@ void saslsrv_session_free(struct saslsrv *a)
 	sm_free(a->ehlo);
 	sm_free(a->ext_authid);
 	sm_free(a);
+}
+
+bool saslsrv_layer_active(const struct smtpd *s)
+{
+	return s->sasl != NULL && s->sasl->layer;
 }
 
 void saslsrv_external(struct smtpd *s, unsigned ssf, const char *authid)
@@ -496,6 +517,8 @@ static void succeeded(struct smtpd *s, struct saslsrv *a, const char *mech)
 		/* the reply goes out as it was; what follows goes through the layer */
 		if (!smtpd_io_flush(&s->io) || !sasl_layer_push(&s->io, a->conn))
 			s->quit = true;
+		else
+			a->layer = true;
 	}
 }
 
@@ -646,15 +669,17 @@ bool saslsrv_mail_param(struct smtpd *s, const char *value)
 		s->e->auth_param = sm_arena_strdup(s->e->arena, "<>");
 		return true;
 	}
-	/* believed unless trust_auth says $#error: then "<>" is passed on */
-	bool trusted = true;
+	/* believed only when trust_auth ran to its end without $#error, as
+	 * 8.17 (any other outcome, a value the ruleset cannot even tokenise
+	 * among them, passes "<>" on instead) */
 	struct sm_arena arena;
 	sm_arena_init(&arena, 4096);
-	char **v;
-	if (rewrite_check("trust_auth", value, NULL, &arena, &v) >= 0 && v != NULL &&
-	    v[0] != NULL && meta_token_is(v[0], META_CANONNET) && v[1] != NULL &&
-	    sm_strcasecmp(v[1], "error") == 0)
-		trusted = false;
+	char **v = NULL;
+	int rs = ruleset_lookup("trust_auth", false);
+	bool none = rs < 0 || ruleset_get(rs) == NULL; /* no ruleset: believed, as 8.17 */
+	bool trusted = none || (rewrite_check("trust_auth", value, NULL, &arena, &v) == EX_OK_ &&
+		       !(v != NULL && v[0] != NULL && meta_token_is(v[0], META_CANONNET) &&
+			 v[1] != NULL && sm_strcasecmp(v[1], "error") == 0));
 	sm_arena_free(&arena);
 	s->e->auth_param = sm_arena_strdup(s->e->arena, trusted ? value : "<>");
 	return true;

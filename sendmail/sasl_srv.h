@@ -51,6 +51,8 @@ void saslsrv_cmd_auth(struct smtpd *s, char *arg);
 
 /* The client authenticated in this session. */
 bool saslsrv_authenticated(const struct smtpd *s);
+/* A SASL security layer wraps the session's stream (no STARTTLS under it). */
+bool saslsrv_layer_active(const struct smtpd *s);
 
 /*
  * MAIL without authentication where it is required (srv_features l,

@@ -60,7 +60,10 @@ bool smtpd_tls_smtps(struct smtpd *s)
 /* STARTTLS may be offered on this connection at all (M=S, srv_features S). */
 static bool may_offer(struct smtpd *s)
 {
-	return !listener_flag(s, "SS") && !(s->hidden & SRV_NO_STARTTLS);
+	/* not under a SASL security layer: TLS would have to go beneath it,
+	 * and the layer's integrity would be lost on the way */
+	return !listener_flag(s, "SS") && !(s->hidden & SRV_NO_STARTTLS) &&
+	       !saslsrv_layer_active(s);
 }
 
 bool smtpd_tls_offer(struct smtpd *s)
@@ -177,11 +180,17 @@ static bool start_tls(struct smtpd *s, struct tls_conn *t)
 	s->io.pending_fn = layer_pending;
 	tls_set_macros(t);
 	tls_log_conn(t, relay);
-	/* AUTH learns the layer's strength and the certificate's subject, as
-	 * 8.17 gives them to SASL (SSF_EXTERNAL, AUTH_EXTERNAL) */
-	if (s->sasl != NULL)
-		saslsrv_external(s, (unsigned)tls_cipher_bits(t),
-				 macro_get(macro_id("cert_subject", 12, true)));
+	/* AUTH learns the layer's strength (SSF_EXTERNAL), and the
+	 * certificate's subject (AUTH_EXTERNAL, what EXTERNAL authenticates
+	 * as) only when the certificate was verified: an unverified one
+	 * proves nothing */
+	if (s->sasl != NULL) {
+		const char *verify = macro_get(macro_id("verify", 6, true));
+		const char *subject = macro_get(macro_id("cert_subject", 12, true));
+		bool proven = verify != NULL && strcmp(verify, "OK") == 0 && subject != NULL &&
+			      *subject != '\0';
+		saslsrv_external(s, (unsigned)tls_cipher_bits(t), proven ? subject : NULL);
+	}
 	return true;
 }
 
