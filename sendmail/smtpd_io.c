@@ -115,8 +115,6 @@ static int read_line(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, in
 	*bare_cr = false;
 	*ending = SMTPD_LINE_NONE;
 	io->timed_out = false;
-	if (!smtpd_io_flush(io))
-		return -1;
 	long long deadline = timeout_s > 0 ? sm_now_ms() + (long long)timeout_s * 1000 : 0;
 	bool got = false, pending_cr = false;
 	io->line_bytes = 0;
@@ -182,6 +180,12 @@ static int read_line(struct smtpd_io *io, struct sm_buf *line, size_t maxlen, in
 				*too_long = true;
 			}
 		}
+		/* the replies go out when the server is about to wait, not
+		 * before each line: a pipelined group of commands gets one
+		 * write (a reply written alone and then another would wait
+		 * for the client's delayed ACK, 40 ms) */
+		if (!smtpd_io_flush(io))
+			return -1;
 		if (!fill(io, deadline)) {
 			if (io->timed_out || io->failed)
 				return -1;
