@@ -147,8 +147,10 @@ int smtpc_authinfo_get(const struct smtpc_conn *c, struct smtpc_authinfo *ai)
 			for (size_t i = 1; v[i] != NULL; i++)
 				take_token(ai, v[i]);
 		}
-		for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-			memset(v[i], 0, strlen(v[i]));
+		/*
+		 * the tokens are not wiped: some are the rules' own text (the
+		 * "$#" of the RHS), not copies
+		 */
 		sm_arena_free(&arena);
 	}
 	/* a user or an authentication id (each stands for the other) and a password */
