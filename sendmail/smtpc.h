@@ -46,6 +46,7 @@ void smtpc_result_set(struct smtpc_result *r, int status, const char *dsn, char 
 #define SMTPC_SIZE 0x10u
 #define SMTPC_AUTH 0x20u
 #define SMTPC_ENHSC 0x40u /* ENHANCEDSTATUSCODES */
+#define SMTPC_STARTTLS 0x80u
 
 struct smtpc_conn;
 /*
@@ -98,6 +99,12 @@ struct smtpc_conn {
 	bool authenticated; /* AUTH succeeded on this connection */
 	unsigned ext_ssf;   /* the strength of a layer below SASL (TLS's cipher bits), or 0 */
 	struct smtpc_layer *layer; /* the top layer over the socket, or NULL */
+	/* STARTTLS (smtpc_tls.c) */
+	bool tls_on;        /* the connection runs over TLS */
+	bool tls_clear;     /* this connection must not try STARTTLS (TLSFallbacktoClear's second try) */
+	bool tls_retry;     /* the handshake failed: try again without STARTTLS */
+	bool stop;          /* refused by tls_server: no other host is tried */
+	const char *who;    /* the recipients ("a@x,b@y") while the connection is opened, or NULL */
 };
 
 /* Seconds of Timeout.name (default dflt). */
@@ -192,6 +199,16 @@ char *smtpc_auth_param_local(const char *sender, const char *domain);
  * negotiated it; it and ctx (given to free_ctx) are freed with the layer.
  */
 void smtpc_sasl_layer_push(struct smtpc_conn *c, void *conn, void *ctx, void (*free_ctx)(void *));
+/*
+ * After EHLO, as 8.17 does (smtpc_tls.c): STARTTLS when the server offers
+ * it, the client may (ClientPortOptions without M=S, the try_tls
+ * ruleset) and the TLS library works; the handshake, the TLS layer under
+ * the connection, EHLO again; then the tls_server ruleset on {verify}.
+ * True to go on; false with *r set when the recipients are to be
+ * deferred or bounced (c->stop: no other host; c->tls_retry: connect to
+ * this one again without STARTTLS, TLSFallbacktoClear).
+ */
+bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result *r);
 
 /* The envelope of one transaction. */
 struct smtpc_msg {

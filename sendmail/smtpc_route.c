@@ -217,13 +217,24 @@ struct smtpc_conn *smtpc_conn_new(const struct mailer *m, int fd, int wfd, const
 	return c;
 }
 
+static void tell_connecting(const struct mailer *m, const char *mx, const char *who, bool verbose)
+{
+	if (!verbose)
+		return;
+	const char *port = smtpc_port(m);
+	if (strcmp(port, "25") != 0)
+		message("%s... Connecting to %s port %s via %s...", who, mx, port, m->name);
+	else
+		message("%s... Connecting to %s via %s...", who, mx, m->name);
+}
+
 /*
  * Tries every address of one host; the greeted connection, or NULL with
  * *r set and *relay naming the last address tried.
  */
 static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const char *dest,
 				   const char *who, bool verbose, int ctmo, long long give_up,
-				   struct smtpc_result *r, char **relay)
+				   struct smtpc_result *r, char **relay, bool *stop)
 {
 	/* down in this run already: deferred without a word, as 8.17 does */
 	if (hoststat_down_here(mx, r)) {
@@ -231,13 +242,7 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 		*relay = sm_strdup(mx);
 		return NULL;
 	}
-	if (verbose) {
-		const char *port = smtpc_port(m);
-		if (strcmp(port, "25") != 0)
-			message("%s... Connecting to %s port %s via %s...", who, mx, port, m->name);
-		else
-			message("%s... Connecting to %s via %s...", who, mx, m->name);
-	}
+	tell_connecting(m, mx, who, verbose);
 	char name[1025];
 	bool literal;
 	lookup_name(mx, name, sizeof name, &literal);
@@ -282,6 +287,8 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 		 */
 		if (a == res && hoststat_down(mx, r))
 			break;
+		bool clear = false; /* TLSFallbacktoClear's second try, without STARTTLS */
+	again:;
 		int fd = smtpc_connect_addr(a->ai_addr, (unsigned)a->ai_addrlen, t);
 		if (fd < 0) {
 			int err = errno;
@@ -290,11 +297,24 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 			continue;
 		}
 		struct smtpc_conn *c = smtpc_conn_new(m, fd, fd, mx, abuf, dest, verbose);
+		c->who = who;
+		c->tls_clear = clear;
 		if (smtpc_hello(c, m, r)) {
+			c->who = NULL;
 			found = c;
+		} else if (c->tls_retry) {
+			/* the TLS handshake failed: at once again in clear (8.17 says so again) */
+			smtpc_close(c);
+			smtpc_result_clear(r);
+			clear = true;
+			tell_connecting(m, mx, who, verbose);
+			goto again;
 		} else {
-			hoststat_record(mx, 0, r->status, r->dsn, r->reply);
-			if (r->status == EX_CONFIG_) {
+			/* a refusal by tls_server recorded its own status */
+			if (!c->stop)
+				hoststat_record(mx, 0, r->status, r->dsn, r->reply);
+			if (r->status == EX_CONFIG_ || c->stop) {
+				*stop = true;
 				smtpc_close(c);
 				break;
 			}
@@ -392,11 +412,9 @@ struct smtpc_conn *smtpc_open(const struct mailer *m, const char *host, const ch
 	if (rcode != EX_TEMPFAIL_ && resolver_uses_dns())
 		nmx = getmxrr_add_fallback(mxhosts, prefs, nmx, MAXMXHOSTS);
 	smtpc_result_set(r, EX_TEMPFAIL_, "4.4.1", sm_strdup("Deferred"), NULL);
-	for (int i = 0; i < nmx && c == NULL; i++) {
-		c = try_host(m, mxhosts[i], host, who, verbose, ctmo, give_up, r, relay);
-		if (c == NULL && r->status == EX_CONFIG_)
-			break;
-	}
+	bool stop = false;
+	for (int i = 0; i < nmx && c == NULL && !stop; i++)
+		c = try_host(m, mxhosts[i], host, who, verbose, ctmo, give_up, r, relay, &stop);
 	for (int i = 0; i < nmx; i++)
 		sm_free(mxhosts[i]);
 	if (c != NULL)

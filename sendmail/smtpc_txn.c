@@ -95,6 +95,8 @@ static void read_extensions(struct smtpc_conn *c)
 			c->ext |= SMTPC_ENHSC;
 		else if (kl == 3 && sm_strncasecmp(kw, "DSN", kl) == 0)
 			c->ext |= SMTPC_DSN;
+		else if (kl == 8 && sm_strncasecmp(kw, "STARTTLS", kl) == 0)
+			c->ext |= SMTPC_STARTTLS;
 		else if (kl == 4 && sm_strncasecmp(kw, "SIZE", kl) == 0) {
 			c->ext |= SMTPC_SIZE;
 			if (kw[4] == ' ')
@@ -171,7 +173,10 @@ bool smtpc_hello(struct smtpc_conn *c, const struct mailer *m, struct smtpc_resu
 	sm_free(name);
 	if (c->ext & SMTPC_EHLO)
 		read_extensions(c);
-	/* SMTP AUTH when offered (smtpc_auth.c); STARTTLS, when there is one, comes before it */
+	/* STARTTLS when offered and allowed, and the tls_server ruleset
+	 * (smtpc_tls.c); then SMTP AUTH when offered (smtpc_auth.c), over TLS */
+	if (!smtpc_tls(c, m, r))
+		return false;
 	return smtpc_auth(c, r);
 }
 

@@ -199,11 +199,14 @@ bool tls_start(struct tls_conn *t, int timeout_s, const char *relay)
 		if (tls_loglevel() > 5) {
 			unsigned long e = ERR_peek_error();
 			const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
+			/* the client's line names no relay (as 8.17's) */
 			log_line(LOG_WARNING, NULL,
-				 "STARTTLS=%s, error: %s failed=%d, reason=%s, SSL_error=%d, errno=%d, retry=%d, relay=%.100s",
-				 who, t->role == TLS_SERVER ? "accept" : "connect", w == 0 ? 1 : r,
-				 reason != NULL ? reason : "unknown", err, w == 0 ? 0 : saved_errno,
-				 w == 0 ? 0 : -1, relay != NULL ? relay : "");
+				 "STARTTLS=%s, error: %s failed=%d, reason=%s, SSL_error=%d, errno=%d, retry=%d%s%.100s",
+				 who, t->role == TLS_SERVER ? "accept" : "connect",
+				 w == 0 && t->role == TLS_SERVER ? 1 : r, reason != NULL ? reason : "unknown", err,
+				 w == 0 && t->role == TLS_SERVER ? 0 : saved_errno,
+				 w == 0 ? 0 : -1, t->role == TLS_SERVER ? ", relay=" : "",
+				 t->role == TLS_SERVER && relay != NULL ? relay : "");
 		}
 		tls_log_errors(who);
 		tls_free(t);
