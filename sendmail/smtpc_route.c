@@ -304,6 +304,8 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 			found = c;
 		} else if (c->tls_retry) {
 			/* the TLS handshake failed: at once again in clear (8.17 says so again) */
+			c->verbose = false;
+			c->quiet_close = false;
 			smtpc_close(c);
 			smtpc_result_clear(r);
 			clear = true;

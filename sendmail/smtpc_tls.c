@@ -355,7 +355,7 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
 	}
 	sm_free(told);
 	sm_free(name);
-	if (rc != ST_OK)
+	if (!c->tls_on)
 		return true;
 	/* over TLS the server is greeted again; what it offered before is forgotten */
 	int code = smtpc_ehlo(c);

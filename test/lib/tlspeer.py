@@ -90,14 +90,10 @@ def session(sock):
             c.say("220 2.0.0 Ready to start TLS")
             if "garbage" in modes:
                 sock.sendall(b"this is not TLS at all\r\n" * 4)
-                # the client gives up; wait for it to go
-                try:
-                    while sock.recv(4096):
-                        pass
-                except OSError:
-                    pass
                 return
             if "silent" in modes:
+                # until the client gives up (Timeout.starttls), at most 8 seconds
+                sock.settimeout(8)
                 try:
                     while sock.recv(4096):
                         pass
@@ -122,6 +118,12 @@ def session(sock):
             data = True
         elif cmd == "QUIT":
             c.say("221 2.0.0 Bye")
+            if tls:
+                # the closing alert, as a TLS server says goodbye
+                try:
+                    sock.unwrap()
+                except (ssl.SSLError, OSError):
+                    pass
             return
         else:
             c.say("250 2.0.0 Ok")
