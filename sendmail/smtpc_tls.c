@@ -16,6 +16,7 @@
  */
 #include "smtpc.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,20 @@ struct tls_layer {
 	struct tls_conn *t;
 };
 
+/*
+ * OpenSSL writes to the socket with write(): a server gone away must be an
+ * error, not SIGPIPE (plain text uses MSG_NOSIGNAL for the same).
+ */
+static void (*pipe_off(void))(int)
+{
+	return signal(SIGPIPE, SIG_IGN);
+}
+
+static void pipe_on(void (*old)(int))
+{
+	(void)signal(SIGPIPE, old);
+}
+
 static long layer_read(struct smtpc_conn *c, struct smtpc_layer *l, void *buf, size_t n,
 		       long long deadline)
 {
@@ -72,8 +87,11 @@ static bool layer_write(struct smtpc_conn *c, struct smtpc_layer *l, const void 
 	/* Timeout.datablock bounds a write that makes no progress, as for plain text */
 	if (c->write_timeout <= 0)
 		c->write_timeout = smtpc_timeout("datablock", 3600);
-	return tls_write(((struct tls_layer *)l)->t, buf, n,
-			 sm_now_ms() + 1000LL * c->write_timeout) == (ssize_t)n;
+	void (*old)(int) = pipe_off();
+	bool ok = tls_write(((struct tls_layer *)l)->t, buf, n,
+			    sm_now_ms() + 1000LL * c->write_timeout) == (ssize_t)n;
+	pipe_on(old);
+	return ok;
 }
 
 static void layer_free(struct smtpc_layer *l)
@@ -143,13 +161,11 @@ static void capture(const char *text, bool is_error)
 
 /*
  * Runs ruleset on arg as 8.17's client does (its errors not shown, not
- * counted); true when it resolved to $#error, *told then the reply it
- * makes (malloc'ed), with the recipients "who... " before a permanent
- * one's text.  keep_stat: the exit status the error implies stays (try_tls, as
- * measured against 8.17), else it is forgotten.
+ * counted, no exit status); true when it resolved to $#error, *told then
+ * the reply it makes (malloc'ed), with the recipients "who... " before a
+ * permanent one's text.
  */
-static bool rs_refuses(const char *ruleset, const char *arg, const char *who, bool keep_stat,
-		       char **told)
+static bool rs_refuses(const char *ruleset, const char *arg, const char *who, char **told)
 {
 	struct sm_arena arena;
 	sm_arena_init(&arena, 8192);
@@ -178,8 +194,7 @@ static bool rs_refuses(const char *ruleset, const char *arg, const char *who, bo
 		ErrReplySink = sink;
 		ErrQuiet = quiet;
 		Errors = errors;
-		if (!keep_stat)
-			ExitStat = exitstat;
+		ExitStat = exitstat;
 		err_set_address(saved);
 		*told = Told != NULL ? Told : sm_strdup("553 5.3.0 rejected");
 		Told = NULL;
@@ -286,7 +301,10 @@ static enum starttls_rc starttls(struct smtpc_conn *c, const char *name, int *fb
 	struct tls_conn *t = tls_new(TLS_CLIENT, c->fd, c->wfd, false, have ? &f : NULL,
 				     "tls_clt_features", name);
 	/* 8.17's relay= for the client lines is the host as tried ("mx.example.com.") */
-	if (t == NULL || !tls_start(t, tmo, c->host))
+	void (*old)(int) = pipe_off();
+	bool ok = t != NULL && tls_start(t, tmo, c->host);
+	pipe_on(old);
+	if (!ok)
 		return ST_SOFTWARE;
 	layer_push(c, t);
 	tls_set_macros(t);
@@ -305,7 +323,7 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
 	int fb = -1;
 	char *told = NULL;
 	bool use = (c->ext & SMTPC_STARTTLS) && !c->tls_clear && !client_no_tls();
-	if (use && rs_refuses("try_tls", name, who, true, &told)) {
+	if (use && rs_refuses("try_tls", name, who, &told)) {
 		log_line(LOG_NOTICE, NULL, "ruleset=try_tls, arg1=%s, relay=%s, reject=%s", name, name,
 			 told);
 		use = false;
@@ -320,7 +338,7 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
 		tls_clear_macros(c->tls_clear ? "CLEAR" : "NONE");
 	}
 	const char *verify = macro_get(macro_id("verify", 6, true));
-	bool refused = rs_refuses("tls_server", verify != NULL ? verify : "", who, false, &told);
+	bool refused = rs_refuses("tls_server", verify != NULL ? verify : "", who, &told);
 	if (refused)
 		log_line(LOG_NOTICE, NULL, "ruleset=tls_server, arg1=%s, relay=%s, reject=%s",
 			 verify != NULL ? verify : "", name, told);
