@@ -38,17 +38,18 @@
 /* What became of STARTTLS; the names are {verify}'s values for a failure. */
 enum starttls_rc {
 	ST_OK,
-	ST_TEMP,     /* a 4xx reply to STARTTLS (or no client context) */
+	ST_TEMP,     /* a 4xx reply to STARTTLS, or no client context */
 	ST_USAGE,    /* 501 */
 	ST_NONE,     /* another 5xx */
 	ST_PROTOCOL, /* not 220 */
 	ST_SOFTWARE, /* the handshake (or its set-up) failed: the connection is lost */
 	ST_FAILURE,  /* no reply at all */
+	ST_CONFIG,   /* tls_clt_features answered what cannot be used: not tried */
 };
 
 static const char *const VerifyWord[] = {
 	[ST_TEMP] = "TEMP", [ST_USAGE] = "USAGE", [ST_NONE] = "NONE", [ST_PROTOCOL] = "PROTOCOL",
-	[ST_SOFTWARE] = "SOFTWARE", [ST_FAILURE] = "FAILURE",
+	[ST_SOFTWARE] = "SOFTWARE", [ST_FAILURE] = "FAILURE", [ST_CONFIG] = "CONFIG",
 };
 
 /* --- the layer ------------------------------------------------------- */
@@ -276,6 +277,15 @@ static bool clt_features(const char *name, const char *addr, char *text, size_t 
 static enum starttls_rc starttls(struct smtpc_conn *c, const char *name, int *fb)
 {
 	int tmo = starttls_timeout();
+	/* no usable client context (a key others may read ...): not tried */
+	if (!tls_ready(TLS_CLIENT))
+		return ST_TEMP;
+	/* the features come first: with an unusable answer STARTTLS is not sent */
+	char text[2048];
+	struct tls_features f;
+	bool have = false;
+	if (!clt_features(name, c->addr != NULL ? c->addr : "", text, sizeof text, &f, &have, fb))
+		return ST_CONFIG;
 	if (!smtpc_send(c, "STARTTLS"))
 		return ST_FAILURE;
 	int code = smtpc_reply(c, tmo);
@@ -291,13 +301,6 @@ static enum starttls_rc starttls(struct smtpc_conn *c, const char *name, int *fb
 		return ST_PROTOCOL;
 	if (tls_loglevel() > 13)
 		log_line(LOG_INFO, NULL, "STARTTLS=client, start=ok");
-	if (!tls_ready(TLS_CLIENT))
-		return ST_SOFTWARE;
-	char text[2048];
-	struct tls_features f;
-	bool have = false;
-	if (!clt_features(name, c->addr != NULL ? c->addr : "", text, sizeof text, &f, &have, fb))
-		return ST_SOFTWARE;
 	struct tls_conn *t = tls_new(TLS_CLIENT, c->fd, c->wfd, false, have ? &f : NULL,
 				     "tls_clt_features", name);
 	/* 8.17's relay= for the client lines is the host as tried ("mx.example.com.") */

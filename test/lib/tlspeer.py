@@ -90,6 +90,13 @@ def session(sock):
             c.say("220 2.0.0 Ready to start TLS")
             if "garbage" in modes:
                 sock.sendall(b"this is not TLS at all\r\n" * 4)
+                # the client reads it before the connection goes (3 seconds at most)
+                sock.settimeout(3)
+                try:
+                    while sock.recv(4096):
+                        pass
+                except OSError:
+                    pass
                 return
             if "silent" in modes:
                 # until the client gives up (Timeout.starttls), at most 8 seconds
