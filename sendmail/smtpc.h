@@ -209,6 +209,12 @@ void smtpc_sasl_layer_push(struct smtpc_conn *c, void *conn, void *ctx, void (*f
  * this one again without STARTTLS, TLSFallbacktoClear).
  */
 bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result *r);
+/*
+ * The tls_rcpt ruleset on a recipient before its RCPT (TLS_Rcpt: entries):
+ * true to send it; false with *r set (deferred or failed, logged as 8.17
+ * logs it) when the ruleset refuses.
+ */
+bool smtpc_tls_rcpt(struct smtpc_conn *c, const char *rcpt, struct smtpc_result *r);
 
 /* The envelope of one transaction. */
 struct smtpc_msg {

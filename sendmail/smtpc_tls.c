@@ -321,7 +321,7 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
 	if (c->tls_on)
 		return true;
 	char *name = define_server_macros(c);
-	const char *who = c->who != NULL ? c->who : "";
+	const char *who = c->who;
 	enum starttls_rc rc = ST_OK;
 	int fb = -1;
 	char *told = NULL;
@@ -400,5 +400,25 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
 			 code < 0 ? sm_asprintf("Deferred: Connection reset by %s", c->host)
 				  : sm_asprintf("Deferred: %s", smtpc_last_line(c)),
 			 code < 0 ? NULL : sm_strdup(smtpc_last_line(c)));
+	return false;
+}
+
+bool smtpc_tls_rcpt(struct smtpc_conn *c, const char *rcpt, struct smtpc_result *r)
+{
+	char *told = NULL;
+	if (!rs_refuses("tls_rcpt", rcpt, NULL, &told))
+		return true;
+	const char *qid = macro_get('i');
+	log_line(LOG_NOTICE, qid, "ruleset=tls_rcpt, arg1=%s, relay=%s, reject=%s", rcpt,
+		 c->host != NULL ? c->host : "", told);
+	/*
+	 * 8.17 gives the recipient no text of the refusal, only the ruleset's
+	 * status: deferred (4.2.0), or a data format error (5.5.2), as measured
+	 */
+	if (told[0] == '4')
+		smtpc_result_set(r, EX_TEMPFAIL_, "4.2.0", sm_strdup("Deferred"), NULL);
+	else
+		smtpc_result_set(r, EX_DATAERR_, "5.5.2", sm_strdup("Data format error"), NULL);
+	sm_free(told);
 	return false;
 }

@@ -263,7 +263,17 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 	int rcpt_t = smtpc_timeout("rcpt", 3600);
 	bool lost = false;
 	size_t at = 0; /* the recipient whose reply was the last read */
+	bool *asked = sm_calloc(n > 0 ? n : 1, sizeof *asked); /* RCPT sent */
+	size_t nasked = 0;
 	for (size_t i = 0; i < n && !lost; i++) {
+		/* the tls_rcpt ruleset may keep a recipient from this server (smtpc_tls.c) */
+		if (!smtpc_tls_rcpt(c, msg->rcpts[i], &r[i])) {
+			if (msg->early != NULL)
+				msg->early(msg->arg, i, &r[i]);
+			continue;
+		}
+		asked[i] = true;
+		nasked++;
 		char *cmd = sm_asprintf("RCPT To:<%s>%s", msg->rcpts[i],
 					(c->ext & SMTPC_DSN) && msg->rcpt_params != NULL &&
 							msg->rcpt_params[i] != NULL
@@ -281,10 +291,18 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			lost = code < 0 || code == 421;
 		}
 	}
+	if (nasked == 0 && !lost) {
+		/* no RCPT was sent at all: the transaction is taken back (as 8.17) */
+		sm_free(asked);
+		reusable = smtpc_rset(c);
+		goto out;
+	}
 	if (pipe && !lost) {
 		/* DATA goes with the RCPTs; their replies come in order */
 		ok = smtpc_send(c, "DATA");
 		for (size_t i = 0; i < n && !lost; i++) {
+			if (!asked[i])
+				continue;
 			code = smtpc_reply(c, rcpt_t);
 			at = i;
 			took[i] = rcpt_reply(c, msg, i, code, r);
@@ -292,6 +310,7 @@ bool smtpc_transaction(struct smtpc_conn *c, const struct smtpc_msg *msg, struct
 			lost = code < 0 || code == 421;
 		}
 	}
+	sm_free(asked);
 	if (lost && code == 421) {
 		/*
 		 * The server is closing: QUIT without waiting, and every
