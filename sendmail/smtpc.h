@@ -215,6 +215,13 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
  * logs it) when the ruleset refuses.
  */
 bool smtpc_tls_rcpt(struct smtpc_conn *c, const char *rcpt, struct smtpc_result *r);
+/*
+ * host was refused by tls_server earlier in this process: *r gets
+ * "Deferred" with that refusal's DSN code (8.17 does not connect again).
+ */
+bool smtpc_tls_refused_here(const char *host, struct smtpc_result *r);
+/* Forgets those hosts (at exit). */
+void smtpc_tls_forget(void);
 
 /* The envelope of one transaction. */
 struct smtpc_msg {

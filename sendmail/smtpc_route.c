@@ -66,6 +66,7 @@ static void close_at_exit(void)
 {
 	fflush(stdout);
 	smtpc_close_cached();
+	smtpc_tls_forget();
 	for (int i = 0; i < CACHE_MAX; i++) {
 		if (ClosedHosts[i] != NULL)
 			printf("Closing connection to %s\n", ClosedHosts[i]);
@@ -237,7 +238,7 @@ static struct smtpc_conn *try_host(const struct mailer *m, const char *mx, const
 				   struct smtpc_result *r, char **relay, bool *stop)
 {
 	/* down in this run already: deferred without a word, as 8.17 does */
-	if (hoststat_down_here(mx, r)) {
+	if (hoststat_down_here(mx, r) || smtpc_tls_refused_here(mx, r)) {
 		sm_free(*relay);
 		*relay = sm_strdup(mx);
 		return NULL;

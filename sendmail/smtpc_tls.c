@@ -315,6 +315,48 @@ static enum starttls_rc starttls(struct smtpc_conn *c, const char *name, int *fb
 	return ST_OK;
 }
 
+/*
+ * The hosts tls_server refused (temporarily) in this process: as 8.17's
+ * connection cache keeps their status, later messages of the run to the
+ * same host are deferred without another connection.
+ */
+#define REFUSED_MAX 32
+static struct {
+	char *host;
+	char dsn[16];
+} Refused[REFUSED_MAX];
+
+static void remember_refused(const char *host, const char *dsn)
+{
+	int slot = -1;
+	for (int i = 0; i < REFUSED_MAX && slot < 0; i++)
+		if (Refused[i].host == NULL || sm_strcasecmp(Refused[i].host, host) == 0)
+			slot = i;
+	if (slot < 0)
+		return;
+	sm_free(Refused[slot].host);
+	Refused[slot].host = sm_strdup(host);
+	sm_strlcpy(Refused[slot].dsn, dsn, sizeof Refused[slot].dsn);
+}
+
+bool smtpc_tls_refused_here(const char *host, struct smtpc_result *r)
+{
+	for (int i = 0; i < REFUSED_MAX && Refused[i].host != NULL; i++)
+		if (sm_strcasecmp(Refused[i].host, host) == 0) {
+			smtpc_result_set(r, EX_TEMPFAIL_, Refused[i].dsn, sm_strdup("Deferred"), NULL);
+			return true;
+		}
+	return false;
+}
+
+void smtpc_tls_forget(void)
+{
+	for (int i = 0; i < REFUSED_MAX; i++) {
+		sm_free(Refused[i].host);
+		Refused[i].host = NULL;
+	}
+}
+
 bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result *r)
 {
 	(void)m;
@@ -370,6 +412,8 @@ bool smtpc_tls(struct smtpc_conn *c, const struct mailer *m, struct smtpc_result
 		smtpc_result_set(r, temp ? EX_TEMPFAIL_ : EX_UNAVAILABLE_, dsn,
 				 temp ? sm_asprintf("Deferred: %s", p) : sm_strdup(p), NULL);
 		hoststat_record(c->host, 0, r->status, dsn, p);
+		if (temp && !c->tls_retry)
+			remember_refused(c->host, dsn);
 		sm_free(told);
 		sm_free(name);
 		return false;
