@@ -17,6 +17,7 @@
 import socket
 import ssl
 import sys
+import time
 
 log_path, port, mode, certs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 modes = set(mode.split("+"))
@@ -89,6 +90,8 @@ def session(sock):
                 continue
             c.say("220 2.0.0 Ready to start TLS")
             if "garbage" in modes:
+                # after the client has read the 220 (what comes with it would be plain text)
+                time.sleep(0.5)
                 sock.sendall(b"this is not TLS at all\r\n" * 4)
                 # the client reads it before the connection goes (3 seconds at most)
                 sock.settimeout(3)
