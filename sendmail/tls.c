@@ -32,11 +32,22 @@ static int wait_io(int fd, short events, long long deadline)
 	return sm_wait_fd(fd, events, deadline);
 }
 
-static void set_nonblocking(int fd)
+/* Makes fd non-blocking; its flags before, or -1 when they were so already. */
+static int set_nonblocking(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return -1;
+	return fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 ? fl : -1;
+}
+
+static void restore_flags(struct tls_conn *t)
+{
+	if (t->rfl >= 0)
+		(void)fcntl(t->rfd, F_SETFL, t->rfl);
+	if (t->wfl >= 0 && t->wfd != t->rfd)
+		(void)fcntl(t->wfd, F_SETFL, t->wfl);
+	t->rfl = t->wfl = -1;
 }
 
 /*
@@ -152,6 +163,7 @@ struct tls_conn *tls_new(enum tls_role role, int rfd, int wfd, bool request_cert
 	t->role = role;
 	t->rfd = rfd;
 	t->wfd = wfd;
+	t->rfl = t->wfl = -1;
 	t->requested = role == TLS_SERVER && request_cert;
 	ERR_clear_error();
 	t->ssl = SSL_new(ctx);
@@ -180,9 +192,8 @@ bool tls_start(struct tls_conn *t, int timeout_s, const char *relay)
 	 * per command (not a socket, e.g. -bs on pipes: no matter) */
 	int one = 1;
 	(void)setsockopt(t->wfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	set_nonblocking(t->rfd);
-	if (t->wfd != t->rfd)
-		set_nonblocking(t->wfd);
+	t->rfl = set_nonblocking(t->rfd);
+	t->wfl = t->wfd != t->rfd ? set_nonblocking(t->wfd) : -1;
 	long long deadline = timeout_s > 0 ? sm_now_ms() + (long long)timeout_s * 1000 : 0;
 	for (;;) {
 		errno = 0;
@@ -314,5 +325,6 @@ void tls_free(struct tls_conn *t)
 		return;
 	if (t->ssl != NULL)
 		SSL_free(t->ssl);
+	restore_flags(t);
 	sm_free(t);
 }

@@ -419,6 +419,11 @@ static SSL_CTX *build(enum tls_role role)
 		/* a session ID context lets clients resume sessions */
 		static const unsigned char sid[] = "sendmail";
 		SSL_CTX_set_session_id_context(ctx, sid, sizeof sid - 1);
+		/* a worker serves many sessions for a long time: OpenSSL's
+		 * default of 20480 cached sessions (each with the client's
+		 * certificate chain) would let clients grow it without bound in
+		 * practice; resumption rarely meets the same worker anyway */
+		SSL_CTX_sess_set_cache_size(ctx, 256);
 	}
 	if (!ok) {
 		SSL_CTX_free(ctx);

@@ -16,6 +16,10 @@ struct tls_conn {
 	enum tls_role role;
 	int rfd, wfd;
 	bool requested;     /* the server asked for a client certificate */
+	/* descriptor flags before tls_start made them non-blocking, put back
+	 * when t goes: -bs's standard input and output are shared with the
+	 * process that started it (-1: nothing to put back) */
+	int rfl, wfl;
 };
 
 /* "server" or "client", as in "STARTTLS=server". */
