@@ -508,7 +508,7 @@ static void succeeded(struct smtpd *s, struct saslsrv *a, const char *mech)
 	smtpd_setmacro("auth_ssf", bits);
 	a->authenticated = true;
 	s->proto = "ESMTPA";
-	smtpd_setmacro("r", s->proto);
+	smtpd_setmacro("r", smtpd_protocol(s)); /* ESMTPSA under TLS */
 	log_line(LOG_INFO, NULL, "AUTH=server, relay=%s, authid=%s, mech=%s, bits=%u", relay(), ux,
 		 mech, ssf);
 	sm_free(ux);
